@@ -1,0 +1,38 @@
+// The whole harness config: estate + policy + one section per runner family + per-environment addresses.
+import { z } from 'zod';
+import { EstateConfig } from './estate.ts';
+import { PolicyConfig } from './policy.ts';
+import { DnsConfig } from '../../dns/config.ts';
+import { K6Config } from '../../k6/config.ts';
+import { E2eConfig } from '../../e2e/config.ts';
+
+/** Addresses the repo cannot know, per named environment: server / balancer name → address. */
+export const EnvironmentConfig = z.strictObject({
+  domain: z.string().min(1).optional(),
+  /** Name (IC-Web1, agw-pri-appgateway0-prd, SFTP1 …) → address; an empty string means "operator, fill me". */
+  addresses: z.record(z.string(), z.string()).default({}),
+});
+export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
+
+export const HarnessConfig = z.strictObject({
+  window: z
+    .strictObject({
+      timezone: z.string().default('America/New_York'),
+      /** The runbook's Sunday, YYYY-MM-DD; `--window` overrides. */
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
+    })
+    .default({ timezone: 'America/New_York' }),
+  estate: EstateConfig,
+  policy: PolicyConfig.default(PolicyConfig.parse({})),
+  dns: DnsConfig.default(DnsConfig.parse({})),
+  k6: K6Config.default(K6Config.parse({})),
+  e2e: E2eConfig.default(E2eConfig.parse({})),
+  environments: z.record(z.string(), EnvironmentConfig).default({}),
+});
+export type HarnessConfig = z.infer<typeof HarnessConfig>;
+export type HarnessConfigInput = z.input<typeof HarnessConfig>;
+
+/** Typed identity for harness.config.ts; validation happens once, in the loader. */
+export function defineConfig(config: HarnessConfigInput): HarnessConfigInput {
+  return config;
+}

@@ -1,0 +1,76 @@
+// The CheckResult and summary contract of DESIGN.md: what every runner writes and every reporter reads.
+import { z } from 'zod';
+
+export const CheckKind = z.enum(['sanity', 'dns', 'k6', 'e2e', 'maintenance', 'pool', 'service']);
+export type CheckKind = z.infer<typeof CheckKind>;
+
+/** The runner families `--only=` selects; each owns several check kinds. */
+export const Family = z.enum(['sanity', 'dns', 'k6', 'e2e']);
+export type Family = z.infer<typeof Family>;
+
+export const Severity = z.enum(['critical', 'major', 'minor']);
+export type Severity = z.infer<typeof Severity>;
+
+export const Status = z.enum(['passed', 'failed', 'broken', 'skipped']);
+export type Status = z.infer<typeof Status>;
+
+export const Target = z
+  .strictObject({
+    host: z.string().optional(),
+    server: z.string().optional(),
+    resolver: z.string().optional(),
+    nameserver: z.string().optional(),
+    record: z.string().optional(),
+  });
+export type Target = z.infer<typeof Target>;
+
+export const CheckResult = z.strictObject({
+  id: z.string().min(1),
+  kind: CheckKind,
+  title: z.string(),
+  target: Target,
+  severity: Severity,
+  status: Status,
+  attempts: z.number().int().nonnegative(),
+  flaky: z.boolean(),
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  message: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const Verdict = z.enum(['go', 'no-go', 'inconclusive']);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const Counts = z.strictObject({
+  passed: z.number().int(),
+  failed: z.number().int(),
+  broken: z.number().int(),
+  skipped: z.number().int(),
+});
+export type Counts = z.infer<typeof Counts>;
+
+export const Summary = z.strictObject({
+  window: z.string(),
+  phase: z.string(),
+  env: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  verdict: Verdict,
+  action: z.string().nullable(),
+  reasons: z.array(z.string()),
+  counts: Counts,
+  checks: z.array(CheckResult),
+  /** Extension: ids the plan expected, so `npm run gate` can replay "missing counts as broken". */
+  planned: z.array(z.string()).optional(),
+  /** Extension: set when the run ended early (Ctrl-C, crash) and the summary is partial. */
+  interrupted: z.boolean().optional(),
+});
+export type Summary = z.infer<typeof Summary>;
+
+export function countStatuses(checks: readonly CheckResult[]): Counts {
+  const counts: Counts = { passed: 0, failed: 0, broken: 0, skipped: 0 };
+  for (const c of checks) counts[c.status] += 1;
+  return counts;
+}

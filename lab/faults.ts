@@ -1,0 +1,89 @@
+// The lab's named faults (DESIGN.md's table): parsing `name[:arg]`, and the live set every sub-lab consults.
+
+export type FaultArg = 'server' | 'host' | 'record' | 'resolver' | 'nameserver' | 'none';
+
+export interface FaultSpec {
+  name: string;
+  arg: FaultArg;
+  does: string;
+  caughtBy: string;
+}
+
+export const FAULTS: readonly FaultSpec[] = [
+  { name: 'web-down', arg: 'server', does: 'the server refuses connections', caughtBy: 'sanity (failed)' },
+  { name: 'web-slow', arg: 'server', does: "answers after longer than the probe's timeout", caughtBy: 'sanity (failed, timeout named)' },
+  { name: 'web-error', arg: 'server', does: "answers 500 on the app's pages", caughtBy: 'sanity' },
+  { name: 'web-cert-expired', arg: 'server', does: 'serves an expired certificate', caughtBy: 'sanity (TLS)' },
+  { name: 'web-stale-key', arg: 'server', does: 'signs and checks auth cookies with an old machineKey', caughtBy: 'token portability' },
+  { name: 'pool-missing', arg: 'server', does: 'the gateway leaves the server out of its pool', caughtBy: 'pool membership' },
+  { name: 'maintenance-stuck', arg: 'host', does: 'the page stays up after it was taken down', caughtBy: 'maintenance (post-window)' },
+  { name: 'maintenance-missing', arg: 'host', does: 'the page is not served while it should be', caughtBy: 'maintenance (maintenance-start)' },
+  { name: 'login-broken', arg: 'host', does: 'the login form rejects the test account', caughtBy: 'e2e smoke' },
+  { name: 'sso-key-mismatch', arg: 'none', does: 'sso signs tokens with a key my does not trust', caughtBy: 'e2e smoke (SSO round trip)' },
+  { name: 'dns-delegation-old', arg: 'none', does: 'the parent still delegates to the old nameservers', caughtBy: 'dns delegation' },
+  { name: 'dns-record-drift', arg: 'record', does: 'the new provider answers differently from the old for NAME', caughtBy: 'dns parity' },
+  { name: 'dns-missing-txt', arg: 'record', does: 'a TXT record (SPF, DKIM, DMARC) is absent at the new provider', caughtBy: 'dns mail records' },
+  { name: 'dns-resolver-stale', arg: 'resolver', does: 'a resolver keeps serving the old answers', caughtBy: 'dns propagation' },
+  { name: 'dns-servfail', arg: 'nameserver', does: 'a nameserver answers SERVFAIL', caughtBy: 'dns' },
+  { name: 'dns-truncate', arg: 'none', does: 'UDP answers come back truncated; only TCP carries them whole', caughtBy: 'nothing: the checks must still pass over TCP' },
+  { name: 'dns-ds-stale', arg: 'none', does: 'the parent publishes a DS record that matches no key', caughtBy: 'dns DNSSEC' },
+  { name: 'slack-down', arg: 'none', does: 'the webhook answers 500', caughtBy: 'nothing is lost: results and report stay, the run says the post failed' },
+];
+
+export interface Fault {
+  name: string;
+  arg?: string;
+}
+
+export class FaultError extends Error {
+  override readonly name = 'FaultError';
+}
+
+export function faultUsage(): string {
+  return FAULTS.map((f) => `  ${f.arg === 'none' ? f.name : `${f.name}:${f.arg.toUpperCase()}`}`.padEnd(34) + f.does).join('\n');
+}
+
+/** Parses `name[:arg]`; an unknown name or a missing/extra argument is a usage error listing the faults. */
+export function parseFault(text: string): Fault {
+  const [name = '', ...rest] = text.split(':');
+  const arg = rest.length ? rest.join(':') : undefined;
+  const spec = FAULTS.find((f) => f.name === name);
+  if (!spec) throw new FaultError(`unknown fault "${name}". Known faults:\n${faultUsage()}`);
+  if (spec.arg !== 'none' && !arg) throw new FaultError(`fault ${name} needs an argument: ${name}:${spec.arg.toUpperCase()}`);
+  if (spec.arg === 'none' && arg) throw new FaultError(`fault ${name} takes no argument`);
+  return arg ? { name, arg } : { name };
+}
+
+/** The faults active in a running lab; shared by every sub-lab, changed through the control API. */
+export class ActiveFaults {
+  private readonly faults = new Map<string, Fault>();
+
+  constructor(initial: readonly Fault[] = []) {
+    for (const f of initial) this.add(f);
+  }
+
+  private static key(f: Fault): string {
+    return f.arg === undefined ? f.name : `${f.name}:${f.arg.toLowerCase()}`;
+  }
+
+  add(f: Fault): void {
+    this.faults.set(ActiveFaults.key(f), f);
+  }
+
+  remove(f: Fault): boolean {
+    return this.faults.delete(ActiveFaults.key(f));
+  }
+
+  clear(): void {
+    this.faults.clear();
+  }
+
+  /** True when `name` is active for `arg` (case-insensitive), or active without argument when arg is omitted. */
+  has(name: string, arg?: string): boolean {
+    return this.faults.has(ActiveFaults.key(arg === undefined ? { name } : { name, arg }));
+  }
+
+  list(): Fault[] {
+    return [...this.faults.values()];
+  }
+}
