@@ -64,6 +64,8 @@ export const Summary = z.strictObject({
   checks: z.array(CheckResult),
   /** Extension: ids the plan expected, so `npm run gate` can replay "missing counts as broken". */
   planned: z.array(z.string()).optional(),
+  /** Extension: non-critical failed or broken checks, which did not drive the verdict. */
+  warnings: z.array(z.string()).optional(),
   /** Extension: set when the run ended early (Ctrl-C, crash) and the summary is partial. */
   interrupted: z.boolean().optional(),
 });

@@ -1,0 +1,84 @@
+// The run folder: plan.json at start, results.jsonl appended as each check ends, summary.json renamed into place.
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CheckResult, Summary } from './result.ts';
+import type { Redactor } from './redact.ts';
+
+/** What the plan expected, enough to count a missing result as broken with the right severity. */
+export interface PlannedCheck {
+  id: string;
+  kind: CheckResult['kind'];
+  title: string;
+  severity: CheckResult['severity'];
+  target: CheckResult['target'];
+}
+
+export interface RunPlan {
+  window: string;
+  phase: string;
+  env: string;
+  startedAt: string;
+  only?: string[];
+  planned: PlannedCheck[];
+}
+
+export class RunLedger {
+  readonly resultsFile: string;
+  readonly summaryFile: string;
+
+  constructor(readonly dir: string, private readonly redact: Redactor) {
+    mkdirSync(dir, { recursive: true });
+    this.resultsFile = join(dir, 'results.jsonl');
+    this.summaryFile = join(dir, 'summary.json');
+  }
+
+  writePlan(plan: RunPlan): void {
+    this.writeAtomic(join(this.dir, 'plan.json'), JSON.stringify(plan, null, 2));
+  }
+
+  /** One line, one write: a SIGKILL between two checks leaves only whole lines behind. */
+  append(result: CheckResult): void {
+    appendFileSync(this.resultsFile, this.redact(JSON.stringify(result)) + '\n');
+  }
+
+  writeSummary(summary: Summary): void {
+    this.writeAtomic(this.summaryFile, JSON.stringify(summary, null, 2));
+  }
+
+  writeAtomic(file: string, text: string): void {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, this.redact(text) + '\n');
+    renameSync(tmp, file);
+  }
+}
+
+export interface StoredRun {
+  plan?: RunPlan;
+  results: CheckResult[];
+  summary?: Summary;
+  /** Lines of results.jsonl that did not parse (reported, never silently dropped). */
+  badLines: number[];
+}
+
+export function readRun(dir: string): StoredRun {
+  const planFile = join(dir, 'plan.json');
+  const resultsFile = join(dir, 'results.jsonl');
+  const summaryFile = join(dir, 'summary.json');
+  const plan = existsSync(planFile) ? (JSON.parse(readFileSync(planFile, 'utf8')) as RunPlan) : undefined;
+  const results: CheckResult[] = [];
+  const badLines: number[] = [];
+  if (existsSync(resultsFile)) {
+    readFileSync(resultsFile, 'utf8').split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        const parsed = CheckResult.safeParse(JSON.parse(line));
+        if (parsed.success) results.push(parsed.data);
+        else badLines.push(i + 1);
+      } catch {
+        badLines.push(i + 1); // recorded, and the gate treats the run as incomplete
+      }
+    });
+  }
+  const summary = existsSync(summaryFile) ? Summary.parse(JSON.parse(readFileSync(summaryFile, 'utf8'))) : undefined;
+  return { ...(plan ? { plan } : {}), results, ...(summary ? { summary } : {}), badLines };
+}
