@@ -25,7 +25,7 @@ export interface GateDecision {
   checks: CheckResult[];
 }
 
-function missingResult(p: PlannedCheck, at: string): CheckResult {
+function missingResult({ prefix: _prefix, ...p }: PlannedCheck, at: string): CheckResult {
   return { ...p, status: 'broken', attempts: 0, flaky: false, startedAt: at, durationMs: 0, message: 'no result was recorded for this planned check (the run ended before it finished)' };
 }
 
@@ -35,7 +35,11 @@ export function decide(input: GateInput): GateDecision {
   const byId = new Map<string, CheckResult>();
   for (const c of input.checks) byId.set(c.id, c); // a later line for the same id supersedes an earlier one
   const at = input.finishedAt ?? new Date().toISOString();
-  for (const p of input.planned) if (!byId.has(p.id)) byId.set(p.id, missingResult(p, at));
+  const ids = [...byId.keys()];
+  for (const p of input.planned) {
+    const reported = byId.has(p.id) || (p.prefix === true && ids.some((id) => id.startsWith(`${p.id}:`)));
+    if (!reported) byId.set(p.id, missingResult(p, at));
+  }
   const checks = [...byId.values()];
   const critical = checks.filter((c) => c.severity === 'critical');
   const failed = critical.filter((c) => c.status === 'failed');

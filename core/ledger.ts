@@ -11,6 +11,8 @@ export interface PlannedCheck {
   title: string;
   severity: CheckResult['severity'];
   target: CheckResult['target'];
+  /** A batch whose check ids are only known when it runs: any result `id:…` satisfies it. */
+  prefix?: boolean;
 }
 
 export interface RunPlan {

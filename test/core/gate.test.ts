@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decide } from '../../core/gate.ts';
+import type { CheckResult } from '../../core/result.ts';
+import type { PlannedCheck } from '../../core/ledger.ts';
+
+const mk = (id: string, status: CheckResult['status'], severity: CheckResult['severity'] = 'critical', message?: string): CheckResult => ({
+  id, kind: 'sanity', title: id, target: {}, severity, status, attempts: 1, flaky: false, startedAt: '2025-06-22T04:00:00Z', durationMs: 1, ...(message ? { message } : {}),
+});
+const plan = (ids: string[], severity: CheckResult['severity'] = 'critical'): PlannedCheck[] => ids.map((id) => ({ id, kind: 'sanity', title: id, severity, target: {} }));
+
+test('verdict table', () => {
+  const cases: { name: string; checks: CheckResult[]; planned?: PlannedCheck[]; interrupted?: boolean; verdict: string; reason: RegExp }[] = [
+    { name: 'all pass', checks: [mk('a', 'passed'), mk('b', 'passed')], verdict: 'go', reason: /all 2 critical checks passed/ },
+    { name: 'critical failed', checks: [mk('a', 'failed', 'critical', 'IC-Web3 refused'), mk('b', 'broken')], verdict: 'no-go', reason: /^a failed: IC-Web3 refused/ },
+    { name: 'critical broken', checks: [mk('a', 'passed'), mk('b', 'broken', 'critical', 'k6 not installed')], verdict: 'inconclusive', reason: /^b broken: k6 not installed/ },
+    { name: 'critical missing', checks: [mk('a', 'passed')], planned: plan(['a', 'b']), verdict: 'inconclusive', reason: /^b broken: no result was recorded/ },
+    { name: 'major failed only', checks: [mk('a', 'passed'), mk('b', 'failed', 'major')], verdict: 'go', reason: /all 1 critical/ },
+    { name: 'nothing checked', checks: [mk('a', 'broken', 'major')], verdict: 'inconclusive', reason: /nothing could be checked/ },
+    { name: 'interrupted', checks: [mk('a', 'passed')], planned: plan(['a', 'b']), interrupted: true, verdict: 'inconclusive', reason: /run interrupted: 1 of 2/ },
+  ];
+  for (const c of cases) {
+    const d = decide({ phase: 'post-window', checks: c.checks, planned: c.planned ?? [], interrupted: c.interrupted ?? false });
+    assert.equal(d.verdict, c.verdict, c.name);
+    assert.match(d.reasons[0]!, c.reason, c.name);
+  }
+});
+
+test('post-window decides on the maintenance page', () => {
+  assert.equal(decide({ phase: 'post-window', checks: [mk('a', 'failed')], planned: [] }).action, 'restore the maintenance page on www, my, sso');
+  assert.match(decide({ phase: 'post-window', checks: [mk('a', 'passed')], planned: [] }).action!, /keep the site open/);
+  assert.match(decide({ phase: 'web1-5', checks: [mk('a', 'passed')], planned: [] }).action!, /smoke testing can begin/);
+});
+
+test('non-critical findings are warnings, one line each, and missing results are added as broken checks', () => {
+  const d = decide({ phase: 'web1-5', checks: [mk('a', 'passed'), mk('b', 'failed', 'minor', 'slow')], planned: plan(['a', 'b', 'c'], 'major') });
+  assert.deepEqual(d.warnings, ['b failed: slow', 'c broken: no result was recorded for this planned check (the run ended before it finished)']);
+  assert.equal(d.checks.length, 3);
+  assert.equal(d.checks.find((c) => c.id === 'c')!.attempts, 0);
+});
+
+test('a batch planned by prefix is satisfied by any of its results', () => {
+  const planned: PlannedCheck[] = [{ id: 'k6:x', kind: 'k6', title: 'x', severity: 'critical', target: {}, prefix: true }];
+  assert.equal(decide({ phase: 'regression', checks: [mk('k6:x:threshold:p95', 'passed')], planned }).verdict, 'go');
+  assert.equal(decide({ phase: 'regression', checks: [mk('other', 'passed')], planned }).verdict, 'inconclusive');
+});
