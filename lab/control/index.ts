@@ -1,0 +1,134 @@
+// The runbook's operations on the lab (pull / put back, page on / off, DNS cutover, phase state) and fault
+// injection, in-process; lab/control/http.ts exposes the same over HTTP.
+import type { HostKey } from '../../core/config/estate.ts';
+import type { PhaseState } from '../../core/phases.ts';
+import { FAULTS, parseFault, FaultError, type ActiveFaults, type Fault } from '../faults.ts';
+import type { SlackMessage } from '../slack/index.ts';
+import type { MemberStatus } from '../web/balancer.ts';
+import { LabStateError, type PoolName, type RunbookState } from './state.ts';
+
+export type { PoolName } from './state.ts';
+
+export interface LabStatus {
+  pools: Record<PoolName, { name: string; members: MemberStatus[] }>;
+  /** Whether each host's maintenance page is served now. */
+  pages: Record<string, boolean>;
+  dnsProvider: 'old' | 'new';
+  /** Active faults as `name[:arg]`. */
+  faults: string[];
+  webServers: { name: string; port: number; up: boolean }[];
+}
+
+export interface LabControl {
+  pull(pool: PoolName, server: string): Promise<void>;
+  putBack(pool: PoolName, server: string): Promise<void>;
+  setMaintenance(host: HostKey, on: boolean): Promise<void>;
+  setDnsProvider(provider: 'old' | 'new'): Promise<void>;
+  /** Puts the lab in a phase's expected state: pools, pages on exactly for maintenanceOn, DNS provider. */
+  applyState(state: PhaseState): Promise<void>;
+  /** Accepts a Fault or its `name[:arg]` text; unknown names and arguments are errors. */
+  addFault(fault: Fault | string): Promise<void>;
+  removeFault(fault: Fault | string): Promise<void>;
+  clearFaults(): Promise<void>;
+  status(): LabStatus;
+  slackMessages(): SlackMessage[];
+}
+
+export interface ControlParts {
+  state: RunbookState;
+  faults: ActiveFaults;
+  webServers: readonly { name: string; port: number; up: boolean; sync(): Promise<void> }[];
+  setDnsProvider(provider: 'old' | 'new'): void;
+  slack?: { messages(): SlackMessage[] };
+}
+
+export function faultText(f: Fault): string {
+  return f.arg === undefined ? f.name : `${f.name}:${f.arg}`;
+}
+
+type BalancerView = { name: string; status(): MemberStatus[] };
+
+export class LabControlImpl implements LabControl {
+  private balancers: Record<PoolName, BalancerView> | undefined;
+
+  constructor(private readonly p: ControlParts) {}
+
+  /** The balancers start after the state they read is set, so they are attached last. */
+  attachBalancers(balancers: Record<PoolName, BalancerView>): void {
+    this.balancers = balancers;
+  }
+
+  async pull(pool: PoolName, server: string): Promise<void> {
+    this.p.state.setInPool(this.p.state.pool(pool), server, false);
+  }
+
+  async putBack(pool: PoolName, server: string): Promise<void> {
+    this.p.state.setInPool(this.p.state.pool(pool), server, true);
+  }
+
+  async setMaintenance(host: HostKey, on: boolean): Promise<void> {
+    this.p.state.setPage(host, on);
+  }
+
+  async setDnsProvider(provider: 'old' | 'new'): Promise<void> {
+    if (provider !== 'old' && provider !== 'new') throw new LabStateError(`unknown DNS provider "${String(provider)}" (known: old, new)`);
+    this.p.setDnsProvider(provider);
+    this.p.state.dnsProvider = provider;
+  }
+
+  async applyState(state: PhaseState): Promise<void> {
+    this.p.state.setPools(state.inPools);
+    this.p.state.setPages(state.maintenanceOn);
+    await this.setDnsProvider(state.dnsProvider);
+  }
+
+  async addFault(fault: Fault | string): Promise<void> {
+    this.p.faults.add(this.normalise(fault));
+    await this.sync();
+  }
+
+  async removeFault(fault: Fault | string): Promise<void> {
+    this.p.faults.remove(this.normalise(fault));
+    await this.sync();
+  }
+
+  async clearFaults(): Promise<void> {
+    this.p.faults.clear();
+    await this.sync();
+  }
+
+  status(): LabStatus {
+    const pool = (k: PoolName) => ({ name: this.balancers?.[k].name ?? k, members: this.balancers?.[k].status() ?? [] });
+    return {
+      pools: { gateway: pool('gateway'), ilb: pool('ilb') },
+      pages: this.p.state.pages(),
+      dnsProvider: this.p.state.dnsProvider,
+      faults: this.p.faults.list().map(faultText),
+      webServers: this.p.webServers.map((w) => ({ name: w.name, port: w.port, up: w.up })),
+    };
+  }
+
+  slackMessages(): SlackMessage[] {
+    return this.p.slack?.messages() ?? [];
+  }
+
+  /** Applies fault changes that need action (listeners, default certificates, pages). */
+  async sync(): Promise<void> {
+    await Promise.all(this.p.webServers.map((w) => w.sync()));
+    this.p.state.reconcile();
+  }
+
+  /** Validates a fault and spells its argument the way the lab names things (IC-Web3, www). */
+  normalise(fault: Fault | string): Fault {
+    const f = typeof fault === 'string' ? parseFault(fault) : parseFault(faultText(fault));
+    const spec = FAULTS.find((s) => s.name === f.name);
+    if (f.arg === undefined || !spec) return f;
+    try {
+      if (spec.arg === 'server') return { name: f.name, arg: this.p.state.server(f.arg) };
+      if (spec.arg === 'host') return { name: f.name, arg: this.p.state.host(f.arg.split('.')[0] ?? f.arg) };
+    } catch (err) {
+      throw new FaultError(`fault ${faultText(f)}: ${(err as Error).message}`);
+    }
+    return f;
+  }
+}

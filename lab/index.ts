@@ -1,0 +1,147 @@
+// startLab: the whole simulated estate on 127.0.0.1, built from the harness config, started in-process by
+// every lab run and test. Fast to start (openssl CA + listeners on port 0), clean to stop (no handles left).
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { HarnessConfig } from '../core/config/schema.ts';
+import { LAB_DEFAULT_PASSWORD, LAB_DEFAULT_USER } from '../core/estate.ts';
+import type { PhaseState } from '../core/phases.ts';
+import { LabControlImpl, type LabControl } from './control/index.ts';
+import { startControlServer } from './control/http.ts';
+import { RunbookState } from './control/state.ts';
+import { startDnsLab } from './dns/index.ts';
+import { ActiveFaults, type Fault } from './faults.ts';
+import type { LabManifest } from './manifest.ts';
+import { startServices } from './services/index.ts';
+import { startSlackLab } from './slack/index.ts';
+import { createPki } from './tls/pki.ts';
+import { Balancer } from './web/balancer.ts';
+import { hostContexts, labDomain, labHosts } from './web/hosts.ts';
+import { LabWebServer } from './web/server.ts';
+
+export interface StartLabOptions {
+  config: HarnessConfig;
+  faults?: Fault[];
+  /** The phase state to put the lab in; default all servers in both pools, no page, DNS at the old provider. */
+  state?: PhaseState;
+  /** Where ca.pem and manifest.json go; default a fresh folder under ./.lab, removed at stop. */
+  dir?: string;
+  /** How late web-slow answers (default 30 s). */
+  slowMs?: number;
+  /** Balancer health probes (defaults 250 ms / 1 s); tests shorten them. */
+  healthIntervalMs?: number;
+  healthTimeoutMs?: number;
+}
+
+export interface Lab {
+  manifest: LabManifest;
+  faults: ActiveFaults;
+  control: LabControl;
+  /** Folder holding ca.pem, manifest.json and the lab's keys. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_LAB_STATE: PhaseState = { inPools: 'all', maintenanceOn: [], dnsProvider: 'old' };
+
+export async function startLab(opts: StartLabOptions): Promise<Lab> {
+  const { config } = opts;
+  const e = config.estate;
+  const ownDir = opts.dir === undefined;
+  const dir = ownDir ? await mkdtemp(join(await ensure(resolve('.lab')), 'lab-')) : await ensure(resolve(opts.dir!));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    // Reverse start order: balancers (and their probes) before the servers they probe.
+    const results = await Promise.allSettled(stops.splice(0).reverse().map((s) => s()));
+    if (ownDir) await rm(dir, { recursive: true, force: true });
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  try {
+    const domain = labDomain(config);
+    const hosts = labHosts(config, domain);
+    const faults = new ActiveFaults();
+    const serverNames = e.webServers.map((s) => s.name);
+    const state = new RunbookState(serverNames, hosts.filter((h) => h.maintenancePage).map((h) => h.key), hosts.map((h) => h.key), faults);
+
+    const dnsPromise = startDnsLab({ config, faults, domain, gatewayAddress: '127.0.0.1', dir });
+    const [pki, services, slack, dns] = await Promise.all([createPki(dir, hosts.map((h) => h.fqdn)), startServices(e.serverGroups), startSlackLab(faults), dnsPromise]);
+    stops.push(() => services.stop(), () => slack.stop(), () => dns.stop());
+
+    const contexts = hostContexts(pki, hosts);
+    const farmKey = randomBytes(32);
+    const staleKey = randomBytes(32);
+    const user = process.env[e.tokens.userEnv] ?? LAB_DEFAULT_USER;
+    const webServers = serverNames.map(
+      (name) =>
+        new LabWebServer({
+          name, hosts, contexts, faults, identityHeader: e.gateway.identityHeader, slowMs: opts.slowMs ?? 30_000,
+          app: {
+            machineKey: () => (faults.has('web-stale-key', name) ? staleKey : farmKey),
+            account: { user, password: () => process.env[e.tokens.passwordEnv] ?? LAB_DEFAULT_PASSWORD },
+            cookieName: e.tokens.cookieName,
+          },
+        }),
+    );
+    const control = new LabControlImpl({
+      state, faults, webServers, slack,
+      setDnsProvider: (p) => dns.setProvider(p),
+    });
+    for (const f of opts.faults ?? []) faults.add(control.normalise(f));
+    await control.applyState(opts.state ?? DEFAULT_LAB_STATE);
+
+    await Promise.all(webServers.map((w) => w.start()));
+    stops.push(...webServers.map((w) => () => w.stop()));
+
+    const members = webServers.map((w) => ({ name: w.name, port: () => w.port }));
+    const balancer = (name: string, pool: 'gateway' | 'ilb') =>
+      new Balancer({
+        name, hosts, contexts, caPem: pki.caPem, members,
+        inPool: (m) => state.inPool(pool, m),
+        // The page is put up on the Application Gateway (the public entry); the ILB keeps serving internal callers.
+        pageUp: (h) => pool === 'gateway' && state.pageUp(h),
+        page: { status: e.maintenance.status, marker: e.maintenance.marker, retryAfterSeconds: 3_600 },
+        healthIntervalMs: opts.healthIntervalMs ?? 250,
+        healthTimeoutMs: opts.healthTimeoutMs ?? 1_000,
+        backendTimeoutMs: Math.max(60_000, (opts.slowMs ?? 30_000) + 5_000),
+      });
+    const gateway = balancer(e.gateway.name, 'gateway');
+    const ilb = balancer(e.ilb.name, 'ilb');
+    await Promise.all([gateway.start(), ilb.start()]);
+    stops.push(() => gateway.stop(), () => ilb.stop());
+    control.attachBalancers({ gateway, ilb });
+
+    const controlServer = await startControlServer(control);
+    stops.push(() => controlServer.stop());
+    // Faults changed on lab.faults directly (not through control) still reach the listeners.
+    const ticker = setInterval(() => void control.sync().catch(() => undefined), 100);
+    ticker.unref();
+    stops.push(async () => clearInterval(ticker));
+
+    const manifest: LabManifest = {
+      startedAt: new Date().toISOString(),
+      domain,
+      caFile: pki.caFile,
+      hosts: Object.fromEntries(hosts.map((h) => [h.key, h.fqdn])) as LabManifest['hosts'],
+      webServers: webServers.map((w) => ({ name: w.name, address: '127.0.0.1', port: w.port })),
+      gateway: { name: e.gateway.name, address: '127.0.0.1', port: gateway.port },
+      ilb: { name: e.ilb.name, address: '127.0.0.1', port: ilb.port },
+      services: services.endpoints,
+      control: { url: controlServer.url },
+      account: { user },
+      dns: dns.manifest,
+      slack: { url: slack.url },
+    };
+    await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    let stopped: Promise<void> | undefined;
+    return { manifest, faults, control, dir, stop: () => (stopped ??= stopAll()) };
+  } catch (err) {
+    await stopAll().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function ensure(path: string): Promise<string> {
+  await mkdir(path, { recursive: true });
+  return path;
+}

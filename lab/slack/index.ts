@@ -1,0 +1,78 @@
+// A Slack incoming-webhook receiver: records JSON posts (the last `keep`), answers "ok" like Slack,
+// and 500 under the slack-down fault.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { ActiveFaults } from '../faults.ts';
+
+export interface SlackMessage {
+  receivedAt: string;
+  /** Webhook path posted to: one per channel in the lab (/services/LAB/<channel>). */
+  path: string;
+  body: unknown;
+}
+
+export interface SlackLab {
+  url: string;
+  messages(): SlackMessage[];
+  clear(): void;
+  stop(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) reject(new Error('payload too large'));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startSlackLab(faults: ActiveFaults, keep = 200): Promise<SlackLab> {
+  const received: SlackMessage[] = [];
+  const server = createServer((req, res) => {
+    const reply = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(text);
+    };
+    if (req.method !== 'POST') return reply(405, 'invalid_method');
+    void readBody(req).then(
+      (text) => {
+        // Slack answers 500 while down; nothing is recorded.
+        if (faults.has('slack-down')) return reply(500, 'internal_error');
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return reply(400, 'invalid_payload');
+        }
+        if (typeof body !== 'object' || body === null) return reply(400, 'invalid_payload');
+        received.push({ receivedAt: new Date().toISOString(), path: req.url ?? '/', body });
+        if (received.length > keep) received.splice(0, received.length - keep);
+        reply(200, 'ok');
+      },
+      () => reply(413, 'payload_too_large'),
+    );
+  });
+  server.keepAliveTimeout = 1_000;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve(a && typeof a === 'object' ? a.port : 0);
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}/services/LAB/webhook`,
+    messages: () => [...received],
+    clear: () => void received.splice(0),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}

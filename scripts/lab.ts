@@ -1,0 +1,83 @@
+// npm run lab [-- --fault=NAME[:ARG] ... --phase=ID]: the lab in the foreground, its manifest printed and
+// written to .lab/manifest.json; Ctrl-C stops it.
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from '../core/config/load.ts';
+import { PHASES, PHASE_IDS, isPhaseId } from '../core/phases.ts';
+import { FaultError, faultUsage, parseFault, type Fault } from '../lab/faults.ts';
+import { startLab } from '../lab/index.ts';
+import { ROUTES } from '../lab/control/http.ts';
+
+const USAGE = `Usage: npm run lab [-- --fault=NAME[:ARG] ... --phase=ID --config=FILE]
+
+Starts the simulated estate on 127.0.0.1 in the foreground, prints its manifest (every address, the CA
+to trust, the control API) and writes it to .lab/manifest.json. Ctrl-C stops it.
+
+  --phase=ID     put the lab in that phase's state (${PHASE_IDS.join(', ')})
+  --fault=F      inject a fault at start (repeatable); faults:
+${faultUsage()}
+
+Control API (JSON):
+${ROUTES.map((r) => `  ${r}`).join('\n')}
+`;
+
+function usageError(message: string): never {
+  process.stderr.write(`${message}\n(npm run lab -- --help for usage)\n`);
+  process.exit(64);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { fault: { type: 'string', multiple: true }, phase: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    usageError((err as Error).message);
+  }
+  if (values.help) return void process.stdout.write(USAGE);
+  let faults: Fault[];
+  try {
+    faults = (values.fault ?? []).map(parseFault);
+  } catch (err) {
+    if (err instanceof FaultError) usageError(err.message);
+    throw err;
+  }
+  if (values.phase !== undefined && !isPhaseId(values.phase)) usageError(`unknown phase "${values.phase}" (known: ${PHASE_IDS.join(', ')})`);
+  const config = await loadConfig(values.config);
+  const lab = await startLab({ config, faults, dir: '.lab', ...(values.phase ? { state: PHASES[values.phase as keyof typeof PHASES].state } : {}) });
+  const m = lab.manifest;
+  const lines = [
+    `Lab up (${m.domain}); manifest: .lab/manifest.json; trust CA: ${m.caFile}`,
+    `control API: ${m.control.url}   slack webhook: ${m.slack?.url ?? '-'}`,
+    `gateway ${m.gateway.name}: https://${m.gateway.address}:${m.gateway.port}   ilb ${m.ilb.name}: https://${m.ilb.address}:${m.ilb.port}`,
+    `hosts: ${Object.values(m.hosts).join(', ')}`,
+    ...m.webServers.map((w) => `  ${w.name.padEnd(10)} https://${w.address}:${w.port}`),
+    ...m.services.map((s) => `  ${s.name.padEnd(10)} tcp ${s.address}:${s.port} (${s.group})`),
+    `faults: ${lab.control.status().faults.join(', ') || 'none'}; phase state: ${values.phase ?? 'default (all in pools, no page, DNS old)'}`,
+    'Ctrl-C to stop.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nstopping the lab…\n');
+    lab.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`lab stop failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78);
+  }
+  if (err instanceof FaultError) usageError(err.message);
+  process.stderr.write(`lab failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
