@@ -1,0 +1,81 @@
+// `npm run report`: JUnit, Allure results, the Allure HTML report and optionally the Slack post, for one run folder.
+import { join } from 'node:path';
+import type { z } from 'zod';
+import type { SlackChannelConfig } from '../core/config/estate.ts';
+import { reportTitle, writeAllureResults } from './allure-results.ts';
+import { AllureHtmlError, buildAllureHtml } from './allure-html.ts';
+import { writeJUnit } from './junit.ts';
+import { readRunFolder } from './run-folder.ts';
+import { postSlackSummary, writeSlackReport } from './slack.ts';
+import type { SlackReport } from './slack.ts';
+
+/** Exit codes of `npm run report` (documented in docs/reports.md). */
+export const REPORT_EXIT = { ok: 0, slackFailed: 3, reportFailed: 4, dataError: 65, noInput: 66, usage: 64, config: 78 } as const;
+
+export interface ReportOptions {
+  runDir: string;
+  html?: boolean;
+  historyPath?: string;
+  reportUrl?: string;
+  slack?: {
+    channels: readonly z.infer<typeof SlackChannelConfig>[];
+    env: Readonly<Record<string, string | undefined>>;
+    timeoutMs?: number;
+    retries?: number;
+    minBackoffMs?: number;
+  };
+  /** Where progress lines go (stdout in the CLI); never receives a secret. */
+  log: (line: string) => void;
+}
+
+export interface ReportOutcome {
+  exitCode: number;
+  junitPath: string;
+  allureResultsDir: string;
+  htmlPath: string | null;
+  slack: SlackReport | null;
+}
+
+/** Never changes the verdict; a failed Slack post or HTML build is reported after everything else is on disk. */
+export async function runReport(opts: ReportOptions): Promise<ReportOutcome> {
+  const run = await readRunFolder(opts.runDir);
+  const { log } = opts;
+  for (const w of run.warnings) log(`warning: ${w}`);
+  const source = run.hasSummary ? 'from summary.json' : 'the run has no summary.json: partial run';
+  log(`run ${run.dir}: ${run.phase} · window ${run.window} · ${run.env} · verdict ${run.verdict.toUpperCase()} (${source})`);
+  if (run.missing.length) log(`${run.missing.length} planned check(s) have no result; shown as broken`);
+
+  const junitPath = await writeJUnit(run);
+  log(`junit: ${junitPath}`);
+  const allureResultsDir = await writeAllureResults(run);
+  log(`allure results: ${allureResultsDir}`);
+
+  let htmlPath: string | null = null;
+  let htmlFailed = false;
+  if (opts.html ?? true) {
+    const hideEnv = opts.slack?.channels.map((c) => c.webhookEnv) ?? [];
+    try {
+      htmlPath = await buildAllureHtml({ resultsDir: allureResultsDir, outDir: join(run.dir, 'allure-report'), reportName: reportTitle(run), historyPath: opts.historyPath, hideEnv });
+      log(`allure report: ${htmlPath}`);
+    } catch (err) {
+      if (!(err instanceof AllureHtmlError)) throw err;
+      htmlFailed = true;
+      log(`allure report FAILED: ${err.message}`);
+    }
+  }
+
+  let slack: SlackReport | null = null;
+  if (opts.slack) {
+    const reportPath = htmlPath ?? junitPath;
+    slack = await postSlackSummary(run, { ...opts.slack, reportPath, ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}) });
+    const slackPath = await writeSlackReport(run.dir, slack);
+    for (const c of slack.channels) log(`slack ${c.channel}: ${c.detail}`);
+    const posted = slack.channels.filter((c) => c.outcome === 'posted').length;
+    if (!slack.ok) log(`slack: post failed (${posted ? 'not every channel got it' : 'no channel got it'}); results and reports are on disk; per-channel outcome in ${slackPath}`);
+    else log(`slack: posted to ${posted} channel(s); outcome in ${slackPath}`);
+  }
+
+  const slackFailed = slack !== null && !slack.ok;
+  const exitCode = htmlFailed ? REPORT_EXIT.reportFailed : slackFailed ? REPORT_EXIT.slackFailed : REPORT_EXIT.ok;
+  return { exitCode, junitPath, allureResultsDir, htmlPath, slack };
+}

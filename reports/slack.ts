@@ -1,0 +1,133 @@
+// Posts the run's summary to the routed Slack channels; a down Slack is an outcome to record, never a crash.
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
+import type { FetchFunction } from '@slack/webhook';
+import { z } from 'zod';
+import type { RunView } from './run-folder.ts';
+import { scrubSecrets } from './secrets.ts';
+import { buildSlackMessage } from './slack-message.ts';
+import type { MessageLinks, SlackMessage } from './slack-message.ts';
+import { routeFor } from './slack-routing.ts';
+import type { SlackChannelConfig } from '../core/config/estate.ts';
+
+export const ChannelOutcome = z.strictObject({
+  channel: z.string(),
+  webhookEnv: z.string().nullable(),
+  outcome: z.enum(['posted', 'failed', 'not-set', 'not-configured']),
+  attempts: z.number().int().nonnegative(),
+  /** Why it was not posted, in words; never contains the webhook URL. */
+  detail: z.string(),
+});
+export type ChannelOutcome = z.infer<typeof ChannelOutcome>;
+
+export const SlackReport = z.strictObject({
+  attemptedAt: z.string(),
+  phase: z.string(),
+  verdict: z.string(),
+  /** True when at least one channel got the message and none failed (unset webhooks are listed, not failures). */
+  ok: z.boolean(),
+  channels: z.array(ChannelOutcome),
+  text: z.string(),
+});
+export type SlackReport = z.infer<typeof SlackReport>;
+
+export interface SlackOptions extends MessageLinks {
+  channels: readonly z.infer<typeof SlackChannelConfig>[];
+  /** Where webhook URLs are read from (process.env in the CLI). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Per attempt; Slack answers in well under a second when it is up. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for 5xx and network errors only. */
+  retries?: number;
+  minBackoffMs?: number;
+}
+
+const isLoopback = (host: string) => host === 'localhost' || /^127\./.test(host) || host === '[::1]';
+
+/** A webhook URL must parse, and must be https unless it points at this machine (the lab's receiver). */
+function urlProblem(url: string, envName: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${envName} is not a valid URL (expected https://hooks.slack.com/services/…)`;
+  }
+  if (parsed.protocol === 'https:') return null;
+  if (parsed.protocol === 'http:' && isLoopback(parsed.hostname)) return null;
+  return `${envName} must be an https:// URL (plain http is accepted only for 127.0.0.1/localhost)`;
+}
+
+function describeError(err: unknown, timeoutMs: number): string {
+  if (err instanceof IncomingWebhookHTTPError) {
+    const body = err.body.trim().slice(0, 200);
+    return `Slack answered HTTP ${err.statusCode}${body ? ` (${body})` : ''}`;
+  }
+  if (err instanceof IncomingWebhookRequestError) {
+    const original = err.original as Error & { cause?: { code?: string } };
+    if (original.name === 'TimeoutError' || original.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+    const code = original.cause?.code;
+    if (code === 'ECONNREFUSED') return 'connection refused (ECONNREFUSED)';
+    if (code) return `network error ${code}`;
+    return `request error: ${original.message}`;
+  }
+  return `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+async function postOne(url: string, message: SlackMessage, opts: SlackOptions): Promise<{ ok: boolean; attempts: number; detail: string }> {
+  let attempts = 0;
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  // counts attempts across the library's own retries
+  const countingFetch: FetchFunction = (input, init) => {
+    attempts += 1;
+    return globalThis.fetch(input, init);
+  };
+  const webhook = new IncomingWebhook(url, {
+    timeout: timeoutMs,
+    fetch: countingFetch,
+    retryConfig: { retries: opts.retries ?? 2, factor: 2, minTimeout: opts.minBackoffMs ?? 250, maxTimeout: 2_000, randomize: false },
+  });
+  try {
+    await webhook.send(message);
+    return { ok: true, attempts, detail: 'posted' };
+  } catch (err) {
+    return { ok: false, attempts, detail: `post failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${describeError(err, timeoutMs)}` };
+  }
+}
+
+/** Posts to every routed channel whose webhook env var is set; outcomes carry no URL (scrubbed defensively). */
+export async function postSlackSummary(run: RunView, opts: SlackOptions): Promise<SlackReport> {
+  const message = buildSlackMessage(run, opts);
+  const routed = routeFor(run.phase, opts.channels);
+  const secrets: string[] = [];
+  const channels = await Promise.all(routed.map(async (ch): Promise<ChannelOutcome> => {
+    if (!ch.configured) {
+      return { channel: ch.name, webhookEnv: null, outcome: 'not-configured', attempts: 0, detail: `not posted: ${ch.name} is not in estate.slack.channels of the config` };
+    }
+    const url = opts.env[ch.webhookEnv]?.trim();
+    if (!url) return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: 'not-set', attempts: 0, detail: `not posted: ${ch.webhookEnv} not set` };
+    secrets.push(url);
+    const problem = urlProblem(url, ch.webhookEnv);
+    if (problem) return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: 'failed', attempts: 0, detail: `not posted: ${problem}` };
+    const result = await postOne(url, message, opts);
+    return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: result.ok ? 'posted' : 'failed', attempts: result.attempts, detail: result.detail };
+  }));
+  const scrubbed = channels.map((c) => ({ ...c, detail: scrubSecrets(c.detail, secrets) }));
+  return {
+    attemptedAt: new Date().toISOString(),
+    phase: run.phase,
+    verdict: run.verdict,
+    ok: scrubbed.some((c) => c.outcome === 'posted') && !scrubbed.some((c) => c.outcome === 'failed'),
+    channels: scrubbed,
+    text: message.text,
+  };
+}
+
+/** Writes DIR/slack.json atomically (temporary name, then rename). */
+export async function writeSlackReport(dir: string, report: SlackReport): Promise<string> {
+  const path = join(dir, 'slack.json');
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(report, null, 2) + '\n', 'utf8');
+  await rename(tmp, path);
+  return path;
+}
