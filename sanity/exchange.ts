@@ -1,0 +1,200 @@
+// One HTTPS request to an address:port with a chosen FQDN as Host and TLS server name: timings per phase,
+// the peer certificate, a capped body, and every error turned into a failure naming what it was waiting for.
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import { Client, type Dispatcher } from 'undici';
+import type { ProbeFailure } from '../core/probe.ts';
+import type { Trust } from './trust.ts';
+import { failureFromError, timeoutFailure, type ErrorContext, type Stage } from './net-errors.ts';
+
+export const DEFAULT_MAX_BODY = 256 * 1024;
+
+export interface ExchangeSpec {
+  /** Who answers, for messages: "IC-Web3" or the balancer's name. */
+  label: string;
+  address: string;
+  port: number;
+  /** FQDN sent as Host and used as TLS server name (the certificate must cover it). */
+  hostname: string;
+  path: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  maxBodyBytes?: number;
+  /** The deadline behind `signal`, for the timeout message. */
+  timeoutMs?: number;
+}
+
+export interface PeerCert {
+  subject?: string;
+  issuer?: string;
+  subjectAltName?: string;
+  validFrom?: string;
+  validTo: string;
+  daysLeft: number;
+  fingerprint256?: string;
+}
+
+export interface Timing {
+  connectMs?: number;
+  tlsMs?: number;
+  /** Request sent → response headers (time to first byte, server processing). */
+  processingMs?: number;
+  transferMs?: number;
+  totalMs: number;
+  reusedConnection: boolean;
+}
+
+export interface Response {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  truncated: boolean;
+  timing: Timing;
+  cert?: PeerCert;
+}
+
+export type ExchangeOutcome = { ok: true; response: Response } | { ok: false; failure: ProbeFailure; errorCode?: string; timing: Timing };
+
+/** What one connection reports to the request that opened it. */
+interface ConnWatch {
+  stage: Stage;
+  startedAt: number;
+  connectedAt?: number;
+  secureAt?: number;
+  cert?: PeerCert;
+}
+
+export function describeCert(socket: TLSSocket, now = Date.now()): PeerCert | undefined {
+  const c = socket.getPeerCertificate();
+  if (!c || !c.valid_to) return undefined;
+  return {
+    subject: String(c.subject?.CN ?? ''),
+    issuer: String(c.issuer?.CN ?? ''),
+    subjectAltName: c.subjectaltname,
+    ...(c.valid_from ? { validFrom: new Date(Date.parse(c.valid_from)).toISOString() } : {}),
+    validTo: new Date(Date.parse(c.valid_to)).toISOString(),
+    daysLeft: Math.floor((Date.parse(c.valid_to) - now) / 86_400_000),
+    fingerprint256: c.fingerprint256,
+  };
+}
+
+/** An undici connector that verifies against `trust`, and records connect / TLS times and the peer cert in `watch`. */
+export function watchingConnector(trust: Trust, servername: string, watch?: ConnWatch) {
+  return (opts: { hostname: string; port: string }, callback: (err: Error | null, socket: TLSSocket | null) => void) => {
+    if (watch) {
+      watch.stage = 'connect';
+      watch.startedAt = performance.now();
+    }
+    let done = false;
+    let seen: PeerCert | undefined;
+    // requestOCSP: the status callback runs once the server's certificate has arrived and before verification can
+    // destroy the socket, so an expired or untrusted certificate's dates can still be reported.
+    const tlsOptions: ConnectionOptions & { requestOCSP: boolean } = { host: opts.hostname, port: Number(opts.port), servername, secureContext: trust.secureContext, ALPNProtocols: ['http/1.1'], requestOCSP: true };
+    const socket = tlsConnect(tlsOptions);
+    socket.once('OCSPResponse', () => {
+      seen = describeCert(socket);
+    });
+    socket.setNoDelay(true);
+    socket.once('connect', () => {
+      if (!watch) return;
+      watch.connectedAt = performance.now();
+      watch.stage = 'tls';
+    });
+    socket.once('secureConnect', () => {
+      if (watch) {
+        watch.secureAt = performance.now();
+        watch.cert = describeCert(socket);
+        watch.stage = 'headers';
+      }
+      if (!done) (done = true), callback(null, socket);
+    });
+    socket.on('error', (err: Error & { peer?: PeerCert }) => {
+      // A chain error (expired, untrusted) carries no certificate; attach the one seen so the message can date it.
+      if (seen) err.peer = seen;
+      if (!done) (done = true), callback(err, null);
+    });
+    return socket;
+  };
+}
+
+const ms = (a?: number, b?: number) => (a !== undefined && b !== undefined ? Math.round((b - a) * 10) / 10 : undefined);
+
+/**
+ * Sends one request. With `dispatcher` (a keep-alive pool a probe holds for many requests) connection timings are
+ * not known; without it a one-shot connection is opened and closed, and connect/TLS times and the cert are reported.
+ */
+export async function exchange(spec: ExchangeSpec, trust: Trust, signal: AbortSignal, dispatcher?: Dispatcher): Promise<ExchangeOutcome> {
+  const started = performance.now();
+  const watch: ConnWatch = { stage: dispatcher ? 'headers' : 'connect', startedAt: started };
+  const own = dispatcher ? undefined : new Client(`https://${spec.address.includes(':') ? `[${spec.address}]` : spec.address}:${spec.port}`, {
+    connect: watchingConnector(trust, spec.hostname, watch) as never,
+    pipelining: 1,
+  });
+  const ctx: ErrorContext = { label: spec.label, address: spec.address, port: spec.port, hostname: spec.hostname, stage: watch.stage };
+  let headersAt: number | undefined;
+  let sentAt: number | undefined;
+  const timing = (): Timing => {
+    const end = performance.now();
+    return {
+      ...(watch.connectedAt !== undefined ? { connectMs: ms(watch.startedAt, watch.connectedAt) } : {}),
+      ...(watch.secureAt !== undefined ? { tlsMs: ms(watch.connectedAt, watch.secureAt) } : {}),
+      ...(headersAt !== undefined ? { processingMs: ms(sentAt ?? watch.secureAt ?? started, headersAt) } : {}),
+      ...(headersAt !== undefined ? { transferMs: ms(headersAt, end) } : {}),
+      totalMs: ms(started, end) ?? 0,
+      reusedConnection: Boolean(dispatcher),
+    };
+  };
+  try {
+    sentAt = dispatcher ? started : undefined;
+    const res = await (dispatcher ?? own!).request({
+      origin: `https://${spec.address}:${spec.port}`,
+      path: spec.path,
+      method: spec.method ?? 'GET',
+      headers: { host: spec.hostname, ...(spec.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...spec.headers },
+      ...(spec.body !== undefined ? { body: spec.body } : {}),
+      signal,
+      // The runner's signal is the deadline; undici's own timers stay out of the way.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    if (!dispatcher) sentAt = watch.secureAt;
+    headersAt = performance.now();
+    watch.stage = 'body';
+    const cap = spec.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      if (size + chunk.length > cap) {
+        chunks.push(chunk.subarray(0, cap - size));
+        truncated = true;
+        break; // leaving the loop destroys the rest of the body: we read at most `cap` bytes
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+    return {
+      ok: true,
+      response: { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), truncated, timing: timing(), ...(watch.cert ? { cert: watch.cert } : {}) },
+    };
+  } catch (err) {
+    ctx.stage = watch.stage;
+    if (signal.aborted) return { ok: false, failure: timeoutFailure(ctx, spec.timeoutMs ?? performance.now() - started), timing: timing() };
+    const failure = failureFromError(err, ctx);
+    if (!failure) {
+      const message = `harness error while asking ${spec.label} for https://${spec.hostname}${spec.path}: ${err instanceof Error ? err.message : String(err)}`;
+      return { ok: false, failure: { layer: 'harness', code: 'HARNESS_ERROR', message }, timing: timing() };
+    }
+    const { errorCode, ...rest } = failure;
+    return { ok: false, failure: rest, errorCode, timing: timing() };
+  } finally {
+    if (own) void own.destroy().catch(() => undefined); // a one-shot connection: close it whatever happened
+  }
+}
+
+/** A header as one string (first value when repeated). */
+export function header(res: Response, name: string): string | undefined {
+  const v = res.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
