@@ -16,7 +16,7 @@ export interface LabStatus {
   dnsProvider: 'old' | 'new';
   /** Active faults as `name[:arg]`. */
   faults: string[];
-  webServers: { name: string; port: number; up: boolean }[];
+  webServers: { name: string; port: number; up: boolean; delayed: number }[];
 }
 
 export interface LabControl {
@@ -37,7 +37,7 @@ export interface LabControl {
 export interface ControlParts {
   state: RunbookState;
   faults: ActiveFaults;
-  webServers: readonly { name: string; port: number; up: boolean; sync(): Promise<void> }[];
+  webServers: readonly { name: string; port: number; up: boolean; delayed: number; sync(): Promise<void> }[];
   setDnsProvider(provider: 'old' | 'new'): void;
   slack?: { messages(): SlackMessage[] };
 }
@@ -104,7 +104,7 @@ export class LabControlImpl implements LabControl {
       pages: this.p.state.pages(),
       dnsProvider: this.p.state.dnsProvider,
       faults: this.p.faults.list().map(faultText),
-      webServers: this.p.webServers.map((w) => ({ name: w.name, port: w.port, up: w.up })),
+      webServers: this.p.webServers.map((w) => ({ name: w.name, port: w.port, up: w.up, delayed: w.delayed })),
     };
   }
 

@@ -26,6 +26,11 @@ export class Listener {
     return this.chain;
   }
 
+  /** Drops open connections (clients reconnect and see, e.g., a changed certificate). */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
   private async open(): Promise<void> {
     if (this.listening) return;
     for (let attempt = 0; ; attempt++) {

@@ -25,6 +25,8 @@ export class LabWebServer {
   private readonly listener: Listener;
   private readonly apps = new Map<HostKey, AppHandler>();
   private expiredServed = false;
+  /** Requests held back by web-slow right now (freed when answered or when the client goes away). */
+  delayed = 0;
 
   constructor(private readonly opts: WebServerOptions) {
     this.name = opts.name;
@@ -59,6 +61,8 @@ export class LabWebServer {
       // The default context serves clients that send no SNI.
       this.server.setSecureContext(expired ? this.opts.contexts.expiredPair : this.opts.contexts.fallback);
       this.expiredServed = expired;
+      // Rebinding a certificate resets connections, so every client's next request handshakes again.
+      this.listener.dropConnections();
     }
     await this.listener.set(!this.opts.faults.has('web-down', this.name));
   }
@@ -82,10 +86,18 @@ export class LabWebServer {
     }
     if (!this.opts.faults.has('web-slow', this.name)) return app(req, res, host.key);
     // web-slow: answer late, without holding the process open, and forget the request if the client leaves.
+    this.delayed++;
     const timer = setTimeout(() => {
+      release();
       if (!res.destroyed) app(req, res, host.key);
     }, this.opts.slowMs);
     timer.unref();
-    res.once('close', () => clearTimeout(timer));
+    let held = true;
+    const release = () => {
+      if (held) this.delayed--;
+      held = false;
+      clearTimeout(timer);
+    };
+    res.once('close', release);
   }
 }
