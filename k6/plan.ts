@@ -1,13 +1,120 @@
-// Plans the k6 checks of a phase. Not built yet: each planned check is reported broken, so the verdict stays honest.
+// Plans the k6 checks of a phase: one batch per k6 run (connection-sanity per host, smoke-load once,
+// backend-sweep per web server). Each batch builds its bundle, runs k6, keeps the raw output under
+// runDir/k6/<run>/ and reports one result per threshold, per k6 check, and one for the run itself.
+import { join } from 'node:path';
 import type { Planner } from '../core/plan-context.ts';
-import { brokenTask } from '../core/task.ts';
+import type { CheckResult } from '../core/result.ts';
+import type { BatchContext, BatchTask } from '../core/task.ts';
+import type { ScriptName } from './contract.ts';
+import { PLAN_ENV, SUMMARY_ENV } from './contract.ts';
+import { bundleScript } from './build/bundle.ts';
+import type { BuiltBundle } from './build/bundle.ts';
+import { expectedIds, interpretK6Run } from './adapter/interpret.ts';
+import type { K6Outcome } from './adapter/interpret.ts';
+import { locateK6 } from './adapter/locate.ts';
+import { runK6 } from './adapter/process.ts';
+import { k6RunsForPhase } from './adapter/run-plan.ts';
+import type { K6RunDef } from './adapter/run-plan.ts';
 
-export const planK6: Planner = ({ phase, config }) => {
-  if (!phase.plan.k6) return [];
-  return [
-    brokenTask(
-      { id: 'k6:' + phase.id, family: 'k6', kind: 'k6', title: 'k6 checks for ' + phase.id, target: {}, severity: config.policy.severity.k6 },
-      'not implemented yet: the k6 checks of this phase are not built, so they could not be checked',
-    ),
-  ];
-};
+/** At most `n` k6 processes at once across the phase, so one run's load does not skew another's latency. */
+function slots(n: number) {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((r) => waiting.push(r));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    }
+  };
+}
+
+export interface K6PlanOptions {
+  /** Environment k6 is looked up in and PATH/HOME are taken from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Where bundles are written (default k6/dist). */
+  distDir?: string;
+}
+
+export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
+  return ({ phase, config, estate }) => {
+    if (!phase.plan.k6) return [];
+    const runs = k6RunsForPhase(phase, config, estate);
+    const severity = config.policy.severity.k6;
+    const bundles = new Map<ScriptName, Promise<BuiltBundle>>();
+    const bundle = (s: ScriptName) => {
+      let b = bundles.get(s);
+      if (!b) bundles.set(s, (b = bundleScript(s, opts.distDir)));
+      return b;
+    };
+    const limit = slots(config.k6.concurrency);
+    const caFile = estate.lab?.caFile;
+
+    const task = (run: K6RunDef): BatchTask => {
+      const result = (o: K6Outcome, startedAt: string, durationMs: number): CheckResult => ({
+        id: o.id, kind: 'k6', title: o.title, target: run.target, severity, status: o.status,
+        attempts: 1, flaky: false, startedAt, durationMs, message: o.message, details: o.details,
+      });
+      const brokenAll = (ctx: BatchContext, message: string, startedAt: string, t0: number) => {
+        for (const id of expectedIds(run.spec)) {
+          ctx.emit(result({ id, title: `k6 ${run.spec.label}: ${id.slice(run.spec.idPrefix.length + 1)}`, status: 'broken', message, details: {} }, startedAt, Math.round(performance.now() - t0)));
+        }
+      };
+      return {
+        type: 'batch',
+        id: run.spec.idPrefix,
+        family: 'k6',
+        kind: 'k6',
+        title: `k6 ${run.spec.label}`,
+        target: run.target,
+        severity,
+        timeoutMs: config.policy.timeouts.k6Ms,
+        expected: expectedIds(run.spec),
+        run: async (ctx) => {
+          const startedAt = new Date().toISOString();
+          const t0 = performance.now();
+          const env = opts.env ?? process.env;
+          const k6 = locateK6(env);
+          if (!k6.ok) return brokenAll(ctx, `${config.k6.installHint} (${k6.reason})`, startedAt, t0);
+          let built: BuiltBundle;
+          try {
+            built = await bundle(run.script);
+          } catch (e) {
+            return brokenAll(ctx, `the k6 bundle of ${run.script} could not be built: ${(e as Error).message}`, startedAt, t0);
+          }
+          const outDir = join(ctx.runDir, 'k6', run.slug);
+          const summaryFile = join(outDir, 'summary.json');
+          const raw = await limit(async () =>
+            ctx.signal.aborted ? undefined : runK6({
+              bin: k6.bin,
+              bundle: built.file,
+              outDir,
+              summaryFile,
+              signal: ctx.signal,
+              env: {
+                ...(env.PATH ? { PATH: env.PATH } : {}),
+                ...(env.HOME ? { HOME: env.HOME } : {}),
+                K6_NO_USAGE_REPORT: 'true',
+                [PLAN_ENV]: JSON.stringify(run.plan),
+                [SUMMARY_ENV]: summaryFile,
+                // Go reads extra roots from here: the lab's CA verifies, TLS verification stays on.
+                ...(caFile ? { SSL_CERT_FILE: caFile } : {}),
+              },
+            }),
+          );
+          if (!raw) return; // stopped while waiting for a slot: the runner reports the unstarted checks
+          for (const o of interpretK6Run(raw, run.spec)) {
+            ctx.emit(result({ ...o, details: { ...o.details, evidence: outDir, bundle: built.file, bundleSha256: built.sha256 } }, raw.startedAt, raw.durationMs));
+          }
+        },
+      };
+    };
+    return runs.map(task);
+  };
+}
+
+export const planK6: Planner = makeK6Planner();

@@ -1,0 +1,71 @@
+// What every harness k6 script shares: reading the plan from the environment, building options from it,
+// checking one response, and writing the summary the harness adapter reads.
+import http from 'k6/http';
+import type { RefinedResponse, ResponseType } from 'k6/http';
+import { check, sleep } from 'k6';
+import type { Options } from 'k6/options';
+import { PLAN_ENV, SUMMARY_ENV, checkNamesFor, parseRunPlan } from '../../contract.ts';
+import type { K6RunPlan, K6SummaryData, K6Target, ScriptName } from '../../contract.ts';
+
+export function readPlan(script: ScriptName): K6RunPlan {
+  return parseRunPlan(__ENV[PLAN_ENV], script);
+}
+
+/** Options come only from the plan: thresholds, load, and `hosts` pins so Host and TLS server name stay the FQDN. */
+export function optionsFor(plan: K6RunPlan): Options {
+  const hosts: Record<string, string> = {};
+  for (const t of plan.targets) if (t.address) hosts[t.name] = t.address;
+  return {
+    scenarios: { [plan.script]: { executor: 'constant-vus', vus: plan.load.vus, duration: plan.load.duration } },
+    thresholds: plan.thresholds,
+    hosts,
+    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+    tags: { script: plan.script },
+  };
+}
+
+function header(r: RefinedResponse<ResponseType | undefined>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(r.headers)) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+}
+
+/** One GET of the target's page, and the checks whose names the harness expects (contract.ts). */
+export function probeTarget(plan: K6RunPlan, t: K6Target): void {
+  const url = `https://${t.name}${t.path}`;
+  const r = http.get(url, { tags: { host: t.key, name: url }, timeout: plan.load.requestTimeout });
+  const names = checkNamesFor(plan, t);
+  const body = typeof r.body === 'string' ? r.body : '';
+  const servedBy = header(r, plan.identityHeader);
+  check(r, {
+    [names.status]: (x) => x.status === t.expectStatus,
+    [names.marker]: () => body.includes(t.marker),
+    [names.servedBy]: () => (plan.server ? servedBy === plan.server : Boolean(servedBy)),
+    [names.tls]: (x) => x.tls_version === http.TLS_1_2 || x.tls_version === http.TLS_1_3,
+  }, { host: t.key });
+}
+
+export function pause(plan: K6RunPlan): void {
+  if (plan.load.pauseMs > 0) sleep(plan.load.pauseMs / 1000);
+}
+
+function line(data: K6SummaryData): string {
+  const out: string[] = [];
+  for (const [metric, m] of Object.entries(data.metrics)) {
+    for (const [expr, t] of Object.entries(m.thresholds ?? {})) out.push(`${t.ok ? 'ok     ' : 'CROSSED'} ${metric} ${expr}`);
+  }
+  const walk = (g: K6SummaryData['root_group']): void => {
+    for (const c of g.checks) out.push(`${c.fails === 0 ? 'ok     ' : 'FAILED '} check "${c.name}" ${c.passes} passed, ${c.fails} failed`);
+    g.groups.forEach(walk);
+  };
+  walk(data.root_group);
+  return out.join('\n') + '\n';
+}
+
+/** handleSummary: the JSON for the harness (when it asked for a file) and a short text on stdout. */
+export function summaryOutput(data: K6SummaryData): Record<string, string> {
+  const out: Record<string, string> = { stdout: line(data) };
+  const file = __ENV[SUMMARY_ENV];
+  if (file) out[file] = JSON.stringify(data, null, 2);
+  return out;
+}
