@@ -1,0 +1,66 @@
+// Which Chromium to launch, with which flags, and how the browser trusts the lab's certificates:
+// only the gateway certificates Node verified against the lab CA, pinned by their public key.
+import { existsSync } from 'node:fs';
+import { connect } from 'node:tls';
+import { X509Certificate, createHash } from 'node:crypto';
+import { chromium } from '@playwright/test';
+import type { LabManifest } from '../lab/manifest.ts';
+import { ENV } from './target.ts';
+
+const DEBIAN_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+/** CHROMIUM_PATH → Debian's chromium → Playwright's own browser; undefined when none is installed. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env, exists: (p: string) => boolean = existsSync): string | undefined {
+  const override = env[ENV.chromium];
+  if (override) return override;
+  for (const p of DEBIAN_CHROMIUM) if (exists(p)) return p;
+  let bundled: string | undefined;
+  try {
+    bundled = chromium.executablePath();
+  } catch {
+    bundled = undefined; // Playwright has no registry entry for this platform: nothing bundled.
+  }
+  return bundled && exists(bundled) ? bundled : undefined;
+}
+
+/** Flags for a headless Chromium on a machine with no outside network (and as root, no sandbox). */
+export function baseArgs(isRoot = process.getuid?.() === 0): string[] {
+  return [
+    ...(isRoot ? ['--no-sandbox'] : []),
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu', '--disable-quic',
+  ];
+}
+
+/** Every lab host name mapped to the gateway, so the browser goes through it like a user (maintenance page included). */
+export function hostResolverRules(lab: LabManifest): string {
+  return `--host-resolver-rules=${Object.values(lab.hosts).map((h) => `MAP ${h} ${lab.gateway.address}:${lab.gateway.port}`).join(',')}`;
+}
+
+export function spkiHash(pem: string | Buffer): string {
+  const der = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('base64');
+}
+
+/**
+ * Connects to the gateway as each lab host (SNI) with full verification against the lab CA — chain, name,
+ * dates — and returns the SPKI hash of every certificate that passed. Chromium is told to accept exactly
+ * those keys (--ignore-certificate-errors-spki-list); any other certificate keeps failing.
+ */
+export async function verifiedLabPins(lab: LabManifest, ca: string, timeoutMs = 5_000): Promise<string[]> {
+  const pins = new Set<string>();
+  for (const host of Object.values(lab.hosts)) {
+    const raw = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect({ host: lab.gateway.address, port: lab.gateway.port, servername: host, ca, timeout: timeoutMs, ALPNProtocols: ['http/1.1'] }, () => {
+        const cert = socket.getPeerCertificate();
+        socket.end();
+        resolve(cert.raw);
+      });
+      socket.on('timeout', () => socket.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
+      socket.on('error', (err: NodeJS.ErrnoException) =>
+        reject(new Error(`cannot trust the lab's certificate for ${host} at ${lab.gateway.address}:${lab.gateway.port}: ${err.code ?? 'error'} (${err.message})`)),
+      );
+    });
+    pins.add(spkiHash(raw));
+  }
+  return [...pins];
+}

@@ -1,0 +1,129 @@
+// The one fixtures module every spec imports: per-host options from the environment, the lab trust
+// (host mapping + verified certificate pins), and an automatic page-health check.
+import { readFileSync } from 'node:fs';
+import { test as base, expect, type Response, type ConsoleMessage } from '@playwright/test';
+import type { HostKey } from '../core/config/estate.ts';
+import { hostResolverRules, verifiedLabPins } from './browser.ts';
+import { ENV, resolveTarget, type E2eTarget } from './target.ts';
+import type { SiteContext } from './pages/site-page.ts';
+import { BillPayment, WwwAccount, WwwHome } from './pages/www.ts';
+import { PasswordReset, Portal, SsoHome } from './pages/portal.ts';
+
+export interface Account {
+  user: string;
+  password: string;
+}
+
+export interface HostOptions {
+  /** The host this project tests (www, www2, my, sso); set per project in playwright.config.ts. */
+  hostKey: HostKey;
+}
+
+export interface WorkerOptions {
+  /** Everything read from the environment at worker start: base URLs, account, maintenance expectation. */
+  target: E2eTarget;
+}
+
+export interface PageHealth {
+  /** Problems seen so far: console errors, page errors, responses ≥ 400. */
+  problems: string[];
+  /** Accept a response that a test provokes on purpose (status and URL part). */
+  allow(status: number, urlPart: string): void;
+}
+
+interface Fixtures {
+  /** Base URL of another host (my's tests follow the browser to sso). */
+  siteURL: (host: HostKey) => string;
+  /** The test account; fails the test, naming the variables, when they are not set. */
+  account: Account;
+  /** True when the phase expects this host behind the maintenance page. */
+  expectMaintenance: boolean;
+  pageHealth: PageHealth;
+  site: SiteContext;
+  wwwHome: WwwHome;
+  billPayment: BillPayment;
+  wwwAccount: WwwAccount;
+  portal: Portal;
+  ssoHome: SsoHome;
+  passwordReset: PasswordReset;
+}
+
+function urlOf(target: E2eTarget, host: HostKey): string {
+  const v = target.baseURLs[host];
+  if (typeof v === 'string') return v;
+  throw new Error(v.missing);
+}
+
+export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
+  hostKey: ['www', { option: true }],
+  target: [resolveTarget(), { option: true, scope: 'worker' }],
+
+  // In the lab the browser resolves every .test host to the gateway and accepts exactly the certificates
+  // Node verified against the lab CA; outside the lab nothing is added (system trust, real DNS).
+  launchOptions: [
+    async ({ launchOptions, target }, use) => {
+      if (target.env !== 'lab') return use(launchOptions);
+      if (!target.lab) throw new Error(`no lab to test: set ${ENV.labManifest} to the manifest of a running lab (\`npm run smoke\` does this; \`npm run lab\` prints one)`);
+      const pins = await verifiedLabPins(target.lab, readFileSync(target.lab.caFile, 'utf8'));
+      await use({ ...launchOptions, args: [...(launchOptions.args ?? []), hostResolverRules(target.lab), `--ignore-certificate-errors-spki-list=${pins.join(',')}`] });
+    },
+    { scope: 'worker' },
+  ],
+
+  baseURL: async ({ target, hostKey }, use) => use(urlOf(target, hostKey)),
+  siteURL: async ({ target }, use) => use((host) => urlOf(target, host)),
+
+  account: async ({ target }, use) => {
+    const { user, password } = target.account;
+    if (!user || !password) throw new Error('the test account is not set: export HARNESS_E2E_USER and HARNESS_E2E_PASSWORD (the harness fills them from the tokens.userEnv / tokens.passwordEnv variables)');
+    await use({ user, password });
+  },
+
+  expectMaintenance: async ({ target, hostKey }, use) => use(target.maintenance.on.includes(hostKey)),
+
+  site: async ({ target, expectMaintenance }, use) => use({ marker: target.marker, maintenanceMarker: target.maintenance.marker, expectMaintenance }),
+  wwwHome: async ({ page, site }, use) => use(new WwwHome(page, site)),
+  billPayment: async ({ page, site }, use) => use(new BillPayment(page, site)),
+  wwwAccount: async ({ page, site }, use) => use(new WwwAccount(page, site)),
+  portal: async ({ page, site }, use) => use(new Portal(page, site)),
+  ssoHome: async ({ page, site }, use) => use(new SsoHome(page, site)),
+  passwordReset: async ({ page, site }, use) => use(new PasswordReset(page, site)),
+
+  // Fails the test when the page logged a console error, threw, or got a response ≥ 400, and attaches them.
+  pageHealth: [
+    async ({ page }, use, testInfo) => {
+      const allowed: { status: number; urlPart: string }[] = [];
+      const isAllowed = (status: number, url: string) => allowed.some((a) => a.status === status && url.includes(a.urlPart));
+      const problems: string[] = [];
+      const failedUrls = new Set<string>();
+      const onConsole = (m: ConsoleMessage) => {
+        if (m.type() !== 'error') return;
+        const url = m.location().url;
+        // Chromium repeats each failed response as "Failed to load resource": the response line says it already.
+        if (m.text().startsWith('Failed to load resource') && (failedUrls.has(url) || allowed.some((a) => url.includes(a.urlPart)))) return;
+        problems.push(`console error: ${m.text()}${url ? ` (${url})` : ''}`);
+      };
+      const onPageError = (e: Error) => problems.push(`page error: ${e.message}`);
+      const onResponse = (r: Response) => {
+        if (r.status() < 400 || isAllowed(r.status(), r.url())) return;
+        failedUrls.add(r.url());
+        problems.push(`${r.request().method()} ${r.url()} answered ${r.status()}`);
+      };
+      page.on('console', onConsole);
+      page.on('pageerror', onPageError);
+      page.context().on('response', onResponse);
+      await use({ problems, allow: (status, urlPart) => allowed.push({ status, urlPart }) });
+      page.off('console', onConsole);
+      page.off('pageerror', onPageError);
+      page.context().off('response', onResponse);
+      const distinct = [...new Set(problems)];
+      if (distinct.length) {
+        await testInfo.attach('page-health.json', { body: JSON.stringify(distinct, null, 2), contentType: 'application/json' });
+        throw new Error(`page health: ${distinct.length} problem(s) on ${page.url()}:\n  - ${distinct.join('\n  - ')}`);
+      }
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };

@@ -1,0 +1,42 @@
+// Base of every page object: opening a path fails, in words, when the maintenance page answers instead.
+import { expect, type Page, type Response } from '@playwright/test';
+
+export interface SiteContext {
+  /** Text every healthy page of the host contains (config marker). */
+  marker: string;
+  maintenanceMarker: string;
+  /** The phase expects this host behind the maintenance page. */
+  expectMaintenance: boolean;
+}
+
+export class SitePage {
+  constructor(
+    readonly page: Page,
+    readonly site: SiteContext,
+  ) {}
+
+  protected hostName(): string {
+    return new URL(this.page.url()).host;
+  }
+
+  /** Opens a path of this host and checks that the app answered, not the maintenance page. */
+  async open(path: string): Promise<Response> {
+    const response = await this.page.goto(path);
+    expect(response, `no response for ${path}`).not.toBeNull();
+    await this.expectAppNotMaintenance(response!);
+    return response!;
+  }
+
+  async expectAppNotMaintenance(response: Response): Promise<void> {
+    const body = await response.text();
+    const host = new URL(response.url()).host;
+    expect(body.includes(this.site.maintenanceMarker) ? `the maintenance page is still served on ${host} (HTTP ${response.status()})` : 'the app',
+      `${host} should serve the app, not the maintenance page`).toBe('the app');
+    expect(response.status(), `${host} answered ${response.status()} for ${new URL(response.url()).pathname}`).toBeLessThan(400);
+    await expect(this.page, `${host} pages carry the marker "${this.site.marker}" in their title`).toHaveTitle(new RegExp(escapeRegExp(this.site.marker)));
+  }
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,17 @@
+// Smoke on every host: the page loads with its marker, and the maintenance page is gone when the phase says so.
+import { test, expect } from '../fixtures.ts';
+
+test.describe('every host', { tag: '@smoke' }, () => {
+  test('serves the app, not the maintenance page', { tag: '@critical' }, async ({ page, site, expectMaintenance, hostKey }) => {
+    test.skip(expectMaintenance, `the phase expects ${hostKey} behind the maintenance page (the maintenance checks cover it)`);
+    const response = await page.goto('/');
+    expect(response, 'the home page answers').not.toBeNull();
+    const host = new URL(response!.url()).host;
+    const body = await response!.text();
+    expect(body.includes(site.maintenanceMarker) ? `the maintenance page is still served on ${host} (HTTP ${response!.status()})` : 'the app',
+      `${host} should serve the app: no maintenance page is expected now`).toBe('the app');
+    expect(response!.status(), `${host} home page status`).toBe(200);
+    await expect(page, `${host} carries the marker "${site.marker}"`).toHaveTitle(new RegExp(site.marker));
+    await expect(page.getByRole('main'), `${host} renders its main content`).toBeVisible();
+  });
+});

@@ -1,0 +1,57 @@
+// Playwright for the harness: one project per host, Chromium found on the machine, the lab's .test hosts
+// mapped to its gateway and only its verified certificates trusted (e2e/fixtures.ts), reports the adapter reads.
+import { join, resolve } from 'node:path';
+import { defineConfig, type ReporterDescription } from '@playwright/test';
+import { HOST_KEYS, type HostKey } from './core/config/estate.ts';
+import type { HostOptions, WorkerOptions } from './e2e/fixtures.ts';
+import { baseArgs, findChromium } from './e2e/browser.ts';
+import { ENV } from './e2e/target.ts';
+import { e2eSettings } from './e2e/settings.ts';
+
+const CI = Boolean(process.env.CI);
+const out = resolve(process.env[ENV.output] || '.tmp/e2e');
+const scratch = join(out, 'scratch');
+
+/** Specs each host runs: the shared ones, and its own (www2 is the same app as www). */
+const SPECS: Record<HostKey, string> = { www: 'www', www2: 'www', my: 'my', sso: 'sso' };
+
+const reporters: ReporterDescription[] = [
+  ['list'],
+  ['json', { outputFile: join(out, 'report.json') }],
+  ['allure-playwright', { resultsDir: join(out, 'allure-results'), detail: false, suiteTitle: true }],
+];
+// One blob per shard; `npx playwright merge-reports` joins them (docs/e2e.md).
+if (process.env.HARNESS_E2E_BLOB) reporters.push(['blob', { outputDir: join(out, 'blob-report') }]);
+
+const executablePath = e2eSettings.chromiumPath ?? findChromium();
+
+export default defineConfig<HostOptions, WorkerOptions>({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  outputDir: join(out, 'test-results'),
+  forbidOnly: CI,
+  // Smoke never retries; the regression specs set their own retries on CI (test.describe.configure).
+  retries: 0,
+  workers: e2eSettings.workers,
+  fullyParallel: true,
+  timeout: e2eSettings.testTimeoutMs,
+  expect: { timeout: e2eSettings.expectTimeoutMs },
+  reporter: reporters,
+  use: {
+    trace: 'on-first-retry',
+    screenshot: 'only-on-failure',
+    actionTimeout: e2eSettings.expectTimeoutMs,
+    navigationTimeout: e2eSettings.testTimeoutMs / 2,
+    launchOptions: {
+      ...(executablePath ? { executablePath } : {}),
+      args: baseArgs(),
+      // Chromium's profile, caches and temp files stay inside the project, not in $HOME.
+      env: { ...process.env, TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data') },
+    },
+  },
+  projects: HOST_KEYS.map((host) => ({
+    name: host,
+    testMatch: new RegExp(`/(all-hosts|accessibility|${SPECS[host]})\\.spec\\.ts$`),
+    use: { hostKey: host },
+  })),
+});
