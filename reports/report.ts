@@ -24,8 +24,10 @@ export interface ReportOptions {
     retries?: number;
     minBackoffMs?: number;
   };
-  /** Where progress lines go (stdout in the CLI); never receives a secret. */
+  /** Where progress lines go (stdout in the CLI); every line passes `redact` first. */
   log: (line: string) => void;
+  /** core/redact.ts redactor over the secret values of the environment; applied to everything read and printed. */
+  redact?: (text: string) => string;
 }
 
 export interface ReportOutcome {
@@ -38,8 +40,9 @@ export interface ReportOutcome {
 
 /** Never changes the verdict; a failed Slack post or HTML build is reported after everything else is on disk. */
 export async function runReport(opts: ReportOptions): Promise<ReportOutcome> {
-  const run = await readRunFolder(opts.runDir);
-  const { log } = opts;
+  const redact = opts.redact ?? ((t: string) => t);
+  const log = (line: string) => opts.log(redact(line));
+  const run = await readRunFolder(opts.runDir, { redact });
   for (const w of run.warnings) log(`warning: ${w}`);
   const source = run.hasSummary ? 'from summary.json' : 'the run has no summary.json: partial run';
   log(`run ${run.dir}: ${run.phase} · window ${run.window} · ${run.env} · verdict ${run.verdict.toUpperCase()} (${source})`);

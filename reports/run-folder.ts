@@ -2,17 +2,30 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { CheckResult, Summary, Verdict, countStatuses } from '../core/result.ts';
+import { CheckKind, CheckResult, Severity, Summary, Target, countStatuses } from '../core/result.ts';
+import type { Verdict } from '../core/result.ts';
+import { decide } from '../core/gate.ts';
+import { isPhaseId } from '../core/phases.ts';
 import type { Counts } from '../core/result.ts';
 import { formatIssues } from '../core/config/load.ts';
 
-/** What the runner writes at start. Not strict: the runner may add fields and a reporter must still read it. */
+/** core/ledger.ts `PlannedCheck`, validated: what the plan expected, so a missing result gets the right kind and severity. */
+export const PlannedCheckFile = z.object({
+  id: z.string().min(1),
+  kind: CheckKind,
+  title: z.string(),
+  severity: Severity,
+  target: Target,
+  prefix: z.boolean().optional(),
+});
+
+/** core/ledger.ts `RunPlan` as written at start. Not strict: the runner may add fields and a reporter must still read it. */
 export const PlanFile = z.object({
   window: z.string(),
   phase: z.string(),
   env: z.string(),
   startedAt: z.string(),
-  planned: z.array(z.string()).default([]),
+  planned: z.array(PlannedCheckFile).default([]),
 });
 export type PlanFile = z.infer<typeof PlanFile>;
 
@@ -35,20 +48,28 @@ export interface RunView {
   verdict: Verdict;
   action: string | null;
   reasons: string[];
+  /** Non-critical findings the gate listed (summary.json `warnings`). */
+  findings: string[];
   counts: Counts;
+  /** Every check to show, including a broken one per planned check that has no result. */
   checks: CheckResult[];
-  /** Planned ids with no result: the gate counts them as broken, reporters show them as such. */
+  /** Ids of the checks above that stand for a missing result (known only for a run without summary). */
   missing: string[];
-  /** True when summary.json is absent (killed or still running) or says it was interrupted. */
+  /** True when summary.json is absent (killed or still running) or says the run was interrupted. */
   partial: boolean;
   hasSummary: boolean;
-  /** Things a reader should know about the input (a truncated last line …). */
+  /** Things a reader should know about the input (unreadable lines …), with file:line. */
   warnings: string[];
 }
 
-async function readOptional(path: string): Promise<string | null> {
+export interface ReadOptions {
+  /** Applied to every file's text before parsing, so nothing derived from the run can carry a secret. */
+  redact?: (text: string) => string;
+}
+
+async function readOptional(path: string, redact: (t: string) => string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return redact(await readFile(path, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new RunFolderError(`cannot read ${path}: ${(err as Error).message}`, 66);
@@ -60,7 +81,7 @@ function parseJsonFile<T>(path: string, text: string, schema: z.ZodType<T>): T {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new RunFolderError(`${path} is not valid JSON (${(err as Error).message}); fix or remove the file`, 65);
+    throw new RunFolderError(`${path} is not valid JSON (${(err as Error).message}); restore it, or delete it to report the results as a partial run`, 65);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -69,44 +90,72 @@ function parseJsonFile<T>(path: string, text: string, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
-/** Parses results.jsonl; a malformed last line without newline is what a killed run leaves, so it is a warning. */
+/** Parses results.jsonl; a line that is not a CheckResult is named in `warnings` and left out, never guessed at. */
 export function parseResultsJsonl(path: string, text: string, warnings: string[]): CheckResult[] {
   const lines = text.split('\n');
-  const endsWithNewline = text.endsWith('\n');
   const results: CheckResult[] = [];
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
-    const lineNo = index + 1;
-    const isUnterminatedLast = index === lines.length - 1 && !endsWithNewline;
+    const where = `${path}:${index + 1}`;
+    const unterminated = index === lines.length - 1 && !text.endsWith('\n');
     let raw: unknown;
     try {
       raw = JSON.parse(line);
     } catch (err) {
-      if (isUnterminatedLast) {
-        warnings.push(`${path}:${lineNo} ignored: truncated last line (the run was killed while writing it)`);
-        return;
-      }
-      throw new RunFolderError(`${path}:${lineNo} is not valid JSON (${(err as Error).message}); fix or delete that line`, 65);
+      warnings.push(unterminated
+        ? `${where} ignored: truncated last line (the run was killed while writing it)`
+        : `${where} ignored: not valid JSON (${(err as Error).message}); the check on that line is reported as missing`);
+      return;
     }
     const parsed = CheckResult.safeParse(raw);
     if (!parsed.success) {
-      const problems = formatIssues(parsed.error.issues).join('; ');
-      throw new RunFolderError(`${path}:${lineNo} is not a CheckResult (${problems}); fix or delete that line`, 65);
+      warnings.push(`${where} ignored: not a CheckResult (${formatIssues(parsed.error.issues).join('; ')})`);
+      return;
     }
     results.push(parsed.data);
   });
   return results;
 }
 
-/** Keeps the last result per id: a re-appended id (a retry written twice) must not be counted twice. */
-function lastPerId(results: CheckResult[]): CheckResult[] {
-  const byId = new Map<string, CheckResult>();
-  for (const r of results) byId.set(r.id, r);
-  return [...byId.values()];
+/** When the last check ended: the time synthesized "missing" results carry. */
+function lastEnd(results: readonly CheckResult[], fallback: string): string {
+  const ends = results.map((r) => Date.parse(r.startedAt) + r.durationMs).filter(Number.isFinite);
+  return ends.length ? new Date(Math.max(...ends)).toISOString() : fallback;
 }
 
-export async function readRunFolder(runDir: string): Promise<RunView> {
+function fromSummary(dir: string, summary: Summary, warnings: string[]): RunView {
+  return {
+    dir, window: summary.window, phase: summary.phase, env: summary.env,
+    startedAt: summary.startedAt, finishedAt: summary.finishedAt,
+    verdict: summary.verdict, action: summary.action, reasons: summary.reasons, findings: summary.warnings ?? [],
+    counts: summary.counts, checks: summary.checks, missing: [],
+    partial: summary.interrupted === true, hasSummary: true, warnings,
+  };
+}
+
+/** No summary: the results so far, missing planned checks as the gate would show them, verdict inconclusive. */
+function partialRun(dir: string, plan: PlanFile | null, results: CheckResult[], warnings: string[]): RunView {
+  const note = `the run has no summary.json (killed or still running): partial run, ${results.length}${plan ? ` of ${plan.planned.length} planned` : ''} checks have results, so the verdict is inconclusive`;
+  const base = {
+    dir, window: plan?.window ?? 'unknown', phase: plan?.phase ?? 'unknown', env: plan?.env ?? 'unknown',
+    startedAt: plan?.startedAt ?? results[0]?.startedAt ?? 'unknown', finishedAt: null,
+    verdict: 'inconclusive' as const, partial: true, hasSummary: false, warnings,
+  };
+  if (!plan || !isPhaseId(plan.phase)) {
+    return { ...base, action: null, reasons: [note], findings: [], counts: countStatuses(results), checks: results, missing: [] };
+  }
+  // interrupted: true pins the gate to inconclusive; it is used only for its missing-check bookkeeping and reasons
+  const decision = decide({ phase: plan.phase, checks: results, planned: plan.planned, interrupted: true, finishedAt: lastEnd(results, plan.startedAt) });
+  const have = new Set(results.map((r) => r.id));
+  return {
+    ...base, action: decision.action, reasons: [note, ...decision.reasons.slice(1)], findings: decision.warnings,
+    counts: countStatuses(decision.checks), checks: decision.checks, missing: decision.checks.filter((c) => !have.has(c.id)).map((c) => c.id),
+  };
+}
+
+export async function readRunFolder(runDir: string, opts: ReadOptions = {}): Promise<RunView> {
   const dir = resolve(runDir);
+  const redact = opts.redact ?? ((t: string) => t);
   const info = await stat(dir).catch(() => null);
   if (!info) throw new RunFolderError(`run folder not found: ${dir} (pass --run=DIR, the folder a smoke or regression run wrote)`, 66);
   if (!info.isDirectory()) throw new RunFolderError(`--run must name a folder, but ${dir} is a file`, 66);
@@ -115,35 +164,12 @@ export async function readRunFolder(runDir: string): Promise<RunView> {
   const summaryPath = join(dir, 'summary.json');
   const planPath = join(dir, 'plan.json');
   const resultsPath = join(dir, 'results.jsonl');
-  const [summaryText, planText, resultsText] = await Promise.all([readOptional(summaryPath), readOptional(planPath), readOptional(resultsPath)]);
-  const plan = planText === null ? null : parseJsonFile(planPath, planText, PlanFile);
-
-  if (summaryText !== null) {
-    const summary = parseJsonFile(summaryPath, summaryText, Summary);
-    const planned = summary.planned ?? plan?.planned ?? [];
-    const have = new Set(summary.checks.map((c) => c.id));
-    return {
-      dir, window: summary.window, phase: summary.phase, env: summary.env,
-      startedAt: summary.startedAt, finishedAt: summary.finishedAt,
-      verdict: summary.verdict, action: summary.action, reasons: summary.reasons, counts: summary.counts,
-      checks: summary.checks, missing: planned.filter((id) => !have.has(id)),
-      partial: summary.interrupted === true, hasSummary: true, warnings,
-    };
-  }
-
-  if (plan === null && resultsText === null) {
+  const [summaryText, planText, resultsText] = await Promise.all([readOptional(summaryPath, redact), readOptional(planPath, redact), readOptional(resultsPath, redact)]);
+  if (summaryText) return fromSummary(dir, parseJsonFile(summaryPath, summaryText, Summary), warnings);
+  if (planText === null && resultsText === null) {
     throw new RunFolderError(`${dir} holds none of summary.json, plan.json, results.jsonl: is it a run folder?`, 66);
   }
-  const checks = resultsText === null ? [] : lastPerId(parseResultsJsonl(resultsPath, resultsText, warnings));
-  const have = new Set(checks.map((c) => c.id));
-  const missing = (plan?.planned ?? []).filter((id) => !have.has(id));
-  const of = plan ? ` of ${plan.planned.length} planned` : '';
-  return {
-    dir,
-    window: plan?.window ?? 'unknown', phase: plan?.phase ?? 'unknown', env: plan?.env ?? 'unknown',
-    startedAt: plan?.startedAt ?? checks[0]?.startedAt ?? 'unknown', finishedAt: null,
-    verdict: 'inconclusive', action: null,
-    reasons: [`the run has no summary.json (killed or still running): partial run, ${checks.length}${of} checks have results, so the verdict is inconclusive`],
-    counts: countStatuses(checks), checks, missing, partial: true, hasSummary: false, warnings,
-  };
+  const plan = planText === null ? null : parseJsonFile(planPath, planText, PlanFile);
+  const results = resultsText === null ? [] : parseResultsJsonl(resultsPath, resultsText, warnings);
+  return partialRun(dir, plan, results, warnings);
 }

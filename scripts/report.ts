@@ -1,6 +1,7 @@
 // CLI: npm run report -- --run=DIR [--slack] [--config=FILE] [--history=FILE] [--report-url=URL] [--no-html]
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../core/config/load.ts';
+import { makeRedactor, secretValues } from '../core/redact.ts';
 import { REPORT_EXIT, runReport } from '../reports/report.ts';
 import { RunFolderError } from '../reports/run-folder.ts';
 
@@ -14,8 +15,11 @@ exit codes: 0 done · 3 reports written but the Slack post failed or reached no 
 4 the HTML report could not be built (other reports written) · 64 bad usage ·
 65 malformed run files · 66 no such run folder · 78 bad configuration`;
 
+/** Error text can quote file content; secret-looking env values are masked in it as everywhere else. */
+const redactErrors = makeRedactor(secretValues(process.env));
+
 function fail(code: number, message: string): never {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${redactErrors(message)}\n`);
   process.exit(code);
 }
 
@@ -44,9 +48,10 @@ async function main(): Promise<number> {
     const config = await loadConfig(values.config ?? 'harness.config.ts');
     slack = { channels: config.estate.slack.channels, env: process.env };
   }
+  const redact = makeRedactor(secretValues(process.env, slack?.channels.map((c) => c.webhookEnv) ?? []));
   const outcome = await runReport({
     runDir: values.run, html: !values['no-html'], historyPath: values.history, reportUrl: values['report-url'], slack,
-    log: (line) => process.stdout.write(`${line}\n`),
+    log: (line) => process.stdout.write(`${line}\n`), redact,
   });
   return outcome.exitCode;
 }

@@ -1,11 +1,17 @@
 // A synthetic run folder: every status, every check kind, nasty strings, optional summary / plan.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { after } from 'node:test';
 import { join } from 'node:path';
 import { CheckKind, countStatuses } from '../../core/result.ts';
-import type { CheckResult, Status, Summary } from '../../core/result.ts';
+import type { CheckResult, Severity, Status, Summary } from '../../core/result.ts';
+import { decide } from '../../core/gate.ts';
+import type { PlannedCheck, RunPlan } from '../../core/ledger.ts';
+import type { PhaseId } from '../../core/phases.ts';
 
 export const NASTY = `<script>alert("x&y")</script> ]]> 'quote' \u0001bell\u0008 tab\there\nnewline ünïcödé 😀 \uD800lone`;
 const STATUSES: Status[] = ['passed', 'failed', 'broken', 'skipped'];
+/** Failed checks are critical so the real gate says no-go; the other severities are covered too. */
+const SEVERITY_BY_STATUS: Record<Status, Severity> = { passed: 'minor', failed: 'critical', broken: 'major', skipped: 'critical' };
 
 /** One check per (kind, status): 7 kinds × 4 statuses; the sanity/failed one carries the nasty strings. */
 export function syntheticChecks(): CheckResult[] {
@@ -18,7 +24,7 @@ export function syntheticChecks(): CheckResult[] {
         kind,
         title: nasty ? `title ${NASTY}` : `${kind} check ${status}`,
         target: kind === 'dns' ? { resolver: 'resolver-a', record: 'www.invoicecloud.test' } : { host: 'www', server: `IC-Web${i + 1}` },
-        severity: (['critical', 'major', 'minor'] as const)[i % 3] ?? 'critical',
+        severity: SEVERITY_BY_STATUS[status],
         status,
         attempts: status === 'passed' && kind === 'pool' ? 2 : 1,
         flaky: status === 'passed' && kind === 'pool',
@@ -40,28 +46,38 @@ export interface FixtureOptions {
   /** Raw text appended to results.jsonl (a truncated last line …). */
   trailing?: string;
   checks?: CheckResult[];
+  phase?: PhaseId;
 }
 
+const planned = (c: CheckResult): PlannedCheck => ({ id: c.id, kind: c.kind, title: c.title, severity: c.severity, target: c.target });
+
+/** Writes plan.json, results.jsonl and (unless summary: false) a summary.json made by the real gate. */
 export async function makeRunFolder(parent: string, opts: FixtureOptions = {}): Promise<{ dir: string; checks: CheckResult[]; summary: Summary }> {
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, 'run-'));
   const checks = opts.checks ?? syntheticChecks();
-  const planned = [...checks.map((c) => c.id), ...(opts.extraPlanned ?? [])];
-  const base = { window: '2025-06-22', phase: 'post-window', env: 'lab', startedAt: '2025-06-22T04:00:00.000Z' };
-  if (opts.plan ?? true) await writeFile(join(dir, 'plan.json'), JSON.stringify({ ...base, planned }));
+  const phase = opts.phase ?? 'post-window';
+  const plan: RunPlan = {
+    window: '2025-06-22', phase, env: 'lab', startedAt: '2025-06-22T04:00:00.000Z',
+    planned: [...checks.map(planned), ...(opts.extraPlanned ?? []).map((id) => ({ id, kind: 'k6' as const, title: `k6 ${id}`, severity: 'critical' as const, target: { host: 'www' } }))],
+  };
+  if (opts.plan ?? true) await writeFile(join(dir, 'plan.json'), JSON.stringify(plan, null, 2));
   await writeFile(join(dir, 'results.jsonl'), checks.map((c) => JSON.stringify(c) + '\n').join('') + (opts.trailing ?? ''));
+  const finishedAt = '2025-06-22T04:05:00.000Z';
+  const decision = decide({ phase, checks, planned: plan.planned, finishedAt });
   const summary: Summary = {
-    ...base,
-    finishedAt: '2025-06-22T04:05:00.000Z',
-    verdict: 'no-go',
-    action: 'restore the maintenance page on www, my, sso',
-    reasons: checks.filter((c) => c.status === 'failed' || c.status === 'broken').map((c) => `${c.id}: ${c.message ?? c.status}`),
-    counts: countStatuses(checks),
-    checks,
-    planned,
+    window: plan.window, phase, env: plan.env, startedAt: plan.startedAt, finishedAt,
+    verdict: decision.verdict, action: decision.action, reasons: decision.reasons,
+    counts: countStatuses(decision.checks), checks: decision.checks, planned: plan.planned.map((p) => p.id),
+    ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
   };
   if (opts.summary ?? true) await writeFile(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
   return { dir, checks, summary };
 }
 
-export const TMP_ROOT = join(import.meta.dirname, '..', '..', '.tmp', 'reports-tests');
+/** A temp folder per test file (files run in parallel), removed when the file's tests end. */
+export function tmpRoot(name: string): string {
+  const root = join(import.meta.dirname, '..', '..', '.tmp', 'reports-tests', name);
+  after(() => rm(root, { recursive: true, force: true }));
+  return root;
+}
