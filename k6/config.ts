@@ -52,6 +52,14 @@ export const K6Config = z.strictObject({
   pinHosts: z.enum(['lab', 'always', 'never']).default('lab'),
   /** k6 processes running at once in a phase (one run's load must not skew another's latency). */
   concurrency: z.number().int().min(1).max(16).default(2),
+  /** Against the lab (a simulation: its latency means nothing) every run is short, whatever the scripts say. */
+  lab: z
+    .strictObject({
+      duration: Duration.default('5s'),
+      maxVus: z.number().int().min(1).default(2),
+      concurrency: z.number().int().min(1).max(16).default(4),
+    })
+    .default({ duration: '5s', maxVus: 2, concurrency: 4 }),
   installHint: z.string().min(1).default(DEFAULT_INSTALL_HINT),
   operator: z
     .strictObject({

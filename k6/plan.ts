@@ -51,7 +51,7 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
       if (!b) bundles.set(s, (b = bundleScript(s, opts.distDir)));
       return b;
     };
-    const limit = slots(config.k6.concurrency);
+    const limit = slots(estate.lab ? config.k6.lab.concurrency : config.k6.concurrency);
     const caFile = estate.lab?.caFile;
 
     const task = (run: K6RunDef): BatchTask => {

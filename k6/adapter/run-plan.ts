@@ -56,8 +56,9 @@ export function targetFor(h: ResolvedHost, o: TargetOptions): K6Target {
   };
 }
 
-export function runPlanFor(script: ScriptName, targets: K6Target[], k6: K6Config, identityHeader: string, server?: string): K6RunPlan {
-  const s = k6.scripts[script];
+export function runPlanFor(script: ScriptName, targets: K6Target[], k6: K6Config, identityHeader: string, server?: string, lab = false): K6RunPlan {
+  const configured = k6.scripts[script];
+  const s = lab ? { ...configured, vus: Math.min(configured.vus, k6.lab.maxVus), duration: k6.lab.duration } : configured;
   return {
     script,
     targets,
@@ -81,7 +82,8 @@ function def(script: ScriptName, part: string, label: string, target: Target, pl
 /** Every k6 run of the phase: connection-sanity once per host, smoke-load once, backend-sweep once per web server. */
 export function k6RunsForPhase(phase: Phase, config: HarnessConfig, estate: ResolvedEstate): K6RunDef[] {
   const k6 = config.k6;
-  const pin = k6.pinHosts === 'always' || (k6.pinHosts === 'lab' && estate.lab !== undefined);
+  const lab = estate.lab !== undefined;
+  const pin = k6.pinHosts === 'always' || (k6.pinHosts === 'lab' && lab);
   const base = { maintenanceOn: phase.state.maintenanceOn, maintenance: estate.maintenance };
   const through = { ...base, ...(pin ? { pinTo: hostPort(estate.gateway) } : {}) };
   const hostsOf = (keys: readonly HostKey[]) =>
@@ -95,15 +97,15 @@ export function k6RunsForPhase(phase: Phase, config: HarnessConfig, estate: Reso
     const hs = hostsOf(hosts);
     switch (script) {
       case 'connection-sanity':
-        return hs.map((h) => def(script, h.key, `connection-sanity on ${h.name}`, { host: h.name }, runPlanFor(script, [targetFor(h, through)], k6, identity)));
+        return hs.map((h) => def(script, h.key, `connection-sanity on ${h.name}`, { host: h.name }, runPlanFor(script, [targetFor(h, through)], k6, identity, undefined, lab)));
       case 'smoke-load':
         return [def(script, hosts.join('+'), `smoke-load on ${hs.map((h) => h.name).join(', ')} through ${estate.gateway.name}`, { server: estate.gateway.name },
-          runPlanFor(script, hs.map((h) => targetFor(h, through)), k6, identity))];
+          runPlanFor(script, hs.map((h) => targetFor(h, through)), k6, identity, undefined, lab))];
       case 'backend-sweep':
         // Directly on each server, every name pinned to it whatever pinHosts says; the page lives on the gateway only.
         return estate.webServers.map((s) =>
           def(script, s.name, `backend-sweep on ${s.name}`, { server: s.name },
-            runPlanFor(script, hs.map((h) => targetFor(h, { ...base, maintenanceOn: [], pinTo: hostPort(s) })), k6, identity, s.name)),
+            runPlanFor(script, hs.map((h) => targetFor(h, { ...base, maintenanceOn: [], pinTo: hostPort(s) })), k6, identity, s.name, lab)),
         );
     }
   });

@@ -16,7 +16,7 @@ export const DIST_DIR = join(K6_DIR, 'dist');
 export const K6_WRITTEN_AGAINST = 'v1.3.0';
 
 export interface BuiltBundle {
-  script: ScriptName;
+  script: string;
   file: string;
   bytes: number;
   sha256: string;
@@ -33,10 +33,15 @@ function importsOf(meta: Metafile): string[] {
 }
 
 /** Builds one script; writes it only when the content changed, through a temporary file and a rename. */
-export async function bundleScript(script: ScriptName, outDir = DIST_DIR): Promise<BuiltBundle> {
+export function bundleScript<S extends ScriptName>(script: S, outDir = DIST_DIR): Promise<BuiltBundle & { script: S }> {
+  return bundleEntry(join(SCRIPTS_DIR, `${script}.ts`), script, outDir);
+}
+
+/** Bundles any entry file as `name` (tests use it to prove a Node import is refused). */
+export async function bundleEntry<N extends string>(entry: string, name: N, outDir: string): Promise<BuiltBundle & { script: N }> {
   const started = performance.now();
-  const entry = join(SCRIPTS_DIR, `${script}.ts`);
-  const file = join(outDir, `${script}.js`);
+  const script = name;
+  const file = join(outDir, `${name}.js`);
   const result = await build({
     entryPoints: [entry],
     outfile: file,
@@ -49,13 +54,13 @@ export async function bundleScript(script: ScriptName, outDir = DIST_DIR): Promi
     write: false,
     metafile: true,
     logLevel: 'silent',
-    banner: { js: `// Built from k6/scripts/${script}.ts by npm run k6:build; do not edit. Written against k6 ${K6_WRITTEN_AGAINST}.` },
+    banner: { js: `// Built from k6/scripts/${name}.ts by npm run k6:build; do not edit. Written against k6 ${K6_WRITTEN_AGAINST}.` },
   });
   const imports = importsOf(result.metafile);
   const foreign = imports.filter((p) => !isK6Module(p));
-  if (foreign.length) throw new Error(`k6/scripts/${script}.ts imports ${foreign.join(', ')}: a k6 bundle may import only k6 and k6/* modules`);
+  if (foreign.length) throw new Error(`${entry} imports ${foreign.join(', ')}: a k6 bundle may import only k6 and k6/* modules`);
   const out = result.outputFiles.find((f) => f.path.endsWith('.js'));
-  if (!out) throw new Error(`esbuild produced no JavaScript for k6/scripts/${script}.ts`);
+  if (!out) throw new Error(`esbuild produced no JavaScript for ${entry}`);
   const text = out.text;
   const written = !existsSync(file) || readFileSync(file, 'utf8') !== text;
   if (written) {

@@ -1,0 +1,40 @@
+// Shared by the k6 tests: where the real k6 outputs are, and a wrapper that makes the fake k6 (a test double
+// replaying one of them) look like a k6 binary on disk.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+export const FIXTURES = resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'k6');
+export const FIXTURE_CASES = ['pass', 'threshold-fail', 'refused', 'exception', 'init-exception'] as const;
+export type FixtureCase = (typeof FIXTURE_CASES)[number];
+
+export function tmpDir(prefix: string): string {
+  const base = join(REPO_ROOT, '.tmp');
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, `${prefix}-`));
+}
+
+export function readFixture(c: FixtureCase) {
+  const dir = join(FIXTURES, c);
+  const summaryFile = join(dir, 'summary.json');
+  return {
+    dir,
+    exitCode: Number(readFileSync(join(dir, 'exit-code'), 'utf8').trim()),
+    stderr: readFileSync(join(dir, 'stderr.txt'), 'utf8'),
+    summaryFile,
+    ...(existsSync(summaryFile) ? { summaryText: readFileSync(summaryFile, 'utf8') } : {}),
+  };
+}
+
+/** A `k6` executable in a fresh folder that runs the fake k6 on `fixture` ('hang' never exits until SIGTERM). */
+export function fakeK6(fixture: FixtureCase | 'hang'): { bin: string; dir: string; record: () => { args: string[]; env: Record<string, string> } } {
+  const dir = tmpDir('fake-k6');
+  const bin = join(dir, 'k6');
+  const record = join(dir, 'record.json');
+  const target = fixture === 'hang' ? 'hang' : join(FIXTURES, fixture);
+  const fake = join(REPO_ROOT, 'test', 'k6', 'fake-k6.mjs');
+  writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${fake}" "${target}" "${record}" "$@"\n`);
+  chmodSync(bin, 0o755);
+  return { bin, dir, record: () => JSON.parse(readFileSync(record, 'utf8')) as { args: string[]; env: Record<string, string> } };
+}
