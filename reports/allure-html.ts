@@ -41,7 +41,7 @@ function childEnv(hide: readonly string[]): NodeJS.ProcessEnv {
 
 /** Runs `allure awesome --single-file`; returns the path of index.html. Throws AllureHtmlError with the CLI's own words. */
 export async function buildAllureHtml(options: AllureHtmlOptions): Promise<string> {
-  const opts = { ...options, resultsDir: resolve(options.resultsDir), outDir: resolve(options.outDir) };
+  const opts = { ...options, resultsDir: resolve(options.resultsDir), outDir: resolve(options.outDir), historyPath: options.historyPath && resolve(options.historyPath) };
   await rm(opts.outDir, { recursive: true, force: true });
   const args = [allureCli(), 'awesome', opts.resultsDir, '--output', opts.outDir, '--single-file', '--name', opts.reportName];
   if (opts.historyPath) args.push('--history-path', opts.historyPath);

@@ -96,6 +96,19 @@ test('allure HTML: one offline file, no analytics, built from the results', asyn
   assert.equal(existsSync(join(dir, 'allure-report', 'index.html')), true);
 });
 
+test('allure HTML with a history file: the second run of the same checks knows them all (stable ids)', async () => {
+  const { dir } = await makeRunFolder(TMP_ROOT);
+  const historyPath = join(dir, 'history.jsonl');
+  const newTests: number[] = [];
+  for (let i = 0; i < 2; i += 1) {
+    const resultsDir = await writeAllureResults(await readRunFolder(dir));
+    await buildAllureHtml({ resultsDir, outDir: join(dir, 'allure-report'), reportName: `run ${i}`, historyPath });
+    newTests.push((JSON.parse(await readFile(join(dir, 'allure-report', 'summary.json'), 'utf8')) as { newTests: string[] }).newTests.length);
+  }
+  assert.deepEqual(newTests, [28, 0]);
+  assert.equal((await readFile(historyPath, 'utf8')).trim().split('\n').length, 2);
+});
+
 test('allure HTML: an empty results folder is a clear error, not a crash', async () => {
   const { dir } = await makeRunFolder(TMP_ROOT);
   await assert.rejects(
