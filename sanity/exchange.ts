@@ -79,8 +79,11 @@ export function describeCert(socket: TLSSocket, now = Date.now()): PeerCert | un
   };
 }
 
-/** An undici connector that verifies against `trust`, and records connect / TLS times and the peer cert in `watch`. */
-export function watchingConnector(trust: Trust, servername: string, watch?: ConnWatch) {
+/**
+ * An undici connector that verifies against `trust`, records connect / TLS times and the peer cert in `watch`,
+ * and gives up after `limitMs` (undici does not abort a request that is still waiting for its connection).
+ */
+export function watchingConnector(trust: Trust, servername: string, limitMs: number, watch?: ConnWatch) {
   return (opts: { hostname: string; port: string }, callback: (err: Error | null, socket: TLSSocket | null) => void) => {
     if (watch) {
       watch.stage = 'connect';
@@ -96,12 +99,19 @@ export function watchingConnector(trust: Trust, servername: string, watch?: Conn
       seen = describeCert(socket);
     });
     socket.setNoDelay(true);
+    const limit = setTimeout(() => {
+      const stage = socket.connecting ? 'connect' : 'TLS handshake';
+      socket.destroy(Object.assign(new Error(`${stage} did not finish within ${limitMs} ms`), { code: socket.connecting ? 'UND_ERR_CONNECT_TIMEOUT' : 'TLS_HANDSHAKE_TIMEOUT' }));
+    }, limitMs);
+    limit.unref();
+    socket.once('close', () => clearTimeout(limit));
     socket.once('connect', () => {
       if (!watch) return;
       watch.connectedAt = performance.now();
       watch.stage = 'tls';
     });
     socket.once('secureConnect', () => {
+      clearTimeout(limit);
       if (watch) {
         watch.secureAt = performance.now();
         watch.cert = describeCert(socket);
@@ -128,9 +138,12 @@ export async function exchange(spec: ExchangeSpec, trust: Trust, signal: AbortSi
   const started = performance.now();
   const watch: ConnWatch = { stage: dispatcher ? 'headers' : 'connect', startedAt: started };
   const own = dispatcher ? undefined : new Client(`https://${spec.address.includes(':') ? `[${spec.address}]` : spec.address}:${spec.port}`, {
-    connect: watchingConnector(trust, spec.hostname, watch) as never,
+    connect: watchingConnector(trust, spec.hostname, spec.timeoutMs ?? 30_000, watch) as never,
     pipelining: 1,
   });
+  // A request still waiting for its connection ignores the signal: closing the one-shot client ends the wait.
+  const onAbort = () => void own?.destroy().catch(() => undefined);
+  if (own) signal.addEventListener('abort', onAbort, { once: true });
   const ctx: ErrorContext = { label: spec.label, address: spec.address, port: spec.port, hostname: spec.hostname, stage: watch.stage };
   let headersAt: number | undefined;
   let sentAt: number | undefined;
@@ -189,6 +202,7 @@ export async function exchange(spec: ExchangeSpec, trust: Trust, signal: AbortSi
     const { errorCode, ...rest } = failure;
     return { ok: false, failure: rest, errorCode, timing: timing() };
   } finally {
+    signal.removeEventListener('abort', onAbort);
     if (own) void own.destroy().catch(() => undefined); // a one-shot connection: close it whatever happened
   }
 }

@@ -55,6 +55,7 @@ const RULES: Record<string, Rule> = {
   EAI_AGAIN: { layer: 'dns', code: 'DNS_TEMPORARY_FAILURE', says: (c) => `the address of ${c.label} (${c.address}) could not be resolved right now` },
   UND_ERR_SOCKET: { layer: 'tcp', code: 'TCP_CONNECTION_CLOSED', says: (c) => `${at(c)} closed the connection while we waited for it to ${STAGE_WAITING[c.stage]}` },
   UND_ERR_CLOSED: { layer: 'tcp', code: 'TCP_CONNECTION_CLOSED', says: (c) => `${at(c)} closed the connection while we waited for it to ${STAGE_WAITING[c.stage]}` },
+  TLS_HANDSHAKE_TIMEOUT: { layer: 'tls', code: 'TIMEOUT', says: (c) => `${c.label} did not complete the TLS handshake in time` },
   UND_ERR_HEADERS_TIMEOUT: { layer: 'http', code: 'TIMEOUT', says: (c) => `${c.label} did not send response headers in time` },
   UND_ERR_BODY_TIMEOUT: { layer: 'http', code: 'TIMEOUT', says: (c) => `${c.label} did not finish sending the response body in time` },
   UND_ERR_RESPONSE_EXCEEDED: { layer: 'http', code: 'HTTP_RESPONSE_TOO_LARGE', says: (c) => `${c.label} sent a response larger than allowed` },

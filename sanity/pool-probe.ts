@@ -29,7 +29,7 @@ type Sample = { member?: string; status?: number; failure?: ProbeFailure; unsent
 export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host, expected }, options, signal) => {
   const total = options.samplesPerMember * Math.max(1, expected.length);
   const pool = new Pool(`https://${balancer.address}:${balancer.port}`, {
-    connect: watchingConnector(options.trust, host.name) as never,
+    connect: watchingConnector(options.trust, host.name, options.requestTimeoutMs) as never,
     connections: options.concurrency,
   });
   const via = `${balancer.name} for ${host.name}`;
