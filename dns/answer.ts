@@ -1,0 +1,96 @@
+// From a server's answer to the RRset a check compares: follows the CNAME chain, canonical values, the TTL;
+// and turns "no usable answer" (timeout, SERVFAIL, malformed) into a ProbeFailure that names the server.
+import type { ProbeFailure } from '../core/probe.ts';
+import type { DnsServer, QueryOptions } from './query.ts';
+import { describeServer, dnsQuery } from './query.ts';
+import type { Outcome } from './outcome.ts';
+import type { DnsMessage } from './wire.ts';
+import { normName } from './wire.ts';
+import { canonicalFromPacket } from './rdata.ts';
+
+export interface RRset {
+  name: string;
+  type: string;
+  /** Canonical values, sorted. */
+  values: string[];
+  /** Smallest TTL of the final RRset (what a resolver may cache it for). */
+  ttl?: number;
+  /** CNAME hops from the asked name: ["portal.x → www.x"]. */
+  chain: string[];
+  rcode: string;
+  transport: string;
+  truncatedOverUdp: boolean;
+}
+
+export function rrsetFrom(message: DnsMessage, name: string, type: string, transport = 'udp', truncatedOverUdp = false): RRset {
+  let owner = normName(name);
+  const chain: string[] = [];
+  for (let hops = 0; hops < 8 && type !== 'CNAME'; hops++) {
+    const cname = message.answers.find((r) => r.name === owner && r.type === 'CNAME');
+    if (!cname || message.answers.some((r) => r.name === owner && r.type === type)) break;
+    const target = normName(String(cname.data));
+    chain.push(`${owner} → ${target}`);
+    owner = target;
+  }
+  const records = message.answers.filter((r) => r.name === owner && r.type === type);
+  const values = [...new Set(records.map((r) => canonicalFromPacket(type, r.data)))].sort();
+  return { name: normName(name), type, values, ...(records.length ? { ttl: Math.min(...records.map((r) => r.ttl)) } : {}), chain, rcode: message.rcode, transport, truncatedOverUdp };
+}
+
+export function showSet(s: Pick<RRset, 'values' | 'ttl' | 'rcode' | 'chain'>): string {
+  const via = s.chain.length ? ` via ${s.chain.join(', ')}` : '';
+  if (!s.values.length) return `no records (${s.rcode})${via}`;
+  return `${s.values.join(', ')}${s.ttl !== undefined ? ` (TTL ${s.ttl} s)` : ''}${via}`;
+}
+
+export const sameValues = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+export type Asked = { server: DnsServer; ok: true; set: RRset; message: DnsMessage } | { server: DnsServer; ok: false; failure: ProbeFailure; outcome?: Outcome };
+
+/** Asks one server; SERVFAIL / REFUSED / FORMERR and transport problems become a failure naming the server. */
+export async function ask(server: DnsServer, name: string, type: string, opts: QueryOptions, signal: AbortSignal, authoritative = false): Promise<Asked> {
+  const out = await dnsQuery(server, { name, type }, opts, signal);
+  const who = describeServer(server);
+  if (!out.ok) {
+    const layer = out.status === 'broken' ? 'harness' : out.layer;
+    return { server, ok: false, outcome: out, failure: { layer, code: out.code, message: `${who}: ${out.reason}` } };
+  }
+  const rcode = out.message.rcode;
+  if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') {
+    return { server, ok: false, outcome: out, failure: { layer: 'dns', code: `DNS_${rcode}`, message: `${who} answered ${rcode} for ${normName(name)} ${type}${rcode === 'SERVFAIL' ? ': resolvers that pick this nameserver get no answer; check that the zone is active and loaded there' : ''}` } };
+  }
+  // An authoritative server that does not set AA is a lame delegation: resolvers will not trust it.
+  if (authoritative && !out.message.aa && !(type === 'NS' && out.message.authorities.length)) {
+    return { server, ok: false, outcome: out, failure: { layer: 'assertion', code: 'DNS_NOT_AUTHORITATIVE', message: `${who} is not authoritative for ${normName(name)} (no AA flag): lame delegation` } };
+  }
+  return { server, ok: true, set: rrsetFrom(out.message, name, type, out.transport, out.truncatedOverUdp), message: out.message };
+}
+
+export function askAll(servers: readonly DnsServer[], name: string, type: string, opts: QueryOptions, signal: AbortSignal, authoritative = false): Promise<Asked[]> {
+  return Promise.all(servers.map((s) => ask(s, name, type, opts, signal, authoritative)));
+}
+
+/** Per-server evidence for a result's details. */
+export function evidence(asked: readonly Asked[]): Record<string, unknown> {
+  return Object.fromEntries(
+    asked.map((a) => [a.server.name, a.ok ? { values: a.set.values, ttl: a.set.ttl, rcode: a.set.rcode, chain: a.set.chain, transport: a.set.transport, truncatedOverUdp: a.set.truncatedOverUdp } : { error: a.failure.code, message: a.failure.message }]),
+  );
+}
+
+/** The first failure, with how many servers failed, or undefined when every server answered. */
+export function firstFailure(asked: readonly Asked[]): ProbeFailure | undefined {
+  const failures = asked.flatMap((a) => (a.ok ? [] : [a.failure]));
+  const first = failures[0];
+  if (!first) return undefined;
+  return failures.length === 1 ? first : { ...first, message: `${first.message} (and ${failures.length - 1} more: ${failures.slice(1).map((f) => f.message).join('; ')})` };
+}
+
+/** The first server of a provider that answers (a SERVFAIL at one is the parity check's news, not a resolver's). */
+export async function askFirst(servers: readonly DnsServer[], name: string, type: string, opts: QueryOptions, signal: AbortSignal): Promise<Asked | undefined> {
+  let last: Asked | undefined;
+  for (const s of servers) {
+    last = await ask(s, name, type, opts, signal, true);
+    if (last.ok) return last;
+  }
+  return last;
+}

@@ -1,0 +1,96 @@
+// Where the dns checks send their questions: the lab manifest's dns section in the lab, config.dns elsewhere.
+import { z } from 'zod';
+import type { PlanContext } from '../core/plan-context.ts';
+import type { DnsServer, QueryOptions } from './query.ts';
+import type { DnsConfig, NameServerConfig, ResolverConfig } from './config.ts';
+import type { ExpectedRecord } from './records.ts';
+import { expectedFromConfig, expectedFromZone, mergeExpected } from './records.ts';
+import { loadZoneFile } from './zonefile.ts';
+import { normName } from './wire.ts';
+
+const Server = z.strictObject({ name: z.string(), address: z.string(), port: z.number().int() });
+const Provider = z.strictObject({ name: z.string(), nameservers: z.array(Server), nsPattern: z.string().optional(), proxyRanges: z.array(z.string()) });
+const Resolver = z.union([
+  z.strictObject({ name: z.string(), protocol: z.enum(['udp', 'tcp']), address: z.string(), port: z.number().int() }),
+  z.strictObject({ name: z.string(), protocol: z.literal('doh'), url: z.string() }),
+]);
+
+/** The `dns` section of the lab manifest (startDnsLab returns it; the planner reads it from estate.lab.dns). */
+export const LabDnsManifest = z.strictObject({
+  built: z.literal(true),
+  zone: z.string(),
+  /** The lab's zone as GoDaddy would export it: the expected records. */
+  zoneFile: z.string(),
+  /** Records declared on top of the zone file (the apex CNAME Cloudflare flattens). */
+  records: z.array(z.strictObject({ name: z.string(), type: z.string(), values: z.array(z.string()), proxied: z.boolean(), source: z.string() })),
+  parent: z.strictObject({ zone: z.string(), nameservers: z.array(Server) }),
+  providers: z.strictObject({ old: Provider, new: Provider }),
+  resolvers: z.array(Resolver),
+});
+export type LabDnsManifest = z.infer<typeof LabDnsManifest>;
+
+export interface ProviderTarget {
+  name: string;
+  servers: Extract<DnsServer, { protocol: 'udp' | 'tcp' }>[];
+  nsPattern?: string;
+  proxyRanges: string[];
+}
+
+export interface DnsTargets {
+  source: 'lab' | 'config';
+  zone: string;
+  parent: { zone: string; servers: Extract<DnsServer, { protocol: 'udp' | 'tcp' }>[] };
+  providers: { old: ProviderTarget; new: ProviderTarget };
+  resolvers: DnsServer[];
+  records: ExpectedRecord[];
+  mail: DnsConfig['mail'];
+  ttlMaxSeconds: number;
+  resolverSample: number;
+  query: QueryOptions;
+}
+
+const udp = (s: { name: string; address: string; port: number }) => ({ name: normName(s.name), protocol: 'udp' as const, address: s.address, port: s.port });
+// No address → the OS resolves the server's name when the socket connects (production only).
+const fromConfig = (s: NameServerConfig) => udp({ name: s.name, address: s.address ?? s.name, port: s.port });
+const resolverFrom = (r: ResolverConfig | z.infer<typeof Resolver>): DnsServer => (r.protocol === 'doh' ? { name: r.name, protocol: 'doh', url: r.url } : { name: r.name, protocol: r.protocol, address: r.address, port: r.port });
+
+export function dnsTargets(ctx: Pick<PlanContext, 'config' | 'estate'>): DnsTargets {
+  const c = ctx.config.dns;
+  const query: QueryOptions = { recursionDesired: false, ednsBufferSize: c.transport.ednsBufferSize, udpTryTimeoutMs: c.transport.udpTryTimeoutMs, udpTries: c.transport.udpTries };
+  const common = { mail: c.mail, ttlMaxSeconds: c.ttlMaxSeconds, resolverSample: c.resolverSample, query };
+  const lab = ctx.estate.lab?.dns;
+  if (lab !== undefined) {
+    const parsed = LabDnsManifest.safeParse(lab);
+    if (!parsed.success) throw new Error(`the lab manifest's dns section is not usable (${parsed.error.issues[0]?.message ?? 'invalid'}): the DNS lab did not start`);
+    const m = parsed.data;
+    const zoneRecords = expectedFromZone(loadZoneFile(m.zoneFile, { origin: m.zone }).entries, m.zone, m.zoneFile.split('/').pop() ?? m.zoneFile);
+    const provider = (p: z.infer<typeof Provider>): ProviderTarget => ({ name: p.name, servers: p.nameservers.map(udp), ...(p.nsPattern ? { nsPattern: p.nsPattern } : {}), proxyRanges: p.proxyRanges });
+    return {
+      source: 'lab',
+      zone: normName(m.zone),
+      parent: { zone: normName(m.parent.zone), servers: m.parent.nameservers.map(udp) },
+      providers: { old: provider(m.providers.old), new: provider(m.providers.new) },
+      resolvers: m.resolvers.map(resolverFrom),
+      records: mergeExpected(zoneRecords, m.records, c.proxied, m.zone),
+      ...common,
+    };
+  }
+  const zone = normName(c.zone ?? ctx.estate.domain);
+  const zoneRecords = c.zoneFile ? expectedFromZone(loadZoneFile(c.zoneFile, { origin: zone }).entries, zone, c.zoneFile) : [];
+  const provider = (p: DnsConfig['providers']['old']): ProviderTarget => ({ name: p.name, servers: p.nameservers.map(fromConfig), ...(p.nsPattern ? { nsPattern: p.nsPattern } : {}), proxyRanges: p.proxyRanges });
+  return {
+    source: 'config',
+    zone,
+    parent: { zone: normName(c.parent.zone), servers: c.parent.nameservers.map(fromConfig) },
+    providers: { old: provider(c.providers.old), new: provider(c.providers.new) },
+    resolvers: c.resolvers.map(resolverFrom),
+    records: mergeExpected(zoneRecords, expectedFromConfig(c.records, zone), c.proxied, zone),
+    ...common,
+  };
+}
+
+/** "*.ns.cloudflare.com" matches "ada.ns.cloudflare.com" (one label or more in place of *). */
+export function matchesPattern(name: string, pattern: string): boolean {
+  const re = new RegExp(`^${normName(pattern).split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[a-z0-9_.-]+')}$`);
+  return re.test(normName(name));
+}
