@@ -1,0 +1,123 @@
+// Playwright's JSON report → one CheckResult per test and project: status, flakiness, severity from the
+// @critical tag, and a message naming the failing step and the expectation, with secrets and URL queries cut.
+import type { JSONReport, JSONReportSpec, JSONReportSuite, JSONReportTest, JSONReportTestStep } from '@playwright/test/reporter';
+import type { CheckResult, Severity, Status } from '../core/result.ts';
+
+export interface AdapterOptions {
+  /** Severity of a test without the @critical tag (config.policy.severity.e2e). */
+  defaultSeverity: Severity;
+  /** FQDN per project (host key), for result targets; the key itself when absent. */
+  hostNames?: Record<string, string>;
+  /** Values that must never appear in a result (the test account's password). */
+  secrets?: readonly string[];
+}
+
+/** Errors that mean the harness could not test (no browser, no lab, no settings): broken, not failed. */
+const HARNESS_ERRORS = [/browserType\.launch/, /Executable doesn't exist/, /no lab to test/, /the test account is not set/, /HARNESS_E2E_BASE_URL_\w+ is not set/];
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+interface FoundSpec {
+  spec: JSONReportSpec;
+  path: string[];
+}
+
+function collectSpecs(suites: readonly JSONReportSuite[], path: string[] = []): FoundSpec[] {
+  return suites.flatMap((s) => {
+    // File-level suites are titled with the file name; describe blocks add their titles.
+    const here = s.title === s.file ? path : [...path, s.title];
+    return [...(s.specs ?? []).map((spec) => ({ spec, path: here })), ...collectSpecs(s.suites ?? [], here)];
+  });
+}
+
+export function e2eResultId(project: string, file: string, titlePath: readonly string[]): string {
+  return `e2e:${project}:${file}:${titlePath.join(' › ')}`;
+}
+
+function makeClean(secrets: readonly string[]) {
+  return (text: string): string => {
+    let out = text.replace(ANSI, '');
+    for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
+    // Query strings carry tokens (sso → my): keep the path, drop the query.
+    return out.replace(/(https?:\/\/[^\s?"'`]+)\?[^\s"'`]*/g, '$1?…');
+  };
+}
+
+/** The deepest step that failed, as a path of step titles. */
+function failingStepPath(steps: readonly JSONReportTestStep[] | undefined): string[] {
+  for (const step of steps ?? []) {
+    if (!step.error) continue;
+    return [step.title, ...failingStepPath(step.steps)];
+  }
+  return [];
+}
+
+/** The first lines of an error: its message and the expected / received lines, without the call log. */
+function summariseError(err: { message?: string; value?: string } | undefined, clean: (t: string) => string, max = 500): string {
+  const text = clean(err?.message ?? err?.value ?? 'unknown error');
+  const lines = text.split('\n').map((l) => l.trim());
+  const cut = lines.findIndex((l) => l.startsWith('Call log:'));
+  const kept = (cut >= 0 ? lines.slice(0, cut) : lines).filter(Boolean).map((l) => l.replace(/^Error: /, ''));
+  const joined = kept.join(' — ');
+  return joined.length > max ? `${joined.slice(0, max - 1)}…` : joined;
+}
+
+function statusOf(test: JSONReportTest, message: string): Status {
+  if (test.status === 'skipped' || test.expectedStatus === 'skipped') return 'skipped';
+  if (test.status === 'expected' || test.status === 'flaky') return 'passed';
+  const last = test.results.at(-1);
+  if (!last || last.status === 'interrupted') return 'broken';
+  return HARNESS_ERRORS.some((re) => re.test(message)) ? 'broken' : 'failed';
+}
+
+function messageOf(test: JSONReportTest, clean: (t: string) => string): string | undefined {
+  if (test.status === 'skipped' || test.expectedStatus === 'skipped') {
+    const skip = [...test.annotations, ...(test.results.at(-1)?.annotations ?? [])].find((a) => a.type === 'skip');
+    return `skipped: ${clean(skip?.description ?? 'left out on purpose')}`;
+  }
+  if (test.status === 'expected') return undefined;
+  const last = test.results.at(-1);
+  if (!last) return 'the test did not run';
+  if (test.status === 'flaky') return `passed on retry ${last.retry} after failing: ${summariseError(test.results.find((r) => r.status !== 'passed')?.errors[0], clean, 300)}`;
+  const step = failingStepPath(last.steps);
+  const where = step.length ? `step "${step.join(' › ')}"` : 'the test';
+  const lead = last.status === 'timedOut' ? `${where} timed out after ${test.timeout} ms` : `${where} failed`;
+  const [first, ...more] = last.errors;
+  const extra = more.length ? `; also: ${more.map((e) => summariseError(e, clean, 200)).join('; ')}` : '';
+  return `${lead}: ${summariseError(first ?? last.error, clean)}${extra}`;
+}
+
+export function resultsFromReport(report: JSONReport, opts: AdapterOptions): CheckResult[] {
+  const clean = makeClean(opts.secrets ?? []);
+  const results: CheckResult[] = [];
+  for (const { spec, path } of collectSpecs(report.suites)) {
+    const titlePath = [...path, spec.title];
+    const tags = spec.tags.map((t) => t.replace(/^@/, ''));
+    for (const test of spec.tests) {
+      const project = test.projectName;
+      const message = messageOf(test, clean);
+      const status = statusOf(test, message ?? '');
+      const first = test.results[0];
+      const attachments = test.results.flatMap((r) => r.attachments.filter((a) => a.path).map((a) => ({ name: a.name, path: a.path!, retry: r.retry })));
+      results.push({
+        id: e2eResultId(project, spec.file, titlePath),
+        kind: 'e2e',
+        title: `${project}: ${titlePath.join(' › ')}`,
+        target: { host: opts.hostNames?.[project] ?? project },
+        severity: tags.includes('critical') ? 'critical' : opts.defaultSeverity,
+        status,
+        attempts: Math.max(1, test.results.length),
+        flaky: test.status === 'flaky',
+        startedAt: first ? new Date(first.startTime).toISOString() : new Date(report.stats.startTime).toISOString(),
+        durationMs: test.results.reduce((sum, r) => sum + r.duration, 0),
+        ...(message ? { message } : {}),
+        details: {
+          project, file: spec.file, line: spec.line, tags,
+          attempts: test.results.map((r) => r.status),
+          ...(attachments.length ? { attachments } : {}),
+        },
+      });
+    }
+  }
+  return results;
+}

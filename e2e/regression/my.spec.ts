@@ -1,0 +1,47 @@
+// Regression on my: sign-in through sso, the invoice list, sign-out, and idle session expiry.
+import { AxeBuilder } from '@axe-core/playwright';
+import { test, expect } from '../fixtures.ts';
+import { e2eSettings } from '../settings.ts';
+import { PORTAL_IDLE_TIMEOUT } from '../pages/portal.ts';
+import { regressionRetries } from './retries.ts';
+
+test.use({ trace: 'off' });
+regressionRetries();
+
+test.describe('my portal', { tag: '@regression' }, () => {
+  test.beforeEach(async ({ portal, account, siteURL }) => {
+    await portal.openHome();
+    const form = await portal.startSignIn(new URL(siteURL('sso')).host);
+    await form.signInAs(account);
+    await portal.expectSignedInAs(account.user);
+  });
+
+  test('lists the account invoices and signs out', { tag: '@critical' }, async ({ portal }) => {
+    await portal.expectInvoicesListed();
+    await portal.signOut();
+    await portal.expectDashboardNeedsSignIn();
+  });
+
+  test('the signed-in dashboard has no serious or critical axe violation', async ({ page }) => {
+    const scan = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const bad = scan.violations.filter((v) => v.impact && (e2eSettings.a11yFailOn as string[]).includes(v.impact)).map((v) => `${v.id} (${v.impact}): ${v.help}`);
+    expect(bad, 'axe violations on the dashboard').toEqual([]);
+  });
+
+  test('an idle session expires and asks to sign in again', async ({ portal, page }) => {
+    // The clock is installed on a fresh load of the dashboard, so the idle timer runs on fake time (no sleeping).
+    await page.clock.install();
+    await page.reload();
+    await portal.expectInvoicesListed();
+    await page.clock.fastForward(PORTAL_IDLE_TIMEOUT);
+    await portal.expectSessionExpiredNotice();
+    await portal.expectDashboardNeedsSignIn();
+  });
+});
+
+test.describe('my without a session', { tag: '@regression' }, () => {
+  test('the dashboard asks to sign in', async ({ portal }) => {
+    await portal.openHome();
+    await portal.expectDashboardNeedsSignIn();
+  });
+});

@@ -1,0 +1,95 @@
+// Runs `playwright test` for one suite on some hosts as a child process, with the environment the
+// suites read (e2e/target.ts), its output kept in a folder as evidence; abortable, never hangs.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import type { HostKey } from '../core/config/estate.ts';
+import { ENV } from './target.ts';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+
+export interface PlaywrightRunOptions {
+  suite: 'smoke' | 'regression';
+  hosts: readonly HostKey[];
+  /** Folder for report.json, allure-results, test-results, playwright.log. */
+  outDir: string;
+  /** Variables for the suites (ENV.*); merged over the current environment. */
+  env: Record<string, string>;
+  workers?: number;
+  /** Narrower selection than the suite tag (a regular expression on title and tags). */
+  grep?: string;
+  /** `1/2` … and a blob report for merging (docs/e2e.md). */
+  shard?: string;
+  signal?: AbortSignal;
+}
+
+export interface PlaywrightRunOutcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  reportFile: string;
+  logFile: string;
+  durationMs: number;
+  /** Last lines of output, for the message when no report was written. */
+  tail: string;
+}
+
+export function playwrightCli(): string {
+  return createRequire(import.meta.url).resolve('@playwright/test/cli');
+}
+
+/** `--grep` selecting the suite's tag, and within it `grep` when given. */
+export function grepFor(suite: 'smoke' | 'regression', grep?: string): string {
+  return grep ? `(?=.*@${suite})(?=.*(?:${grep}))` : `@${suite}`;
+}
+
+export function playwrightArgs(o: Pick<PlaywrightRunOptions, 'suite' | 'hosts' | 'workers' | 'grep' | 'shard'>): string[] {
+  return [
+    'test', `--grep=${grepFor(o.suite, o.grep)}`, ...o.hosts.map((h) => `--project=${h}`),
+    ...(o.workers ? [`--workers=${o.workers}`] : []), ...(o.shard ? [`--shard=${o.shard}`] : []),
+  ];
+}
+
+export async function runPlaywright(o: PlaywrightRunOptions): Promise<PlaywrightRunOutcome> {
+  const outDir = resolve(o.outDir);
+  const scratch = join(outDir, 'scratch');
+  mkdirSync(scratch, { recursive: true });
+  const logFile = join(outDir, 'playwright.log');
+  const log = createWriteStream(logFile);
+  const started = performance.now();
+  const child = spawn(process.execPath, [playwrightCli(), ...playwrightArgs(o)], {
+    cwd: PROJECT_ROOT,
+    // Own process group: an abort ends Playwright, its workers and their browsers together.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env, ...o.env, [ENV.output]: outDir,
+      ...(o.shard ? { HARNESS_E2E_BLOB: '1' } : {}),
+      // Nothing of the browser's lands in $HOME or the system temp folder.
+      TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data'),
+      FORCE_COLOR: '0',
+    },
+  });
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    log.write(chunk);
+    tail = (tail + chunk.toString('utf8')).slice(-4_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const kill = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // Already gone: nothing left to stop.
+    }
+  };
+  o.signal?.addEventListener('abort', kill, { once: true });
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res, rej) => {
+    child.on('error', rej);
+    child.on('close', (code, sig) => res([code, sig]));
+  });
+  o.signal?.removeEventListener('abort', kill);
+  await new Promise<void>((r) => log.end(() => r()));
+  return { exitCode, signal, reportFile: join(outDir, 'report.json'), logFile, durationMs: Math.round(performance.now() - started), tail };
+}
