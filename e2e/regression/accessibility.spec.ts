@@ -30,4 +30,3 @@ test.describe('accessibility', { tag: '@regression' }, () => {
     expect(findings, `axe found ${e2eSettings.a11yFailOn.join(' or ')} violations`).toEqual([]);
   });
 });
-});
