@@ -2,7 +2,7 @@
 // A record may be marked proxied by a trailing comment: "; cf_tags=cf-proxied:true" (Cloudflare's export) or "; proxied".
 import { readFileSync } from 'node:fs';
 import { normName } from './wire.ts';
-import { canonicalFromPacket, packetDataFromText } from './rdata.ts';
+import { canonicalFromPacket, packetDataFromText, ZONE_TYPES } from './rdata.ts';
 
 export interface ZoneEntry {
   /** Fully qualified, lowercase, no trailing dot. */
@@ -161,6 +161,7 @@ export function parseZoneText(text: string, opts: ParseOptions = {}): { origin: 
     }
     if (!type) err(`the record for ${owner || '.'} has no type; expected "name [ttl] [IN] TYPE data"`);
     const rtype = type as string;
+    if (!(ZONE_TYPES as readonly string[]).includes(rtype)) err(`record type ${rtype} is not supported (supported: ${ZONE_TYPES.join(', ')})`);
     if (rtype !== 'TXT' && rtype !== 'CAA' && quoted.some(Boolean)) err(`${rtype} data must not be quoted`);
     let data: unknown;
     try {

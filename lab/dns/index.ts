@@ -74,7 +74,12 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
   };
 
   const servfail = (name: string) => faults.has('dns-servfail', name);
-  const faultNames = (fault: string) => faults.list().filter((f) => f.name === fault && f.arg).map((f) => absoluteName(normName(f.arg ?? ''), zone)).map((n) => (n.endsWith(zone) ? n : `${n}.${zone}`));
+  // A fault's NAME may be absolute (www.invoicecloud.test), relative (www, _dmarc) or @ for the apex.
+  const faultName = (arg: string) => {
+    const n = normName(arg);
+    return n === zone || n.endsWith(`.${zone}`) ? n : absoluteName(n || '@', zone);
+  };
+  const faultNames = (fault: string) => faults.list().filter((f) => f.name === fault && f.arg).map((f) => faultName(f.arg ?? ''));
   const authoritative = (name: string, answer: (q: Parameters<LabHandler>[0]) => LabAnswer, isNew: boolean): ServerOptions => ({
     name,
     truncateUdp: () => faults.has('dns-truncate'),
