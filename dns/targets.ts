@@ -71,7 +71,8 @@ export function dnsTargets(ctx: Pick<PlanContext, 'config' | 'estate'>): DnsTarg
       parent: { zone: normName(m.parent.zone), servers: m.parent.nameservers.map(udp) },
       providers: { old: provider(m.providers.old), new: provider(m.providers.new) },
       resolvers: m.resolvers.map(resolverFrom),
-      records: mergeExpected(zoneRecords, m.records, c.proxied, m.zone),
+      // The lab's own zone file and records are the expectation; production's record list does not apply.
+      records: mergeExpected(zoneRecords, m.records, [], m.zone),
       ...common,
     };
   }

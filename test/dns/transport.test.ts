@@ -12,7 +12,7 @@ const opts = { ...DEFAULT_QUERY_OPTIONS, udpTryTimeoutMs: 150, udpTries: 2 };
 const q = { name: 'www.invoicecloud.test', type: 'A' };
 const respondTo = (query: Buffer, over: Record<string, unknown> = {}) => {
   const d = dnsPacket.decode(query);
-  return dnsPacket.encode({ type: 'response', id: d.id, flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: d.questions, answers: [{ type: 'A', name: 'www.invoicecloud.test', ttl: 60, data: '127.0.0.9' }], ...over } as dnsPacket.Packet);
+  return dnsPacket.encode({ type: "response", id: query.readUInt16BE(0), flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: d.questions, answers: [{ type: 'A', name: 'www.invoicecloud.test', ttl: 60, data: '127.0.0.9' }], ...over } as dnsPacket.Packet);
 };
 const udpAt = (port: number): DnsServer => ({ name: 'fake', protocol: 'udp', address: '127.0.0.1', port });
 
@@ -55,7 +55,7 @@ test('a truncated UDP answer (TC) is asked again over TCP and arrives whole', as
 });
 
 test('UDP answers with a wrong ID or question are ignored; the matching one is taken', async () => {
-  const fake = await fakeUdp((query) => [respondTo(query, { id: (dnsPacket.decode(query).id + 1) % 65536 }), respondTo(query, { questions: [{ type: 'A', name: 'evil.test' }] }), respondTo(query)]);
+  const fake = await fakeUdp((query) => [respondTo(query, { id: (query.readUInt16BE(0) + 1) % 65536 }), respondTo(query, { questions: [{ type: 'A', name: 'evil.test' }] }), respondTo(query)]);
   try {
     const out = await dnsQuery(udpAt(fake.port), q, opts, AbortSignal.timeout(2000));
     assert.ok(out.ok);
@@ -69,7 +69,7 @@ test('only mismatched UDP answers → broken ANSWER_MISMATCH, after retrying', a
   let seen = 0;
   const fake = await fakeUdp((query) => {
     seen += 1;
-    return [respondTo(query, { id: (dnsPacket.decode(query).id + 1) % 65536 })];
+    return [respondTo(query, { id: (query.readUInt16BE(0) + 1) % 65536 })];
   });
   try {
     const out = await dnsQuery(udpAt(fake.port), q, opts, AbortSignal.timeout(2000));
@@ -97,7 +97,7 @@ test('a silent server: TIMEOUT naming the server and the question, at the deadli
 
 test('TCP: refused connection, a closed stream and a mismatched answer', async () => {
   const closed = await fakeTcp((_q, s) => s.end(Buffer.from([0, 40, 1, 2])));
-  const wrong = await fakeTcp((query, s) => s.write(frame(respondTo(query, { id: (dnsPacket.decode(query).id + 7) % 65536 }))));
+  const wrong = await fakeTcp((query, s) => s.write(frame(respondTo(query, { id: (query.readUInt16BE(0) + 7) % 65536 }))));
   try {
     const refused = await dnsQuery({ name: 'gone', protocol: 'tcp', address: '127.0.0.1', port: 1 }, q, opts, AbortSignal.timeout(2000));
     assert.equal(!refused.ok && refused.code, 'TCP_CONNECT_REFUSED');

@@ -1,0 +1,82 @@
+// The planner: check ids per phase, targets from config outside the lab, broken (not silent) when config is incomplete.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ResolvedEstate } from '../../core/estate.ts';
+import { PHASES } from '../../core/phases.ts';
+import type { CheckTask } from '../../core/task.ts';
+import { planDns } from '../../dns/plan.ts';
+import { DnsConfig } from '../../dns/config.ts';
+import type { LabDnsManifest } from '../../dns/targets.ts';
+import { harnessConfig, notPassed, runAll, startTestLab } from './helpers.ts';
+
+const production = { env: 'production', domain: 'invoicecloud.com' } as ResolvedEstate;
+
+test('production config as shipped: planning touches no network; checks without nameservers are broken, naming the config key', async () => {
+  const config = await harnessConfig();
+  const tasks = planDns({ phase: PHASES['dns-migration'], config, estate: production, runDir: '.tmp' }) as CheckTask[];
+  const ids = tasks.map((t) => t.id);
+  assert.deepEqual(ids, ['dns:delegation', 'dns:parity', 'dns:resolvers', 'dns:mail', 'dns:dnssec']);
+  const r = await tasks[1]!.run(AbortSignal.timeout(1000));
+  assert.equal(r.status, 'broken');
+  assert.match(r.message ?? '', /lists no nameservers for the new provider \(dns.providers.new.nameservers\); fill it in \(config\/dns.ts\)/);
+  assert.equal(config.dns.providers.new.proxyRanges.length, 22);
+});
+
+test('phases plan the checks of the catalogue, with kind, severity, timeout and targets', async () => {
+  const lab = await startTestLab([], { provider: 'new' });
+  try {
+    const plan = (phase: 'pre-maintenance' | 'dns-migration' | 'post-window' | 'web1-5') => planDns({ phase: PHASES[phase], config: lab.config, estate: lab.estate, runDir: '.tmp' }) as CheckTask[];
+    assert.deepEqual(plan('web1-5'), []);
+    const migration = plan('dns-migration');
+    const ids = migration.map((t) => t.id);
+    for (const id of ['dns:delegation', 'dns:parity:www.invoicecloud.test:A', 'dns:parity:invoicecloud.test:CNAME', 'dns:resolver:lab-resolver-1', 'dns:resolver:lab-doh', 'dns:mail:mx', 'dns:mail:spf', 'dns:mail:dkim:k1', 'dns:mail:dmarc', 'dns:dnssec']) assert.ok(ids.includes(id), id);
+    assert.ok(!ids.some((id) => id.startsWith('dns:ttl:')));
+    assert.ok(!ids.includes('dns:parity:_dmarc.invoicecloud.test:TXT'), 'mail records are the mail checks');
+    const www = migration.find((t) => t.id === 'dns:parity:www.invoicecloud.test:A');
+    assert.deepEqual([www?.kind, www?.family, www?.severity, www?.timeoutMs], ['dns', 'dns', lab.config.policy.severity.dns, lab.config.policy.timeouts.dnsMs]);
+    assert.equal(www?.target.record, 'www.invoicecloud.test A');
+    assert.match(www?.target.nameserver ?? '', /ns45.domaincontrol.test.*ada.ns.cloudflare.test/);
+    assert.equal(migration.find((t) => t.id === 'dns:resolver:lab-resolver-2')?.target.resolver, 'lab-resolver-2');
+    const pre = plan('pre-maintenance').map((t) => t.id);
+    assert.ok(pre.includes('dns:ttl:www.invoicecloud.test:A') && pre.includes('dns:ttl:_dmarc.invoicecloud.test:TXT'));
+    assert.ok(!pre.some((id) => id.startsWith('dns:resolver:') || id === 'dns:dnssec'));
+    assert.equal(new Set(plan('post-window').map((t) => t.id)).size, plan('post-window').length);
+  } finally {
+    await lab.lab.stop();
+  }
+});
+
+test('another environment from config.dns alone (servers given by address) runs the same checks', async () => {
+  const lab = await startTestLab([], { provider: 'new' });
+  try {
+    const m = lab.lab.manifest as LabDnsManifest;
+    const ns = (list: { name: string; address: string; port: number }[]) => list.map((s) => ({ name: s.name, address: s.address, port: s.port }));
+    const dns = DnsConfig.parse({
+      zone: 'invoicecloud.test',
+      zoneFile: m.zoneFile,
+      parent: { zone: 'test', nameservers: ns(m.parent.nameservers) },
+      providers: {
+        old: { name: 'GoDaddy (staging)', nsPattern: '*.domaincontrol.test', nameservers: ns(m.providers.old.nameservers) },
+        new: { name: 'Cloudflare (staging)', nsPattern: '*.ns.cloudflare.test', nameservers: ns(m.providers.new.nameservers), proxyRanges: ['127.64.0.0/16'] },
+      },
+      resolvers: m.resolvers,
+    });
+    const config = { ...lab.config, dns };
+    const tasks = planDns({ phase: PHASES['dns-migration'], config, estate: { env: 'staging', domain: 'invoicecloud.test' } as ResolvedEstate, runDir: '.tmp' }) as CheckTask[];
+    assert.ok(tasks.length >= 20);
+    assert.deepEqual(notPassed(await runAll(tasks)), []);
+  } finally {
+    await lab.lab.stop();
+  }
+});
+
+test('config errors name the path and the fix', () => {
+  const bad = DnsConfig.safeParse({
+    resolvers: [{ name: 'doh', protocol: 'doh', url: 'http://dns.example.com/dns-query' }],
+    providers: { new: { name: 'Cloudflare', proxyRanges: ['104.16.0.0/33'] } },
+  });
+  assert.equal(bad.success, false);
+  const messages = bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+  assert.ok(messages.some((m) => m.startsWith('resolvers.0.url: DoH URLs must be https://')), messages.join('\n'));
+  assert.ok(messages.some((m) => m.startsWith('providers.new.proxyRanges.0: an address range in CIDR form')), messages.join('\n'));
+});
