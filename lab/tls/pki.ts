@@ -60,10 +60,10 @@ export async function createPki(dir: string, hostNames: string[], caFile = join(
   const pkiDir = join(dir, 'pki');
   await mkdir(pkiDir, { recursive: true });
   await writeFile(join(pkiDir, 'req.cnf'), REQ_CNF);
-  await openssl(['req', '-config', 'req.cnf', '-x509', ...EC, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '7', '-subj', `/CN=Maintenance harness lab CA ${new Date().toISOString()}`,
+  await openssl(['req', '-config', 'req.cnf', '-x509', ...EC, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '90', '-subj', `/CN=Maintenance harness lab CA ${new Date().toISOString()}`,
     '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], pkiDir);
   const leaves = hostNames.map(async (name, i) => {
-    await openssl(['req', '-config', 'req.cnf', '-x509', '-CA', 'ca.pem', '-CAkey', 'ca.key', ...EC, '-keyout', `host${i}.key`, '-out', `host${i}.pem`, '-days', '7', '-subj', `/CN=${name}`, ...leafExt([name])], pkiDir);
+    await openssl(['req', '-config', 'req.cnf', '-x509', '-CA', 'ca.pem', '-CAkey', 'ca.key', ...EC, '-keyout', `host${i}.key`, '-out', `host${i}.pem`, '-days', '90', '-subj', `/CN=${name}`, ...leafExt([name])], pkiDir);
     return [name, await readPair(pkiDir, `host${i}`)] as const;
   });
   const [hosts, expired, caPem] = await Promise.all([Promise.all(leaves), expiredLeaf(pkiDir, hostNames), readFile(join(pkiDir, 'ca.pem'), 'utf8')]);
