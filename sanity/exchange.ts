@@ -6,6 +6,7 @@ import { Client, type Dispatcher } from 'undici';
 import type { ProbeFailure } from '../core/probe.ts';
 import type { Trust } from './trust.ts';
 import { failureFromError, timeoutFailure, type ErrorContext, type Stage } from './net-errors.ts';
+import { deadline } from './limit.ts';
 
 export const DEFAULT_MAX_BODY = 256 * 1024;
 
@@ -21,7 +22,7 @@ export interface ExchangeSpec {
   headers?: Record<string, string>;
   body?: string;
   maxBodyBytes?: number;
-  /** The deadline behind `signal`, for the timeout message. */
+  /** This request's deadline (also enforced here, on top of `signal`) and the figure the timeout message gives. */
   timeoutMs?: number;
 }
 
@@ -134,8 +135,10 @@ const ms = (a?: number, b?: number) => (a !== undefined && b !== undefined ? Mat
  * Sends one request. With `dispatcher` (a keep-alive pool a probe holds for many requests) connection timings are
  * not known; without it a one-shot connection is opened and closed, and connect/TLS times and the cert are reported.
  */
-export async function exchange(spec: ExchangeSpec, trust: Trust, signal: AbortSignal, dispatcher?: Dispatcher): Promise<ExchangeOutcome> {
+export async function exchange(spec: ExchangeSpec, trust: Trust, callerSignal: AbortSignal, dispatcher?: Dispatcher): Promise<ExchangeOutcome> {
   const started = performance.now();
+  const limit = spec.timeoutMs ? deadline(callerSignal, spec.timeoutMs) : undefined;
+  const signal = limit?.signal ?? callerSignal;
   const watch: ConnWatch = { stage: dispatcher ? 'headers' : 'connect', startedAt: started };
   const own = dispatcher ? undefined : new Client(`https://${spec.address.includes(':') ? `[${spec.address}]` : spec.address}:${spec.port}`, {
     connect: watchingConnector(trust, spec.hostname, spec.timeoutMs ?? 30_000, watch) as never,
@@ -203,6 +206,7 @@ export async function exchange(spec: ExchangeSpec, trust: Trust, signal: AbortSi
     return { ok: false, failure: rest, errorCode, timing: timing() };
   } finally {
     signal.removeEventListener('abort', onAbort);
+    limit?.clear();
     if (own) void own.destroy().catch(() => undefined); // a one-shot connection: close it whatever happened
   }
 }

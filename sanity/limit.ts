@@ -1,4 +1,6 @@
-// Runs `work` for every item with at most `limit` in flight; results keep the items' order.
+// Concurrency and deadlines shared by the probes that send many requests.
+
+/** Runs `work` for every item with at most `limit` in flight; results keep the items' order. */
 export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
@@ -12,7 +14,27 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, work:
   return results;
 }
 
-/** The caller's signal, or a per-request deadline, whichever comes first. */
-export function requestSignal(signal: AbortSignal, requestTimeoutMs: number): AbortSignal {
-  return AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]);
+export interface Deadline {
+  signal: AbortSignal;
+  /** Stops the timer and unhooks from the parent; call when the work is done. */
+  clear(): void;
+}
+
+/**
+ * The parent's abort or `ms`, whichever comes first. A timer holding a controller, not AbortSignal.timeout inside
+ * AbortSignal.any: Node 20 may garbage-collect such a timeout before it fires, and the deadline never comes.
+ */
+export function deadline(parent: AbortSignal, ms: number): Deadline {
+  const ctl = new AbortController();
+  const onParent = () => ctl.abort(parent.reason);
+  if (parent.aborted) onParent();
+  else parent.addEventListener('abort', onParent, { once: true });
+  const timer = setTimeout(() => ctl.abort(new DOMException(`deadline of ${ms} ms`, 'TimeoutError')), ms);
+  return {
+    signal: ctl.signal,
+    clear: () => {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onParent);
+    },
+  };
 }

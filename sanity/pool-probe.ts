@@ -4,7 +4,7 @@ import { Pool } from 'undici';
 import { broken, failed, passed, type Probe, type ProbeFailure } from '../core/probe.ts';
 import type { Endpoint, ResolvedHost } from '../core/estate.ts';
 import { exchange, header, watchingConnector } from './exchange.ts';
-import { mapLimited, requestSignal } from './limit.ts';
+import { deadline, mapLimited } from './limit.ts';
 import type { Trust } from './trust.ts';
 
 export interface PoolTarget {
@@ -26,7 +26,9 @@ export interface PoolOptions {
 
 type Sample = { member?: string; status?: number; failure?: ProbeFailure; unsent?: true };
 
-export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host, expected }, options, signal) => {
+export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host, expected }, options, callerSignal) => {
+  const overall = deadline(callerSignal, options.timeoutMs);
+  const signal = overall.signal;
   const total = options.samplesPerMember * Math.max(1, expected.length);
   const pool = new Pool(`https://${balancer.address}:${balancer.port}`, {
     connect: watchingConnector(options.trust, host.name, options.requestTimeoutMs) as never,
@@ -40,13 +42,14 @@ export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host
       const out = await exchange(
         { label: balancer.name, address: balancer.address, port: balancer.port, hostname: host.name, path: host.path, timeoutMs: options.requestTimeoutMs },
         options.trust,
-        requestSignal(signal, options.requestTimeoutMs),
+        signal,
         pool,
       );
       if (!out.ok) return { failure: out.failure };
       return { member: header(out.response, balancer.identityHeader), status: out.response.status };
     });
   } finally {
+    overall.clear();
     void pool.destroy();
   }
   const perMember: Record<string, { answers: number; statuses: Record<string, number> }> = {};

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { failed, passed, type Probe } from '../core/probe.ts';
 import type { ServiceEndpoint } from '../core/estate.ts';
 import { failureFromError, timeoutFailure, type ErrorContext } from './net-errors.ts';
+import { deadline } from './limit.ts';
 
 export interface TcpOptions {
   timeoutMs: number;
@@ -38,7 +39,9 @@ function converse(socket: Socket, wantBanner: boolean, signal: AbortSignal, onCo
   });
 }
 
-export const tcpProbe: Probe<ServiceEndpoint, TcpOptions> = async (service, options, signal) => {
+export const tcpProbe: Probe<ServiceEndpoint, TcpOptions> = async (service, options, callerSignal) => {
+  const limit = deadline(callerSignal, options.timeoutMs);
+  const signal = limit.signal;
   const started = performance.now();
   const ctx: ErrorContext = { label: service.name, address: service.address, port: service.port, hostname: service.address, stage: 'connect' };
   let connectMs: number | undefined;
@@ -47,7 +50,7 @@ export const tcpProbe: Probe<ServiceEndpoint, TcpOptions> = async (service, opti
   const step = await converse(socket, Boolean(banner), signal, () => {
     connectMs = Math.round(performance.now() - started);
     ctx.stage = 'headers';
-  });
+  }).finally(() => limit.clear());
   const details = { address: `${service.address}:${service.port}`, group: service.title, ...(connectMs !== undefined ? { connectMs } : {}) };
   if (!step.ok) {
     if (signal.aborted) {

@@ -1,10 +1,10 @@
 // Token portability: log in on one web server, present its auth cookie directly to every other in-pool server.
 // A server that rejects it signs with a different machineKey (PLAT-2374); the password never leaves this module.
-import { broken, failed, passed, type Probe, type ProbeFailure } from '../core/probe.ts';
+import { broken, failed, passed, type Probe, type ProbeFailure, type ProbeResult } from '../core/probe.ts';
 import type { Endpoint, ResolvedHost } from '../core/estate.ts';
 import type { TokenConfig } from '../core/config/estate.ts';
 import { exchange, type ExchangeOutcome } from './exchange.ts';
-import { mapLimited, requestSignal } from './limit.ts';
+import { deadline, mapLimited } from './limit.ts';
 import type { Trust } from './trust.ts';
 
 export interface TokenTarget {
@@ -42,13 +42,22 @@ function cookieFrom(out: ExchangeOutcome & { ok: true }, name: string): string |
   return undefined;
 }
 
-export const tokenProbe: Probe<TokenTarget, TokenOptions> = async ({ servers, host }, options, signal) => {
+export const tokenProbe: Probe<TokenTarget, TokenOptions> = async (target, options, callerSignal) => {
+  const overall = deadline(callerSignal, options.timeoutMs);
+  try {
+    return await checkTokens(target, options, overall.signal);
+  } finally {
+    overall.clear();
+  }
+};
+
+async function checkTokens({ servers, host }: TokenTarget, options: TokenOptions, signal: AbortSignal): Promise<ProbeResult> {
   const { tokens, account } = options;
   if (!account.user || !account.password) {
     return broken('NO_TEST_ACCOUNT', `the test account is not set: export ${tokens.userEnv} and ${tokens.passwordEnv} to check token portability`);
   }
   const call = (server: Endpoint, spec: { method?: 'POST'; path: string; body?: string; headers?: Record<string, string> }) =>
-    exchange({ label: server.name, address: server.address, port: server.port, hostname: host.name, timeoutMs: options.requestTimeoutMs, maxBodyBytes: 16 * 1024, ...spec }, options.trust, requestSignal(signal, options.requestTimeoutMs));
+    exchange({ label: server.name, address: server.address, port: server.port, hostname: host.name, timeoutMs: options.requestTimeoutMs, maxBodyBytes: 16 * 1024, ...spec }, options.trust, signal);
 
   // Issue: the first server that answers the login; a 401 means the account itself is refused, so stop there.
   const loginTries: Verdict[] = [];
@@ -114,4 +123,4 @@ export const tokenProbe: Probe<TokenTarget, TokenOptions> = async ({ servers, ho
   if (!lines.length) return passed(details, `all ${servers.length} servers accepted the auth cookie issued by ${issuer.name} on ${host.name}`);
   const failure: ProbeFailure = { layer: 'assertion', code, message: lines.join('; ') };
   return failed(failure, details);
-};
+}
