@@ -20,9 +20,7 @@ async function labConfig(): Promise<HarnessConfig> {
   const config = await loadConfig(new URL('../../harness.config.ts', import.meta.url).pathname);
   return {
     ...config,
-    // The lab's certificates live 7 days
-    // (lab/tls/pki.ts), inside the 14-day warning; the warning itself is proven in https-probe.test.ts.
-    policy: { ...config.policy, timeouts: { ...config.policy.timeouts, probeMs: PROBE_MS }, retryBackoffMs: 50, tlsExpiryWarningDays: 3 },
+    policy: { ...config.policy, timeouts: { ...config.policy.timeouts, probeMs: PROBE_MS }, retryBackoffMs: 50 },
   };
 }
 
