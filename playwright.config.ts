@@ -10,7 +10,8 @@ import { e2eSettings } from './e2e/settings.ts';
 
 const CI = Boolean(process.env.CI);
 const out = resolve(process.env[ENV.output] || '.tmp/e2e');
-const scratch = join(out, 'scratch');
+// The browser's temp files stay in the project (.tmp), never in $HOME; short paths for Chromium's sockets.
+const scratch = process.env[ENV.scratch] || resolve('.tmp/pw');
 
 /** Specs each host runs: the shared ones, and its own (www2 is the same app as www). */
 const SPECS: Record<HostKey, string> = { www: 'www', www2: 'www', my: 'my', sso: 'sso' };
@@ -45,7 +46,6 @@ export default defineConfig<HostOptions, WorkerOptions>({
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),
       args: baseArgs(),
-      // Chromium's profile, caches and temp files stay inside the project, not in $HOME.
       env: { ...process.env, TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data') },
     },
   },

@@ -33,7 +33,8 @@ export function suiteEnv(ctx: PlanContext, manifestFile: string | undefined, hos
   return env;
 }
 
-function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKey[]): BatchTask {
+/** One Playwright run as a batch; `grep` narrows the suite (tests use it to run only what a fault breaks). */
+export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKey[], narrow: { grep?: string } = {}): BatchTask {
   const { config, estate } = ctx;
   const outDir = join(ctx.runDir, 'e2e', suite);
   return {
@@ -55,7 +56,7 @@ function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKe
         manifestFile = join(outDir, 'lab-manifest.json');
         writeFileSync(manifestFile, JSON.stringify(estate.lab, null, 2));
       }
-      const outcome = await runPlaywright({ suite, hosts, outDir, env: suiteEnv(ctx, manifestFile, hosts), workers: config.e2e.workers, signal });
+      const outcome = await runPlaywright({ suite, hosts, outDir, env: suiteEnv(ctx, manifestFile, hosts), workers: config.e2e.workers, signal, ...(narrow.grep ? { grep: narrow.grep } : {}) });
       if (signal.aborted) throw new Error(`Playwright was stopped (${signal.reason instanceof Error ? signal.reason.message : 'aborted'}); its output is in ${outcome.logFile}`);
       if (!existsSync(outcome.reportFile)) {
         throw new Error(`Playwright exited ${outcome.exitCode ?? outcome.signal} without a JSON report; see ${outcome.logFile}: ${outcome.tail.trim().split('\n').slice(-3).join(' | ')}`);

@@ -1,7 +1,8 @@
 // Runs `playwright test` for one suite on some hosts as a child process, with the environment the
 // suites read (e2e/target.ts), its output kept in a folder as evidence; abortable, never hangs.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { HostKey } from '../core/config/estate.ts';
@@ -50,10 +51,20 @@ export function playwrightArgs(o: Pick<PlaywrightRunOptions, 'suite' | 'hosts' |
   ];
 }
 
+/**
+ * A short scratch folder inside the project for the browser's temp files (profile, sockets): Chromium's
+ * Unix socket paths must stay under 108 bytes, so a deep project path falls back to the system temp folder.
+ */
+export function scratchDir(): string {
+  const base = join(PROJECT_ROOT, '.tmp');
+  mkdirSync(base, { recursive: true });
+  return base.length <= 48 ? mkdtempSync(join(base, 'pw-')) : mkdtempSync(join(tmpdir(), 'harness-pw-'));
+}
+
 export async function runPlaywright(o: PlaywrightRunOptions): Promise<PlaywrightRunOutcome> {
   const outDir = resolve(o.outDir);
-  const scratch = join(outDir, 'scratch');
-  mkdirSync(scratch, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
+  const scratch = scratchDir();
   const logFile = join(outDir, 'playwright.log');
   const log = createWriteStream(logFile);
   const started = performance.now();
@@ -63,7 +74,7 @@ export async function runPlaywright(o: PlaywrightRunOptions): Promise<Playwright
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env, ...o.env, [ENV.output]: outDir,
+      ...process.env, ...o.env, [ENV.output]: outDir, [ENV.scratch]: scratch,
       ...(o.shard ? { HARNESS_E2E_BLOB: '1' } : {}),
       // Nothing of the browser's lands in $HOME or the system temp folder.
       TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data'),
@@ -91,5 +102,6 @@ export async function runPlaywright(o: PlaywrightRunOptions): Promise<Playwright
   });
   o.signal?.removeEventListener('abort', kill);
   await new Promise<void>((r) => log.end(() => r()));
+  rmSync(scratch, { recursive: true, force: true });
   return { exitCode, signal, reportFile: join(outDir, 'report.json'), logFile, durationMs: Math.round(performance.now() - started), tail };
 }

@@ -22,6 +22,8 @@ export const ENV = {
   /** Folder for the JSON report, allure results, test-results, blob reports. */
   output: 'HARNESS_E2E_OUTPUT',
   chromium: 'CHROMIUM_PATH',
+  /** Short folder for the browser's TMPDIR / XDG dirs (set by e2e/run.ts). */
+  scratch: 'HARNESS_E2E_SCRATCH',
 } as const;
 
 export interface E2eTarget {

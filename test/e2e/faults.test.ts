@@ -1,0 +1,83 @@
+// The smoke suites catch the lab faults meant for them: one lab, one narrowed Playwright run per fault,
+// through the planner's batch (the path `npm run smoke` takes) and the gate.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import type { HostKey } from '../../core/config/estate.ts';
+import type { HarnessConfig } from '../../core/config/schema.ts';
+import { decide } from '../../core/gate.ts';
+import { PHASES } from '../../core/phases.ts';
+import type { Lab } from '../../lab/index.ts';
+import { e2eBatch } from '../../e2e/plan.ts';
+import { labFor, planContext, runBatch, tmpDir } from './support/lab.ts';
+
+let config: HarnessConfig;
+let lab: Lab;
+const runRoot = tmpDir('e2e-faults-');
+
+before(async () => ({ config, lab } = await labFor('post-window')));
+after(async () => {
+  await lab?.stop();
+  rmSync(lab.dir, { recursive: true, force: true });
+  if (!process.env.KEEP) rmSync(runRoot, { recursive: true, force: true });
+});
+
+async function smoke(name: string, hosts: HostKey[], grep?: string) {
+  const runDir = `${runRoot}/${name}`;
+  const ctx = planContext(config, lab, 'post-window', runDir);
+  const results = await runBatch(e2eBatch(ctx, 'smoke', hosts, grep ? { grep } : {}), runDir);
+  const gate = decide({ phase: 'post-window', checks: results, planned: [{ id: 'e2e', kind: 'e2e', title: 'e2e', severity: 'major', target: {}, prefix: true }] });
+  return { results, gate };
+}
+
+describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
+  test('login-broken:www: the www sign-in smoke test fails and the verdict is no-go', async () => {
+    await lab.control.addFault('login-broken:www');
+    try {
+      const { results, gate } = await smoke('login-broken', ['www'], 'test account signs in');
+      assert.equal(results.length, 1, JSON.stringify(results));
+      const [r] = results;
+      assert.equal(r?.id, 'e2e:www:smoke/www.spec.ts:www › test account signs in');
+      assert.equal(r?.status, 'failed', r?.message);
+      assert.equal(r?.severity, 'critical');
+      assert.match(r?.message ?? '', /^step "the account page shows the test account" failed: www\.invoicecloud\.test should accept the test account/);
+      assert.equal(gate.verdict, 'no-go');
+    } finally {
+      await lab.control.removeFault('login-broken:www');
+    }
+  });
+
+  test('sso-key-mismatch: the SSO round trip fails, naming the untrusted key', async () => {
+    await lab.control.addFault('sso-key-mismatch');
+    try {
+      const { results, gate } = await smoke('sso-key-mismatch', ['my'], 'SSO round trip');
+      assert.equal(results.length, 1, JSON.stringify(results));
+      const [r] = results;
+      assert.equal(r?.status, 'failed', r?.message);
+      assert.match(r?.message ?? '', /^step "my accepts the token sso signed" failed: my should accept the token sso signed \(SSO round trip\).*signed with a key this portal does not trust/);
+      assert.doesNotMatch(r?.message ?? '', /token=ey/, 'the signed token stays out of the message');
+      assert.equal(gate.verdict, 'no-go');
+    } finally {
+      await lab.control.removeFault('sso-key-mismatch');
+    }
+  });
+
+  test('maintenance-stuck:my at post-window: every my smoke test fails saying the page is still served', async () => {
+    // The runbook: the page went up at maintenance-start and is taken down at 08:00, but on my it sticks.
+    await lab.control.applyState(PHASES['maintenance-start'].state);
+    await lab.control.addFault('maintenance-stuck:my');
+    await lab.control.applyState(PHASES['post-window'].state);
+    try {
+      const { results, gate } = await smoke('maintenance-stuck', ['my']);
+      assert.equal(results.length, 3, JSON.stringify(results.map((r) => r.id)));
+      for (const r of results) {
+        assert.equal(r.status, 'failed', `${r.id}: ${r.message}`);
+        assert.match(r.message ?? '', /the maintenance page is still served on my\.invoicecloud\.test \(HTTP 503\)/, r.id);
+      }
+      assert.equal(gate.verdict, 'no-go');
+    } finally {
+      await lab.control.removeFault('maintenance-stuck:my');
+      await lab.control.applyState(PHASES['post-window'].state);
+    }
+  });
+});
