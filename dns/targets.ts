@@ -26,6 +26,8 @@ export const LabDnsManifest = z.strictObject({
   parent: z.strictObject({ zone: z.string(), nameservers: z.array(Server) }),
   providers: z.strictObject({ old: Provider, new: Provider }),
   resolvers: z.array(Resolver),
+  /** The DoH resolver over cleartext HTTP/2, for `dig +http-plain` (dig speaks DoH only over HTTP/2). */
+  digDohUrl: z.string().optional(),
 });
 export type LabDnsManifest = z.infer<typeof LabDnsManifest>;
 

@@ -131,6 +131,7 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
         ...LAB_RESOLVERS.map((n) => ({ name: n, protocol: 'udp' as const, address: '127.0.0.1', port: servers[n]?.port ?? 0 })),
         { name: LAB_DOH_RESOLVER, protocol: 'doh' as const, url: doh.url },
       ],
+      digDohUrl: doh.h2cUrl,
     };
     return {
       manifest,

@@ -51,6 +51,14 @@ test('dig: resolvers recurse and cache (TTL counts down); dig +short gives the p
   assert.match(await dig('lab-resolver-2', 'invoicecloud.test', 'DS', '+short'), /^\d+ 15 2 [0-9A-F ]+\n$/);
 });
 
+test('dig: DoH to the lab resolver (dig +http-plain speaks HTTP/2 cleartext)', { skip: !hasDig && 'dig is not installed' }, async () => {
+  const url = new URL(String(lab.lab.manifest.digDohUrl));
+  const out = (await run('dig', ['@127.0.0.1', '-p', url.port, '+http-plain', '+time=2', '+tries=1', 'portal.invoicecloud.test', 'A'])).stdout;
+  assert.match(out, /status: NOERROR/);
+  assert.match(out, /www\.invoicecloud\.test\.\s+300\s+IN\s+A\s+127\.0\.0\.1/);
+  assert.match(out, /\(HTTP\)/);
+});
+
 test('dig: with dns-truncate, UDP answers are truncated and dig retries over TCP', { skip: !hasDig && 'dig is not installed' }, async () => {
   lab.faults.add({ name: 'dns-truncate' });
   try {
