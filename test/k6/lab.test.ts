@@ -1,0 +1,108 @@
+// The bundles, unchanged, against the real lab on a k6 STAND-IN runtime (not k6, which cannot be installed
+// here): `k6/http`.get is served by curl with k6's semantics for the two things the harness relies on —
+// options.hosts (→ curl --connect-to, so Host and TLS server name stay the FQDN) and SSL_CERT_FILE (→ --cacert,
+// verification on). Each script's checks pass on the healthy lab and fail on the fault that breaks them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
+import { bundleScript } from '../../k6/build/bundle.ts';
+import { PLAN_ENV } from '../../k6/contract.ts';
+import { k6RunsForPhase } from '../../k6/adapter/run-plan.ts';
+import type { K6RunDef } from '../../k6/adapter/run-plan.ts';
+import { estateFromLab } from '../../core/estate.ts';
+import { PHASES } from '../../core/phases.ts';
+import { loadConfig } from '../../core/config/load.ts';
+import { startLab } from '../../lab/index.ts';
+import type { Lab } from '../../lab/index.ts';
+import { REPO_ROOT, tmpDir } from './helpers.ts';
+
+const execFileAsync = promisify(execFile);
+
+// The stand-in modules the bundle's `k6` and `k6/http` imports are swapped for; see k6-stand-in.mjs.
+const STUB_HTTP = `export const TLS_1_2 = 'tls1.2'; export const TLS_1_3 = 'tls1.3';
+export default { TLS_1_2, TLS_1_3, get(url, params) { return globalThis.__curlGet(url, params); } };`;
+const STUB_K6 = `export function check(v, sets) { for (const [n, f] of Object.entries(sets)) (globalThis.__rt.checks[n] ??= []).push(Boolean(f(v))); }
+export function sleep() {}`;
+const standIn: Plugin = {
+  name: 'k6-stand-in',
+  setup(b) {
+    b.onResolve({ filter: /^k6(\/http)?$/ }, (a) => ({ path: a.path, namespace: 'stand-in' }));
+    b.onLoad({ filter: /.*/, namespace: 'stand-in' }, (a) => ({ contents: a.path === 'k6' ? STUB_K6 : STUB_HTTP, loader: 'js' }));
+  },
+};
+
+/** One iteration of the unchanged bundle in a child process (the lab lives in this one and must keep answering). */
+async function runOnce(run: K6RunDef, caFile: string): Promise<Record<string, boolean[]>> {
+  const bundle = await bundleScript(run.script, tmpDir('k6-dist'));
+  const file = join(tmpDir('k6-rt'), `${run.script}.mjs`);
+  await build({ entryPoints: [bundle.file], bundle: true, outfile: file, format: 'esm', platform: 'neutral', plugins: [standIn], logLevel: 'silent' });
+  const { stdout } = await execFileAsync(process.execPath, [join(REPO_ROOT, 'test', 'k6', 'k6-stand-in.mjs'), file], {
+    env: { PATH: process.env.PATH ?? '', [PLAN_ENV]: JSON.stringify(run.plan), SSL_CERT_FILE: caFile },
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout) as Record<string, boolean[]>;
+}
+
+let lab: Lab;
+let runs: K6RunDef[];
+const run = (id: string) => runs.find((r) => r.spec.idPrefix === id)!;
+const allTrue = (c: Record<string, boolean[]>) => Object.values(c).every((v) => v.length > 0 && v.every(Boolean));
+
+before(async () => {
+  const config = await loadConfig(`${REPO_ROOT}/harness.config.ts`);
+  lab = await startLab({ config, state: PHASES.regression.state, slowMs: 400, healthIntervalMs: 100, healthTimeoutMs: 300 });
+  runs = k6RunsForPhase(PHASES.regression, config, estateFromLab(config, lab.manifest));
+});
+after(async () => {
+  await lab?.stop();
+});
+
+test('healthy lab: connection-sanity, smoke-load and backend-sweep make every check pass, with TLS verified against the lab CA', async () => {
+  for (const id of ['k6:connection-sanity:www2', 'k6:smoke-load:www+my+sso', 'k6:backend-sweep:IC-Web3']) {
+    const r = run(id);
+    const checks = await runOnce(r, lab.manifest.caFile);
+    assert.deepEqual(Object.keys(checks).sort(), [...r.spec.checks].sort(), id);
+    assert.ok(allTrue(checks), `${id}: ${JSON.stringify(checks)}`);
+  }
+});
+
+test('without the lab CA nothing verifies: the checks fail, they do not skip verification', async () => {
+  const checks = await runOnce(run('k6:connection-sanity:www2'), `${tmpDir('k6-noca')}/none.pem`);
+  assert.deepEqual(checks['status is 200'], [false]);
+});
+
+// Each fault with the run and check it breaks; `arrange` puts the lab where the fault bites.
+const faults: { fault: string; id: string; check: string; arrange?: () => Promise<void>; restore?: () => Promise<void> }[] = [
+  { fault: 'web-down:IC-Web3', id: 'k6:backend-sweep:IC-Web3', check: 'www status is 200' },
+  { fault: 'web-error:IC-Web5', id: 'k6:backend-sweep:IC-Web5', check: 'www status is 200' },
+  { fault: 'web-cert-expired:IC-Web7', id: 'k6:backend-sweep:IC-Web7', check: 'my TLS 1.2 or newer' },
+  {
+    // The page went up at 04:45 and stays up when it is taken down at 08:00.
+    fault: 'maintenance-stuck:www', id: 'k6:connection-sanity:www', check: 'status is 200',
+    arrange: async () => {
+      await lab.control.setMaintenance('www', true);
+      await lab.control.addFault('maintenance-stuck:www');
+      await lab.control.setMaintenance('www', false);
+    },
+    restore: async () => {
+      await lab.control.removeFault('maintenance-stuck:www');
+      await lab.control.setMaintenance('www', false);
+    },
+  },
+];
+for (const { fault, id, check, arrange, restore } of faults) {
+  test(`${fault} fails "${check}" in ${id}`, async () => {
+    await (arrange ?? (() => lab.control.addFault(fault)))();
+    try {
+      const checks = await runOnce(run(id), lab.manifest.caFile);
+      assert.deepEqual(checks[check], [false], JSON.stringify(checks));
+    } finally {
+      await (restore ?? (() => lab.control.removeFault(fault)))();
+    }
+    assert.ok(allTrue(await runOnce(run(id), lab.manifest.caFile)), `${id} passes again once ${fault} is gone`);
+  });
+}
