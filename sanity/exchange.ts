@@ -140,7 +140,8 @@ export async function exchange(spec: ExchangeSpec, trust: Trust, callerSignal: A
   const limit = spec.timeoutMs ? deadline(callerSignal, spec.timeoutMs) : undefined;
   const signal = limit?.signal ?? callerSignal;
   const watch: ConnWatch = { stage: dispatcher ? 'headers' : 'connect', startedAt: started };
-  const own = dispatcher ? undefined : new Client(`https://${spec.address.includes(':') ? `[${spec.address}]` : spec.address}:${spec.port}`, {
+  const origin = `https://${spec.address.includes(':') ? `[${spec.address}]` : spec.address}:${spec.port}`;
+  const own = dispatcher ? undefined : new Client(origin, {
     connect: watchingConnector(trust, spec.hostname, spec.timeoutMs ?? 30_000, watch) as never,
     pipelining: 1,
   });
@@ -149,32 +150,29 @@ export async function exchange(spec: ExchangeSpec, trust: Trust, callerSignal: A
   if (own) signal.addEventListener('abort', onAbort, { once: true });
   const ctx: ErrorContext = { label: spec.label, address: spec.address, port: spec.port, hostname: spec.hostname, stage: watch.stage };
   let headersAt: number | undefined;
-  let sentAt: number | undefined;
   const timing = (): Timing => {
     const end = performance.now();
     return {
       ...(watch.connectedAt !== undefined ? { connectMs: ms(watch.startedAt, watch.connectedAt) } : {}),
       ...(watch.secureAt !== undefined ? { tlsMs: ms(watch.connectedAt, watch.secureAt) } : {}),
-      ...(headersAt !== undefined ? { processingMs: ms(sentAt ?? watch.secureAt ?? started, headersAt) } : {}),
+      ...(headersAt !== undefined ? { processingMs: ms(watch.secureAt ?? started, headersAt) } : {}),
       ...(headersAt !== undefined ? { transferMs: ms(headersAt, end) } : {}),
       totalMs: ms(started, end) ?? 0,
       reusedConnection: Boolean(dispatcher),
     };
   };
   try {
-    sentAt = dispatcher ? started : undefined;
     const res = await (dispatcher ?? own!).request({
-      origin: `https://${spec.address}:${spec.port}`,
+      origin,
       path: spec.path,
       method: spec.method ?? 'GET',
       headers: { host: spec.hostname, ...(spec.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...spec.headers },
       ...(spec.body !== undefined ? { body: spec.body } : {}),
       signal,
-      // The runner's signal is the deadline; undici's own timers stay out of the way.
+      // The signal is the deadline; undici's own timers stay out of the way.
       headersTimeout: 0,
       bodyTimeout: 0,
     });
-    if (!dispatcher) sentAt = watch.secureAt;
     headersAt = performance.now();
     watch.stage = 'body';
     const cap = spec.maxBodyBytes ?? DEFAULT_MAX_BODY;

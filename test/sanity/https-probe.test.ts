@@ -18,9 +18,10 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
 
 async function options(over: Partial<HttpsOptions> = {}): Promise<HttpsOptions> {
   const { trust } = await testPki();
-  return { trust, latencyBudgetMs: 1_500, tlsExpiryWarningDays: 3, timeoutMs: 400, ...over };
+  return { trust, latencyBudgetMs: 1_500, tlsExpiryWarningDays: 3, timeoutMs: 3_000, ...over };
 }
 
+const SHORT = { timeoutMs: 400 };
 const ok = (_req: IncomingMessage, res: ServerResponse) => page(res, 200, '<h1>InvoiceCloud</h1>');
 
 interface Case {
@@ -49,11 +50,11 @@ const cases: Case[] = [
     status: 'failed', code: 'CONTENT_MARKER_MISSING', message: /lacks "InvoiceCloud" in its first 256 KiB/,
   },
   {
-    name: 'no response headers before the deadline', port: () => serve(() => undefined),
+    name: 'no response headers before the deadline', port: () => serve(() => undefined), opts: SHORT,
     status: 'failed', layer: 'http', code: 'TIMEOUT', message: /^IC-Web3 did not send response headers within 400 ms$/,
   },
   {
-    name: 'headers then a stalled body',
+    name: 'headers then a stalled body', opts: SHORT,
     port: () => serve((_q, r) => {
       r.writeHead(200, { 'content-type': 'text/html' });
       r.write('<h1>Invoice');
@@ -61,7 +62,7 @@ const cases: Case[] = [
     status: 'failed', layer: 'http', code: 'TIMEOUT', message: /^IC-Web3 did not finish sending the response body within 400 ms$/,
   },
   {
-    name: 'a TCP listener that never speaks TLS',
+    name: 'a TCP listener that never speaks TLS', opts: SHORT,
     port: async () => {
       const s = await tcpServer(() => undefined);
       running.push(s);

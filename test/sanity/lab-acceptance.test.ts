@@ -13,8 +13,8 @@ import { parseFault } from '../../lab/faults.ts';
 import { startLab } from '../../lab/index.ts';
 import { planSanity } from '../../sanity/plan.ts';
 
-// Short enough that web-slow (6 s) is caught quickly, long enough for a loaded 2-core CI machine.
-const PROBE_MS = 2_000;
+// Shorter than web-slow's delay (8 s) so it is caught, long enough for a loaded 2-core CI machine.
+const PROBE_MS = 4_000;
 
 async function labConfig(): Promise<HarnessConfig> {
   const config = await loadConfig(new URL('../../harness.config.ts', import.meta.url).pathname);
@@ -34,7 +34,7 @@ interface Run {
 async function runSanity(phaseId: PhaseId, faults: string[] = [], before?: PhaseState): Promise<Run> {
   const config = await labConfig();
   const phase = PHASES[phaseId];
-  const lab = await startLab({ config, faults: faults.map(parseFault), state: before ?? phase.state, slowMs: 6_000, healthIntervalMs: 100, healthTimeoutMs: 1_000 });
+  const lab = await startLab({ config, faults: faults.map(parseFault), state: before ?? phase.state, slowMs: 8_000, healthIntervalMs: 100, healthTimeoutMs: 2_000 });
   try {
     if (before) await lab.control.applyState(phase.state);
     const tasks = planSanity({ phase, config, estate: estateFromLab(config, lab.manifest), runDir: '.tmp' });
@@ -79,7 +79,7 @@ interface FaultCase {
 
 const FAULT_CASES: FaultCase[] = [
   { fault: 'web-down:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: onEveryHost('IC-Web3', /^IC-Web3 \(127\.0\.0\.1:\d+\) refused the connection$/) },
-  { fault: 'web-slow:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: onEveryHost('IC-Web3', /^IC-Web3 did not send response headers within 2000 ms$/) },
+  { fault: 'web-slow:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: onEveryHost('IC-Web3', /^IC-Web3 did not send response headers within 4000 ms$/) },
   { fault: 'web-error:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: onEveryHost('IC-Web3', /^IC-Web3 answered 500 for https:\/\/\w+\.invoicecloud\.test\/ \(expected 200\)$/) },
   { fault: 'web-cert-expired:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: onEveryHost('IC-Web3', /^IC-Web3's certificate for \w+\.invoicecloud\.test expired on \d{4}-/) },
   { fault: 'web-stale-key:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: { 'sanity:tokens': /^IC-Web3 rejected the auth cookie issued by IC-Web1 — machineKey differs \(PLAT-2374\)$/ } },

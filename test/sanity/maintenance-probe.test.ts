@@ -21,11 +21,11 @@ async function gateway(answer: Answer): Promise<number> {
   return s.port;
 }
 
-async function probe(port: number, key: HostKey, expectedOn: boolean) {
+async function probe(port: number, key: HostKey, expectedOn: boolean, timeoutMs = 3_000) {
   const { trust } = await testPki();
   const host = { key, name: `${key}.invoicecloud.test`, marker: MARKER, path: '/', maintenancePage: key !== 'www2' };
   const gw = { name: 'agw-pri-appgateway0-prd', address: '127.0.0.1', port, identityHeader: 'x-served-by' };
-  return maintenanceProbe({ gateway: gw, host, expectedOn }, { trust, maintenance: PAGE, timeoutMs: 1_000 }, AbortSignal.timeout(1_000));
+  return maintenanceProbe({ gateway: gw, host, expectedOn }, { trust, maintenance: PAGE, timeoutMs }, AbortSignal.timeout(timeoutMs));
 }
 
 const cases: { name: string; answer: Answer; key: HostKey; on: boolean; status: string; code?: string; message: RegExp }[] = [
@@ -58,7 +58,7 @@ for (const c of cases) {
 test('maintenance probe: a gateway that never answers is a timeout naming it and the host', async () => {
   const s = await httpsServer(() => undefined);
   running.push(s);
-  const r = await probe(s.port, 'www', true);
+  const r = await probe(s.port, 'www', true, 1_000);
   assert.equal(r.failure?.code, 'TIMEOUT');
   assert.match(r.message ?? '', /^agw-pri-appgateway0-prd \(for www\.invoicecloud\.test\) did not send response headers within 1000 ms$/);
 });

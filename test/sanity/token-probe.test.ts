@@ -32,7 +32,7 @@ async function farm(keys: (Buffer | 'down' | 'error')[]): Promise<Endpoint[]> {
 
 async function probe(servers: Endpoint[], over: Partial<TokenOptions> = {}) {
   const { trust } = await testPki();
-  const options: TokenOptions = { trust, tokens, account: { user: USER, password: PASSWORD }, requestTimeoutMs: 1_000, concurrency: 4, timeoutMs: 5_000, ...over };
+  const options: TokenOptions = { trust, tokens, account: { user: USER, password: PASSWORD }, requestTimeoutMs: 3_000, concurrency: 4, timeoutMs: 10_000, ...over };
   const r = await tokenProbe({ servers, host: { name: 'my.invoicecloud.test' } }, options, AbortSignal.timeout(options.timeoutMs));
   assert.ok(!JSON.stringify(r).includes(PASSWORD), 'the password never appears in the result');
   return r;
