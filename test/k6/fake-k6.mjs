@@ -6,6 +6,8 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [fixture, record, ...args] = process.argv.slice(2);
+// Like k6 on SIGTERM: stop and exit 105 (external abort). Set before the record is written: the record says "ready".
+process.on('SIGTERM', () => process.exit(105));
 writeFileSync(record, JSON.stringify({ args, env: process.env }, null, 2));
 
 if (args[0] !== 'run' || !existsSync(args[args.length - 1] ?? '')) {
@@ -13,8 +15,6 @@ if (args[0] !== 'run' || !existsSync(args[args.length - 1] ?? '')) {
   process.exit(255);
 }
 if (fixture === 'hang') {
-  // Like k6 on SIGTERM: stop, still write no summary here, exit 105 (external abort).
-  process.on('SIGTERM', () => process.exit(105));
   setInterval(() => {}, 1_000);
 } else {
   process.stdout.write(`fake k6 replaying ${fixture}\n`);

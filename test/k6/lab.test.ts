@@ -56,6 +56,12 @@ before(async () => {
   const config = await loadConfig(`${REPO_ROOT}/harness.config.ts`);
   lab = await startLab({ config, state: PHASES.regression.state, slowMs: 400, healthIntervalMs: 100, healthTimeoutMs: 300 });
   runs = k6RunsForPhase(PHASES.regression, config, estateFromLab(config, lab.manifest));
+  // The gateway routes only to members its health probes found up: wait for them, as an operator would.
+  const deadline = Date.now() + 10_000;
+  while (!lab.control.status().pools.gateway.members.every((m) => m.routable)) {
+    if (Date.now() > deadline) throw new Error(`gateway members not routable: ${JSON.stringify(lab.control.status().pools.gateway.members)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 });
 after(async () => {
   await lab?.stop();
