@@ -116,7 +116,7 @@ async function main(argv: string[], out: Io): Promise<number> {
   out.log(`wrote ${file}: ConfigMap ${name}-bundle (${built.bytes} bytes) and TestRun ${name}, parallelism ${parallelism}, ${k6.scripts[script].vus} VUs for ${k6.scripts[script].duration}
 apply:   kubectl apply -f ${file}
 watch:   kubectl -n ${values.namespace ?? k6.operator.namespace} get testrun ${name} -w
-logs:    kubectl -n ${values.namespace ?? k6.operator.namespace} logs -l k6_cr=${name} --prefix
+logs:    kubectl -n ${values.namespace ?? k6.operator.namespace} logs -l k6_cr=${name},runner=true --prefix
 remove:  kubectl delete -f ${file}
 Thresholds are judged per runner (each on its share of the load); the operator does not merge them.`);
   return 0;
