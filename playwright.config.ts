@@ -1,5 +1,6 @@
 // Playwright for the harness: one project per host, Chromium found on the machine, the lab's .test hosts
 // mapped to its gateway and only its verified certificates trusted (e2e/fixtures.ts), reports the adapter reads.
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { HOST_KEYS, type HostKey } from './core/config/estate.ts';
@@ -11,7 +12,13 @@ import { e2eSettings } from './e2e/settings.ts';
 const CI = Boolean(process.env.CI);
 const out = resolve(process.env[ENV.output] || '.tmp/e2e');
 // The browser's temp files stay in the project (.tmp), never in $HOME; short paths for Chromium's sockets.
-const scratch = process.env[ENV.scratch] || resolve('.tmp/pw');
+// Set on this process (workers and browsers inherit it), not in launchOptions.env: the JSON report
+// copies `use` into itself, and with it every variable of the environment, passwords included.
+if (!process.env[ENV.scratch]) {
+  const scratch = resolve('.tmp/pw');
+  mkdirSync(scratch, { recursive: true });
+  Object.assign(process.env, { [ENV.scratch]: scratch, TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data') });
+}
 
 /** Specs each host runs: the shared ones, and its own (www2 is the same app as www). */
 const SPECS: Record<HostKey, string> = { www: 'www', www2: 'www', my: 'my', sso: 'sso' };
@@ -46,7 +53,6 @@ export default defineConfig<HostOptions, WorkerOptions>({
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),
       args: baseArgs(),
-      env: { ...process.env, TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data') },
     },
   },
   projects: HOST_KEYS.map((host) => ({
