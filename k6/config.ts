@@ -28,9 +28,8 @@ export const K6ScriptConfig = z.strictObject({
 export type K6ScriptConfig = z.infer<typeof K6ScriptConfig>;
 
 export const DEFAULT_INSTALL_HINT =
-  'k6 is not installed on this machine. Install k6 v0.52 or later (https://grafana.com/docs/k6/latest/set-up/install-k6/: ' +
-  '`brew install k6`, `winget install k6`, the dl.k6.io apt/rpm repository, or the grafana/k6 release binary), ' +
-  'then put it on PATH or set K6_BIN=/path/to/k6';
+  'k6 is not installed: install k6 v0.52 or later (brew install k6, winget install k6, the dl.k6.io apt/rpm repository ' +
+  'or a release binary; https://grafana.com/docs/k6/latest/set-up/install-k6/), then put it on PATH or set K6_BIN=/path/to/k6';
 
 export const K6Config = z.strictObject({
   thresholds: K6Thresholds.default(K6Thresholds.parse({})),

@@ -9,7 +9,7 @@ import type { ScriptName } from './contract.ts';
 import { PLAN_ENV, SUMMARY_ENV } from './contract.ts';
 import { bundleScript } from './build/bundle.ts';
 import type { BuiltBundle } from './build/bundle.ts';
-import { expectedIds, interpretK6Run } from './adapter/interpret.ts';
+import { expectedIds, interpretK6Run, runId } from './adapter/interpret.ts';
 import type { K6Outcome } from './adapter/interpret.ts';
 import { locateK6 } from './adapter/locate.ts';
 import { runK6 } from './adapter/process.ts';
@@ -59,9 +59,11 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
         id: o.id, kind: 'k6', title: o.title, target: run.target, severity, status: o.status,
         attempts: 1, flaky: false, startedAt, durationMs, message: o.message, details: o.details,
       });
-      const brokenAll = (ctx: BatchContext, message: string, startedAt: string, t0: number) => {
+      /** Every expected check broken; the run check also carries `why` (the others would only repeat it). */
+      const brokenAll = (ctx: BatchContext, message: string, startedAt: string, t0: number, why?: string) => {
         for (const id of expectedIds(run.spec)) {
-          ctx.emit(result({ id, title: `k6 ${run.spec.label}: ${id.slice(run.spec.idPrefix.length + 1)}`, status: 'broken', message, details: {} }, startedAt, Math.round(performance.now() - t0)));
+          const text = why && id === runId(run.spec) ? `${message} (${why})` : message;
+          ctx.emit(result({ id, title: `k6 ${run.spec.label}: ${id.slice(run.spec.idPrefix.length + 1)}`, status: 'broken', message: text, details: {} }, startedAt, Math.round(performance.now() - t0)));
         }
       };
       return {
@@ -79,7 +81,7 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
           const t0 = performance.now();
           const env = opts.env ?? process.env;
           const k6 = locateK6(env);
-          if (!k6.ok) return brokenAll(ctx, `${config.k6.installHint} (${k6.reason})`, startedAt, t0);
+          if (!k6.ok) return brokenAll(ctx, config.k6.installHint, startedAt, t0, k6.reason);
           let built: BuiltBundle;
           try {
             built = await bundle(run.script);

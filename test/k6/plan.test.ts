@@ -76,8 +76,9 @@ test('k6 absent: every planned k6 check is broken, says how to install k6, and a
     assert.equal(r.status, 'broken');
     assert.equal(r.kind, 'k6');
     assert.equal(r.severity, 'critical');
-    assert.equal(r.message, `${DEFAULT_INSTALL_HINT} (no k6 found on PATH and K6_BIN is not set)`);
-    assert.match(r.message!, /Install k6 v0\.52 or later/);
+    const why = r.id.endsWith(':run') ? ' (no k6 found on PATH and K6_BIN is not set)' : '';
+    assert.equal(r.message, `${DEFAULT_INSTALL_HINT}${why}`);
+    assert.match(r.message!, /install k6 v0\.52 or later .*brew install k6.*set K6_BIN/);
     assert.deepEqual([r.attempts, r.flaky], [1, false]);
     assert.ok(!Number.isNaN(Date.parse(r.startedAt)));
   }
