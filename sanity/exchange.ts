@@ -129,6 +129,11 @@ export function watchingConnector(trust: Trust, servername: string, limitMs: num
   };
 }
 
+/** https://address:port, IPv6 literals bracketed. */
+export function originOf(address: string, port: number): string {
+  return `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
 const ms = (a?: number, b?: number) => (a !== undefined && b !== undefined ? Math.round((b - a) * 10) / 10 : undefined);
 
 /**
@@ -140,7 +145,7 @@ export async function exchange(spec: ExchangeSpec, trust: Trust, callerSignal: A
   const limit = spec.timeoutMs ? deadline(callerSignal, spec.timeoutMs) : undefined;
   const signal = limit?.signal ?? callerSignal;
   const watch: ConnWatch = { stage: dispatcher ? 'headers' : 'connect', startedAt: started };
-  const origin = `https://${spec.address.includes(':') ? `[${spec.address}]` : spec.address}:${spec.port}`;
+  const origin = originOf(spec.address, spec.port);
   const own = dispatcher ? undefined : new Client(origin, {
     connect: watchingConnector(trust, spec.hostname, spec.timeoutMs ?? 30_000, watch) as never,
     pipelining: 1,

@@ -3,7 +3,7 @@
 import { Pool } from 'undici';
 import { broken, failed, passed, type Probe, type ProbeFailure } from '../core/probe.ts';
 import type { Endpoint, ResolvedHost } from '../core/estate.ts';
-import { exchange, header, watchingConnector } from './exchange.ts';
+import { exchange, header, originOf, watchingConnector } from './exchange.ts';
 import { deadline, mapLimited } from './limit.ts';
 import type { Trust } from './trust.ts';
 
@@ -30,7 +30,7 @@ export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host
   const overall = deadline(callerSignal, options.timeoutMs);
   const signal = overall.signal;
   const total = options.samplesPerMember * Math.max(1, expected.length);
-  const pool = new Pool(`https://${balancer.address}:${balancer.port}`, {
+  const pool = new Pool(originOf(balancer.address, balancer.port), {
     connect: watchingConnector(options.trust, host.name, options.requestTimeoutMs) as never,
     connections: options.concurrency,
   });
