@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { HarnessConfig } from '../core/config/schema.ts';
 import { LAB_DEFAULT_PASSWORD, LAB_DEFAULT_USER } from '../core/estate.ts';
 import type { PhaseState } from '../core/phases.ts';
-import { LabControlImpl, type LabControl } from './control/index.ts';
+import { LabControlImpl, normaliseFault, type LabControl } from './control/index.ts';
 import { startControlServer } from './control/http.ts';
 import { RunbookState } from './control/state.ts';
 import { startDnsLab } from './dns/index.ts';
@@ -28,7 +28,7 @@ export interface StartLabOptions {
   dir?: string;
   /** How late web-slow answers (default 30 s). */
   slowMs?: number;
-  /** Balancer health probes (defaults 250 ms / 1 s); tests shorten them. */
+  /** Balancer health probes: interval and per-probe timeout (defaults 250 ms / 2 s); tests shorten them. */
   healthIntervalMs?: number;
   healthTimeoutMs?: number;
 }
@@ -54,6 +54,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     // Reverse start order: balancers (and their probes) before the servers they probe.
     const results = await Promise.allSettled(stops.splice(0).reverse().map((s) => s()));
     if (ownDir) await rm(dir, { recursive: true, force: true });
+    // Closed handles are released by libuv on the next turn of the loop; resolve after that.
+    await new Promise((r) => setImmediate(r));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   };
@@ -64,9 +66,16 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const serverNames = e.webServers.map((s) => s.name);
     const state = new RunbookState(serverNames, hosts.filter((h) => h.maintenancePage).map((h) => h.key), hosts.map((h) => h.key), faults);
 
-    const dnsPromise = startDnsLab({ config, faults, domain, gatewayAddress: '127.0.0.1', dir });
-    const [pki, services, slack, dns] = await Promise.all([createPki(dir, hosts.map((h) => h.fqdn)), startServices(e.serverGroups), startSlackLab(faults), dnsPromise]);
-    stops.push(() => services.stop(), () => slack.stop(), () => dns.stop());
+    // Faults are checked before anything starts, so a typo fails fast with the known names.
+    const initialFaults = (opts.faults ?? []).map((f) => normaliseFault(f, state));
+    // Everything that starts is registered for stop as soon as it is up, even if a sibling fails.
+    const started = <T extends { stop(): Promise<void> }>(p: Promise<T>) => p.then((x) => (stops.push(() => x.stop()), x));
+    const [pki, services, slack, dns] = await settleAll([
+      createPki(dir, hosts.map((h) => h.fqdn)),
+      started(startServices(e.serverGroups)),
+      started(startSlackLab(faults)),
+      started(startDnsLab({ config, faults, domain, gatewayAddress: '127.0.0.1', dir })),
+    ] as const);
 
     const contexts = hostContexts(pki, hosts);
     const farmKey = randomBytes(32);
@@ -87,7 +96,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       state, faults, webServers, slack,
       setDnsProvider: (p) => dns.setProvider(p),
     });
-    for (const f of opts.faults ?? []) faults.add(control.normalise(f));
+    for (const f of initialFaults) faults.add(f);
     await control.applyState(opts.state ?? DEFAULT_LAB_STATE);
 
     await Promise.all(webServers.map((w) => w.start()));
@@ -102,7 +111,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
         pageUp: (h) => pool === 'gateway' && state.pageUp(h),
         page: { status: e.maintenance.status, marker: e.maintenance.marker, retryAfterSeconds: 3_600 },
         healthIntervalMs: opts.healthIntervalMs ?? 250,
-        healthTimeoutMs: opts.healthTimeoutMs ?? 1_000,
+        healthTimeoutMs: opts.healthTimeoutMs ?? 2_000,
         backendTimeoutMs: Math.max(60_000, (opts.slowMs ?? 30_000) + 5_000),
       });
     const gateway = balancer(e.gateway.name, 'gateway');
@@ -139,6 +148,14 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     await stopAll().catch(() => undefined);
     throw err;
   }
+}
+
+/** Like Promise.all, but waits for every promise before rejecting, so nothing starts after a stop. */
+async function settleAll<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 async function ensure(path: string): Promise<string> {

@@ -1,5 +1,6 @@
 // npm run lab [-- --fault=NAME[:ARG] ... --phase=ID]: the lab in the foreground, its manifest printed and
 // written to .lab/manifest.json; Ctrl-C stops it.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../core/config/load.ts';
 import { PHASES, PHASE_IDS, isPhaseId } from '../core/phases.ts';
@@ -7,12 +8,13 @@ import { FaultError, faultUsage, parseFault, type Fault } from '../lab/faults.ts
 import { startLab } from '../lab/index.ts';
 import { ROUTES } from '../lab/control/http.ts';
 
-const USAGE = `Usage: npm run lab [-- --fault=NAME[:ARG] ... --phase=ID --config=FILE]
+const USAGE = `Usage: npm run lab [-- --fault=NAME[:ARG] ... --phase=ID --config=FILE --dir=DIR]
 
 Starts the simulated estate on 127.0.0.1 in the foreground, prints its manifest (every address, the CA
 to trust, the control API) and writes it to .lab/manifest.json. Ctrl-C stops it.
 
   --phase=ID     put the lab in that phase's state (${PHASE_IDS.join(', ')})
+  --dir=DIR      where manifest.json, ca.pem and the lab's keys go (default .lab)
   --fault=F      inject a fault at start (repeatable); faults:
 ${faultUsage()}
 
@@ -28,7 +30,7 @@ function usageError(message: string): never {
 async function main(): Promise<void> {
   let values;
   try {
-    ({ values } = parseArgs({ options: { fault: { type: 'string', multiple: true }, phase: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ options: { fault: { type: 'string', multiple: true }, phase: { type: 'string' }, config: { type: 'string' }, dir: { type: 'string', default: '.lab' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (err) {
     usageError((err as Error).message);
   }
@@ -42,10 +44,11 @@ async function main(): Promise<void> {
   }
   if (values.phase !== undefined && !isPhaseId(values.phase)) usageError(`unknown phase "${values.phase}" (known: ${PHASE_IDS.join(', ')})`);
   const config = await loadConfig(values.config);
-  const lab = await startLab({ config, faults, dir: '.lab', ...(values.phase ? { state: PHASES[values.phase as keyof typeof PHASES].state } : {}) });
+  const dir = values.dir ?? '.lab';
+  const lab = await startLab({ config, faults, dir, ...(values.phase ? { state: PHASES[values.phase as keyof typeof PHASES].state } : {}) });
   const m = lab.manifest;
   const lines = [
-    `Lab up (${m.domain}); manifest: .lab/manifest.json; trust CA: ${m.caFile}`,
+    `Lab up (${m.domain}); manifest: ${join(lab.dir, 'manifest.json')}; trust CA: ${m.caFile}`,
     `control API: ${m.control.url}   slack webhook: ${m.slack?.url ?? '-'}`,
     `gateway ${m.gateway.name}: https://${m.gateway.address}:${m.gateway.port}   ilb ${m.ilb.name}: https://${m.ilb.address}:${m.ilb.port}`,
     `hosts: ${Object.values(m.hosts).join(', ')}`,

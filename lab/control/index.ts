@@ -77,6 +77,10 @@ export class LabControlImpl implements LabControl {
   }
 
   async applyState(state: PhaseState): Promise<void> {
+    if (state.dnsProvider !== 'old' && state.dnsProvider !== 'new') throw new LabStateError(`unknown DNS provider "${String(state.dnsProvider)}" (known: old, new)`);
+    // Validate everything before changing anything, so a bad state leaves the lab as it was.
+    if (state.inPools !== 'all') state.inPools.forEach((s) => this.p.state.server(s));
+    this.p.state.checkPages(state.maintenanceOn);
     this.p.state.setPools(state.inPools);
     this.p.state.setPages(state.maintenanceOn);
     await this.setDnsProvider(state.dnsProvider);
@@ -118,17 +122,21 @@ export class LabControlImpl implements LabControl {
     this.p.state.reconcile();
   }
 
-  /** Validates a fault and spells its argument the way the lab names things (IC-Web3, www). */
   normalise(fault: Fault | string): Fault {
-    const f = typeof fault === 'string' ? parseFault(fault) : parseFault(faultText(fault));
-    const spec = FAULTS.find((s) => s.name === f.name);
-    if (f.arg === undefined || !spec) return f;
-    try {
-      if (spec.arg === 'server') return { name: f.name, arg: this.p.state.server(f.arg) };
-      if (spec.arg === 'host') return { name: f.name, arg: this.p.state.host(f.arg.split('.')[0] ?? f.arg) };
-    } catch (err) {
-      throw new FaultError(`fault ${faultText(f)}: ${(err as Error).message}`);
-    }
-    return f;
+    return normaliseFault(fault, this.p.state);
   }
+}
+
+/** Validates a fault and spells its argument the way the lab names things (IC-Web3, www). */
+export function normaliseFault(fault: Fault | string, state: RunbookState): Fault {
+  const f = typeof fault === 'string' ? parseFault(fault) : parseFault(faultText(fault));
+  const spec = FAULTS.find((s) => s.name === f.name);
+  if (f.arg === undefined || !spec) return f;
+  try {
+    if (spec.arg === 'server') return { name: f.name, arg: state.server(f.arg) };
+    if (spec.arg === 'host') return { name: f.name, arg: state.host(f.arg.split('.')[0] ?? f.arg) };
+  } catch (err) {
+    throw new FaultError(`fault ${faultText(f)}: ${(err as Error).message}`);
+  }
+  return f;
 }

@@ -56,6 +56,7 @@ export class RunbookState {
     else this.pools[pool].delete(name);
   }
 
+  /** Both pools hold exactly `servers`; unknown names fail before anything changes. */
   setPools(servers: 'all' | readonly string[]): void {
     const names = servers === 'all' ? this.servers : servers.map((s) => this.server(s));
     for (const p of POOL_NAMES) this.pools[p] = new Set(names);
@@ -69,10 +70,18 @@ export class RunbookState {
     this.reconcile();
   }
 
+  /** Pages on exactly for `hosts`; checked in full before anything changes. */
   setPages(hosts: readonly string[]): void {
-    const keys = hosts.map((h) => this.host(h));
+    const keys = this.checkPages(hosts);
     for (const k of this.pageHosts) this.setPage(k, keys.includes(k));
-    for (const k of keys) if (!this.pageHosts.includes(k)) this.setPage(k, true);
+  }
+
+  /** The host keys, when every one of them has a maintenance page. */
+  checkPages(hosts: readonly string[]): HostKey[] {
+    const keys = hosts.map((h) => this.host(h));
+    const bad = keys.find((k) => !this.pageHosts.includes(k));
+    if (bad) throw new LabStateError(`${bad} has no maintenance page (maintenancePage: false in the config); pages exist for ${this.pageHosts.join(', ')}`);
+    return keys;
   }
 
   /** Moves served pages towards the wanted ones unless a fault blocks the move. */

@@ -27,10 +27,16 @@ export class HealthProber {
     for (const t of targets) this.state.set(t.name, { healthy: true, failures: 0 });
   }
 
-  /** First round at start: one failure is enough, so a lab started with a broken server never routes to it. */
-  async start(): Promise<void> {
-    await this.round(1);
-    this.schedule();
+  /**
+   * First round at start: one failure is enough, so a lab started with a broken server does not route to it.
+   * Waits at most `startWaitMs`; a probe still pending (a slow server) finishes in the background.
+   */
+  async start(startWaitMs = 500): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const first = this.round(1);
+    await Promise.race([first, new Promise<void>((r) => (timer = setTimeout(r, startWaitMs)))]);
+    clearTimeout(timer);
+    void first.then(() => this.schedule());
   }
 
   stop(): void {

@@ -13,7 +13,7 @@ before(async () => {
 afterEach(async () => {
   await lab.control.clearFaults();
   await lab.control.applyState({ inPools: 'all', maintenanceOn: [], dnsProvider: 'old' });
-  assert.ok(await eventually(() => lab.control.status().pools.gateway.members.every((m) => m.routable)), 'lab back to healthy');
+  assert.ok(await eventually(() => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable))), 'lab back to healthy');
 });
 after(async () => {
   await client.close();

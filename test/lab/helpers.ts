@@ -12,10 +12,20 @@ export function config(): Promise<HarnessConfig> {
   return (cached ??= loadConfig(new URL('../../harness.config.ts', import.meta.url).pathname));
 }
 
-export const FAST = { slowMs: 400, healthIntervalMs: 100, healthTimeoutMs: 300 } as const;
+// Probes time out well before web-slow answers, with room for a loaded machine.
+export const FAST = { slowMs: 2_000, healthIntervalMs: 100, healthTimeoutMs: 1_000 } as const;
 
+/** A lab with short timings; without faults, returned once every member of both pools takes traffic. */
 export async function fastLab(opts: Partial<StartLabOptions> = {}): Promise<Lab> {
-  return startLab({ config: await config(), ...FAST, ...opts });
+  const lab = await startLab({ config: await config(), ...FAST, ...opts });
+  if (!opts.faults?.length) {
+    const ready = await eventually(() => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable)));
+    if (!ready) {
+      await lab.stop();
+      throw new Error(`lab pools not healthy after start: ${JSON.stringify(lab.control.status().pools)}`);
+    }
+  }
+  return lab;
 }
 
 export interface Reply {
@@ -54,8 +64,11 @@ export class LabClient {
     return { status: res.statusCode, servedBy: Array.isArray(servedBy) ? servedBy[0] : servedBy, headers: res.headers, body };
   }
 
+  /** Idempotent: closes the pools opened so far. */
   async close(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((a) => a.close()));
+    const agents = [...this.agents.values()];
+    this.agents.clear();
+    await Promise.all(agents.map((a) => a.close()));
   }
 }
 
@@ -70,10 +83,10 @@ export function port(lab: Lab, server: string): number {
 }
 
 /** Polls until `check` is true or `ms` passes; returns whether it became true. */
-export async function eventually(check: () => boolean, ms = 2_000): Promise<boolean> {
+export async function eventually(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    if (check()) return true;
+    if (await check()) return true;
     await new Promise((r) => setTimeout(r, 20));
   }
   return check();
