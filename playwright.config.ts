@@ -36,6 +36,8 @@ const executablePath = e2eSettings.chromiumPath ?? findChromium();
 export default defineConfig<HostOptions, WorkerOptions>({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // Starts a lab when run by hand without one (npm run e2e); the harness passes its own.
+  globalSetup: './e2e/global-setup.ts',
   outputDir: join(out, 'test-results'),
   forbidOnly: CI,
   // Smoke never retries; the regression specs set their own retries on CI (test.describe.configure).
