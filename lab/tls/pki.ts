@@ -1,6 +1,6 @@
 // The lab's PKI, made fresh at each start: a CA, one leaf per lab host, and an expired leaf for web-cert-expired.
 // ECDSA P-256 keys via the openssl CLI: fast (~10 ms per certificate), no extra npm dependency.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openssl } from './openssl.ts';
 
@@ -55,7 +55,7 @@ async function expiredLeaf(dir: string, names: string[]): Promise<KeyPair> {
   return readPair(dir, 'expired');
 }
 
-/** Makes the CA and leaves in `dir/pki`; writes the CA's PEM to `caFile`. */
+/** Makes the CA and leaves in a scratch `dir/pki` (removed after), writes the CA's PEM to `caFile`. */
 export async function createPki(dir: string, hostNames: string[], caFile = join(dir, 'ca.pem')): Promise<LabPki> {
   const pkiDir = join(dir, 'pki');
   await mkdir(pkiDir, { recursive: true });
@@ -68,5 +68,7 @@ export async function createPki(dir: string, hostNames: string[], caFile = join(
   });
   const [hosts, expired, caPem] = await Promise.all([Promise.all(leaves), expiredLeaf(pkiDir, hostNames), readFile(join(pkiDir, 'ca.pem'), 'utf8')]);
   await writeFile(caFile, caPem);
+  // Keys live in memory from here on; none stays on disk (run folders are shared as evidence).
+  await rm(pkiDir, { recursive: true, force: true });
   return { caPem, caFile, hosts: new Map(hosts), expired };
 }

@@ -47,6 +47,7 @@ test('with dir given, ca.pem and manifest.json go there and stay; state is appli
   const lab = await fastLab({ dir, state: PHASES['dns-migration'].state });
   try {
     assert.equal(lab.manifest.caFile, join(dir, 'ca.pem'));
+    assert.ok(!existsSync(join(dir, 'pki')), 'no private key is left on disk');
     const written = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     assert.equal(written.control.url, lab.manifest.control.url);
     const s = lab.control.status();
