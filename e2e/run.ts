@@ -52,13 +52,14 @@ export function playwrightArgs(o: Pick<PlaywrightRunOptions, 'suite' | 'hosts' |
 }
 
 /**
- * A short scratch folder inside the project for the browser's temp files (profile, sockets): Chromium's
- * Unix socket paths must stay under 108 bytes, so a deep project path falls back to the system temp folder.
+ * A short scratch folder for the browser's temp files (profile, sockets), inside the project when its path
+ * is short: Chromium's Unix socket paths must stay under 108 bytes, so deep paths fall back to the system's.
  */
 export function scratchDir(): string {
-  const base = join(PROJECT_ROOT, '.tmp');
+  const inProject = join(PROJECT_ROOT, '.tmp');
+  const base = [inProject, tmpdir(), '/tmp'].find((d) => d.length <= 40) ?? '/tmp';
   mkdirSync(base, { recursive: true });
-  return base.length <= 48 ? mkdtempSync(join(base, 'pw-')) : mkdtempSync(join(tmpdir(), 'harness-pw-'));
+  return mkdtempSync(join(base, base === inProject ? 'pw-' : 'harness-pw-'));
 }
 
 export async function runPlaywright(o: PlaywrightRunOptions): Promise<PlaywrightRunOutcome> {
