@@ -15,7 +15,7 @@ const out = resolve(process.env[ENV.output] || '.tmp/e2e');
 // Set on this process (workers and browsers inherit it), not in launchOptions.env: the JSON report
 // copies `use` into itself, and with it every variable of the environment, passwords included.
 if (!process.env[ENV.scratch]) {
-  const scratch = resolve('.tmp/pw');
+  const scratch = resolve('.tmp/pw').length <= 50 ? resolve('.tmp/pw') : '/tmp/harness-pw';
   mkdirSync(scratch, { recursive: true });
   Object.assign(process.env, { [ENV.scratch]: scratch, TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data') });
 }
