@@ -80,8 +80,10 @@ export class HealthProber {
       await res.body.dump();
       return res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`;
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      return e.code ?? e.name;
+      const e = err as Error & { code?: unknown };
+      // AbortSignal.timeout rejects with a DOMException whose numeric code says nothing.
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') return `TIMEOUT after ${this.timeoutMs} ms`;
+      return typeof e.code === 'string' ? e.code : e.name;
     }
   }
 }

@@ -16,8 +16,8 @@ afterEach(async () => {
   assert.ok(await eventually(() => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable))), 'lab back to healthy');
 });
 after(async () => {
-  await client.close();
-  await lab.stop();
+  await client?.close();
+  await lab?.stop();
 });
 
 const ALL = Array.from({ length: 10 }, (_, i) => `IC-Web${i + 1}`);

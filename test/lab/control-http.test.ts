@@ -13,8 +13,8 @@ before(async () => {
   client = new LabClient(lab);
 });
 after(async () => {
-  await client.close();
-  await lab.stop();
+  await client?.close();
+  await lab?.stop();
 });
 
 async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json: any }> {

@@ -13,13 +13,13 @@ export function config(): Promise<HarnessConfig> {
 }
 
 // Probes time out well before web-slow answers, with room for a loaded machine.
-export const FAST = { slowMs: 2_000, healthIntervalMs: 100, healthTimeoutMs: 1_000 } as const;
+export const FAST = { slowMs: 3_000, healthIntervalMs: 100, healthTimeoutMs: 1_500 } as const;
 
 /** A lab with short timings; without faults, returned once every member of both pools takes traffic. */
 export async function fastLab(opts: Partial<StartLabOptions> = {}): Promise<Lab> {
   const lab = await startLab({ config: await config(), ...FAST, ...opts });
   if (!opts.faults?.length) {
-    const ready = await eventually(() => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable)));
+    const ready = await eventually(() => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable)), 15_000);
     if (!ready) {
       await lab.stop();
       throw new Error(`lab pools not healthy after start: ${JSON.stringify(lab.control.status().pools)}`);

@@ -17,8 +17,8 @@ afterEach(async () => {
   await lab.control.applyState({ inPools: 'all', maintenanceOn: [], dnsProvider: 'old' });
 });
 after(async () => {
-  await client.close();
-  await lab.stop();
+  await client?.close();
+  await lab?.stop();
 });
 
 const HOSTS: HostKey[] = ['www', 'www2', 'my', 'sso'];

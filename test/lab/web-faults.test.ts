@@ -16,8 +16,8 @@ afterEach(async () => {
   await lab.control.clearFaults();
 });
 after(async () => {
-  await client.close();
-  await lab.stop();
+  await client?.close();
+  await lab?.stop();
 });
 
 const WWW = 'www.invoicecloud.test';

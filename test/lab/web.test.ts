@@ -14,8 +14,8 @@ before(async () => {
   client = new LabClient(lab);
 });
 after(async () => {
-  await client.close();
-  await lab.stop();
+  await client?.close();
+  await lab?.stop();
 });
 
 test('the manifest names ten web servers, both balancers, the CA, the control API and the .test hosts', async () => {
