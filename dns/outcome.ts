@@ -18,7 +18,7 @@ export interface NoAnswer {
   /** failed: the server was asked and did not answer properly; broken: what came back is not DNS we can read. */
   status: 'failed' | 'broken';
   layer: 'dns' | 'tcp' | 'http';
-  /** Stable code: TIMEOUT, UDP_UNREACHABLE, TCP_CONNECT_REFUSED, MALFORMED_ANSWER, ANSWER_MISMATCH, DOH_HTTP_STATUS … */
+  /** Stable code: TIMEOUT (the check's deadline), UDP_NO_ANSWER (our tries ran out), UDP_UNREACHABLE, TCP_CONNECT_REFUSED, MALFORMED_ANSWER, ANSWER_MISMATCH, DOH_HTTP_STATUS … */
   code: string;
   reason: string;
   transport: Transport;

@@ -17,6 +17,7 @@ export function udpExchange(server: { address: string; port: number }, query: Bu
     const socket = createSocket(isIPv6(server.address) ? 'udp6' : 'udp4');
     let sent = 0;
     let mismatches: string[] = [];
+    let code = 'UDP_NO_ANSWER';
     let timer: NodeJS.Timeout | undefined;
     const finish = (o: Outcome) => {
       clearTimeout(timer);
@@ -33,8 +34,12 @@ export function udpExchange(server: { address: string; port: number }, query: Bu
     const noAnswer = (why: string) =>
       mismatches.length
         ? finish({ ok: false, status: 'broken', layer: 'dns', code: 'ANSWER_MISMATCH', transport: 'udp', reason: `${where} sent ${mismatches.length} answer(s) that do not match the query (${mismatches[0]}) and none that does, ${why}` })
-        : finish({ ok: false, status: 'failed', layer: 'dns', code: 'TIMEOUT', transport: 'udp', reason: `no answer from ${where} over UDP for ${q.name} ${q.type} ${why}` });
-    const onAbort = () => noAnswer(`before the check's deadline (${sent} attempt${sent === 1 ? '' : 's'})`);
+        : finish({ ok: false, status: 'failed', layer: 'dns', code, transport: 'udp', reason: `no answer from ${where} over UDP for ${q.name} ${q.type} ${why}` });
+    const onAbort = () => {
+      // The check's deadline is TIMEOUT (not retried); running out of our own tries is UDP_NO_ANSWER (retried).
+      code = 'TIMEOUT';
+      noAnswer(`before the check's deadline (${sent} attempt${sent === 1 ? '' : 's'})`);
+    };
     const send = () => {
       sent += 1;
       socket.send(query, (err) => {

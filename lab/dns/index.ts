@@ -116,6 +116,10 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
     const doh: LabDohServer = await startLabDohServer(resolverOptions(dohResolver));
     started.push(doh);
 
+    // Resolvers that have been up a while know the zone's delegation: look it up once now and after each cutover.
+    const warm = () => Promise.all(resolvers.map((r) => r.handle({ name: zone, type: 'NS', rd: true, dnssecOk: false }))).then(() => undefined);
+    await warm();
+
     const ns = (list: readonly string[]) => list.map((n) => ({ name: n, address: '127.0.0.1', port: servers[n]?.port ?? 0 }));
     const manifest: LabDnsManifest = {
       built: true,
@@ -140,6 +144,7 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
         provider = p;
         // The lab models the cutover after the delegation TTL has passed: healthy resolvers start afresh.
         for (const r of resolvers) if (!faults.has('dns-resolver-stale', r.name)) r.flush();
+        void warm();
       },
       stop: async () => {
         await Promise.all(started.map((s) => s.stop()));

@@ -27,6 +27,10 @@ const wireRecord = (r: DnsRecord, ttl = r.ttl) => ({ name: r.name, type: r.type,
 
 export class LabResolver {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Zone cut → its nameservers, for the referral's TTL: later names skip the parent, as real resolvers do. */
+  private readonly cuts = new Map<string, { servers: UdpServer[]; expiresAt: number }>();
+  /** Questions being resolved now: a second identical question waits for the first. */
+  private readonly inFlight = new Map<string, Promise<LabAnswer>>();
   private readonly now: () => number;
 
   constructor(readonly name: string, private readonly deps: ResolverDeps) {
@@ -35,6 +39,7 @@ export class LabResolver {
 
   flush(): void {
     this.cache.clear();
+    this.cuts.clear();
   }
 
   async handle(q: LabQuestion): Promise<LabAnswer> {
@@ -46,10 +51,25 @@ export class LabResolver {
       const age1 = (list?: Record<string, unknown>[]) => list?.map((r) => ({ ...r, ttl: Math.max(0, Number(r.ttl) - age) }));
       return { ...hit.answer, answers: age1(hit.answer.answers) ?? [], authorities: age1(hit.answer.authorities) ?? [] };
     }
-    const answer = await this.iterate(normName(q.name), q.type, 0);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const work = this.iterate(normName(q.name), q.type, 0).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, work);
+    const answer = await work;
     const ttls = [...(answer.answers ?? []), ...(answer.authorities ?? [])].map((r) => Number(r.ttl));
     if (answer.rcode !== 'SERVFAIL' && ttls.length) this.cache.set(key, { storedAt: now, expiresAt: now + Math.min(...ttls) * 1000, answer });
     return answer;
+  }
+
+  /** Nameservers of the deepest cached zone cut above `name` (the DS lives at the parent: ask it there). */
+  private closestCut(name: string, type: string): UdpServer[] | undefined {
+    const labels = name.split('.');
+    for (let i = type === 'DS' ? 1 : 0; i < labels.length; i++) {
+      const zone = labels.slice(i).join('.');
+      const cut = this.cuts.get(zone);
+      if (cut && cut.expiresAt > this.now()) return cut.servers;
+    }
+    return undefined;
   }
 
   private async ask(servers: readonly UdpServer[], name: string, type: string): Promise<DnsMessage | undefined> {
@@ -61,14 +81,17 @@ export class LabResolver {
   }
 
   private async iterate(name: string, type: string, depth: number): Promise<LabAnswer> {
-    let servers = this.deps.pinned() ?? this.deps.roots();
+    let servers = this.deps.pinned() ?? this.closestCut(name, type) ?? this.deps.roots();
     for (let hop = 0; hop < 8; hop++) {
       const msg = await this.ask(servers, name, type);
       if (!msg) return { rcode: 'SERVFAIL', ra: true };
       const referral = !msg.aa && !msg.answers.length && msg.authorities.some((r) => r.type === 'NS');
       if (referral) {
-        servers = msg.authorities.filter((r) => r.type === 'NS').flatMap((r) => this.deps.serverFor(String(r.data)) ?? []);
+        const ns = msg.authorities.filter((r) => r.type === 'NS');
+        servers = ns.flatMap((r) => this.deps.serverFor(String(r.data)) ?? []);
         if (!servers.length) return { rcode: 'SERVFAIL', ra: true };
+        const cut = ns[0];
+        if (cut) this.cuts.set(cut.name, { servers, expiresAt: this.now() + Math.min(...ns.map((r) => r.ttl)) * 1000 });
         continue;
       }
       const answers = msg.answers.map((r) => wireRecord(r));

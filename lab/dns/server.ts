@@ -127,11 +127,15 @@ export async function startLabDnsServer(opts: ServerOptions): Promise<LabDnsServ
     try {
       // Port 0 for UDP, then TCP on the same number; another process may hold it, so try again.
       const port = await listenBoth(udp, tcp, 0);
+      let closed = false;
       udp.on('message', (msg, rinfo) => {
         const raw = decodeQuery(msg);
         if (!raw) return;
         counts.udp += 1;
-        void respond(opts, raw, 'udp').then((out) => udp.send(out, rinfo.port, rinfo.address, () => undefined));
+        void respond(opts, raw, 'udp').then((out) => {
+          // An answer finished after stop() has nowhere to go: dropping it is what a stopped server does.
+          if (!closed) udp.send(out, rinfo.port, rinfo.address, () => undefined);
+        });
       });
       udp.on('error', () => undefined);
       const sockets = new Set<TcpSocket>();
@@ -145,6 +149,7 @@ export async function startLabDnsServer(opts: ServerOptions): Promise<LabDnsServ
         port,
         counts,
         stop: async () => {
+          closed = true;
           for (const s of sockets) s.destroy();
           await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => tcp.close(() => r()))]);
         },

@@ -75,31 +75,39 @@ test('decoder: 10,000 random and mutated packets never throw and are never accep
 test('transport: 10,000 fuzzed answers over UDP and TCP, each a broken result, none hanging', async () => {
   const r = rng(7);
   const mutateFor = (query: Buffer) => mutate(validAnswer(query.readUInt16BE(0)), r);
-  const udp = await fakeUdp((query) => [mutateFor(query)]);
+  // Over UDP a non-matching answer is ignored and the wait goes on (tested on its own in transport.test.ts);
+  // here a cut answer follows every fuzzed one, so an ignored packet ends as a broken result without waiting.
+  const udp = await fakeUdp((query) => [mutateFor(query), validAnswer(query.readUInt16BE(0)).subarray(0, 20)]);
   const tcp = await fakeTcp((query, socket) => {
     socket.end(frame(mutateFor(query).subarray(0, 65535)));
   });
-  const opts = { ...DEFAULT_QUERY_OPTIONS, udpTryTimeoutMs: 40, udpTries: 1 };
+  // Generous: a busy CI box must not turn a slow reply into a timeout.
+  const opts = { ...DEFAULT_QUERY_OPTIONS, udpTryTimeoutMs: 1500, udpTries: 1 };
   const counts: Record<string, number> = {};
   try {
     const started = Date.now();
-    const total = 10_000;
-    let next = 0;
-    const worker = async () => {
-      while (next < total) {
-        const i = next++;
-        const server = i % 2 ? { name: 'fuzz-udp', protocol: 'udp' as const, address: '127.0.0.1', port: udp.port } : { name: 'fuzz-tcp', protocol: 'tcp' as const, address: '127.0.0.1', port: tcp.port };
-        const out = await dnsQuery(server, Q, opts, AbortSignal.timeout(2000));
-        assert.equal(out.ok, false, `query ${i} over ${server.protocol} accepted a fuzzed answer`);
-        if (!out.ok) {
-          assert.equal(out.status, 'broken', `query ${i} over ${server.protocol}: ${out.code} ${out.reason}`);
-          counts[out.code] = (counts[out.code] ?? 0) + 1;
+    // UDP and TCP halves in their own pools: many UDP exchanges wait out ignored answers, TCP ones are quick.
+    const pool = async (protocol: 'udp' | 'tcp', total: number, workers: number) => {
+      let next = 0;
+      const port = protocol === 'udp' ? udp.port : tcp.port;
+      const worker = async () => {
+        while (next < total) {
+          const i = next++;
+          const out = await dnsQuery({ name: `fuzz-${protocol}`, protocol, address: '127.0.0.1', port }, Q, opts, AbortSignal.timeout(5000));
+          assert.equal(out.ok, false, `query ${i} over ${protocol} accepted a fuzzed answer`);
+          if (!out.ok) {
+            assert.equal(out.status, 'broken', `query ${i} over ${protocol}: ${out.code} ${out.reason}`);
+            counts[out.code] = (counts[out.code] ?? 0) + 1;
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: workers }, worker));
     };
-    await Promise.all(Array.from({ length: 100 }, worker));
-    assert.ok(Date.now() - started < 9000, `took ${Date.now() - started} ms`);
-    assert.ok((counts.MALFORMED_ANSWER ?? 0) > 1000 && (counts.ANSWER_MISMATCH ?? 0) > 1000, JSON.stringify(counts));
+    // A TCP exchange costs a connection each, so most of the 10,000 go over UDP.
+    await Promise.all([pool('udp', 8_000, 60), pool('tcp', 2_000, 40)]);
+    // A hang shows per query (its 5 s deadline gives TIMEOUT, not broken); this bounds the whole.
+    assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+    assert.ok((counts.MALFORMED_ANSWER ?? 0) > 3000 && (counts.ANSWER_MISMATCH ?? 0) > 500, JSON.stringify(counts));
   } finally {
     await Promise.all([udp.stop(), tcp.stop()]);
   }

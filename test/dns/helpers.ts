@@ -1,17 +1,20 @@
-// Starts the DNS lab directly and runs a phase's dns tasks the way the runner does (signal aborted at timeoutMs).
+// Starts the DNS lab directly and runs a phase's dns tasks through the real runner (core/runner.ts runCheck).
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import type { ResolvedEstate } from '../../core/estate.ts';
 import type { LabManifest } from '../../lab/manifest.ts';
 import { PHASES, type PhaseId } from '../../core/phases.ts';
 import type { CheckTask } from '../../core/task.ts';
-import type { ProbeResult } from '../../core/probe.ts';
+import type { CheckResult } from '../../core/result.ts';
+import { runCheck } from '../../core/runner.ts';
 import { ActiveFaults, parseFault } from '../../lab/faults.ts';
 import { startDnsLab, type DnsLab, type DnsLabOptions } from '../../lab/dns/index.ts';
 import { planDns } from '../../dns/plan.ts';
 
 let configPromise: Promise<HarnessConfig> | undefined;
-export const harnessConfig = () => (configPromise ??= loadConfig());
+/** The repo's config with a longer dns deadline: these tests are about behaviour; a busy CI box must not time them out. */
+export const harnessConfig = () =>
+  (configPromise ??= loadConfig().then((c) => ({ ...c, policy: { ...c.policy, timeouts: { ...c.policy.timeouts, dnsMs: 5_000 } } })));
 
 export interface TestLab {
   lab: DnsLab;
@@ -33,15 +36,16 @@ export function dnsTasks(t: TestLab, phase: PhaseId, config = t.config): CheckTa
   return planDns({ phase: PHASES[phase], config, estate: t.estate, runDir: '.tmp' }) as CheckTask[];
 }
 
-export async function runTask(task: CheckTask): Promise<ProbeResult> {
-  return task.run(AbortSignal.timeout(task.timeoutMs));
+/** One check through the real runner: deadline, retries of dns/tcp-layer failures, the CheckResult it writes. */
+export async function runTask(task: CheckTask): Promise<CheckResult> {
+  return runCheck(task, { concurrency: 16, backoffMs: 50, runDir: '.tmp', signal: new AbortController().signal, onResult: () => undefined });
 }
 
-export async function runAll(tasks: readonly CheckTask[]): Promise<Map<string, ProbeResult>> {
+export async function runAll(tasks: readonly CheckTask[]): Promise<Map<string, CheckResult>> {
   const results = await Promise.all(tasks.map(async (t) => [t.id, await runTask(t)] as const));
   return new Map(results);
 }
 
-export function notPassed(results: Map<string, ProbeResult>): string[] {
+export function notPassed(results: Map<string, CheckResult>): string[] {
   return [...results].filter(([, r]) => r.status !== 'passed').map(([id, r]) => `${id}: ${r.status}: ${r.message}`);
 }

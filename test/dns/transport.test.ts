@@ -82,9 +82,12 @@ test('only mismatched UDP answers → broken ANSWER_MISMATCH, after retrying', a
   }
 });
 
-test('a silent server: TIMEOUT naming the server and the question, at the deadline', async () => {
+test('a silent server: UDP_NO_ANSWER when the tries run out, TIMEOUT at the check deadline, naming server and question', async () => {
   const fake = await fakeUdp(() => undefined);
   try {
+    const tries = await dnsQuery(udpAt(fake.port), q, { ...opts, udpTryTimeoutMs: 50, udpTries: 2 }, AbortSignal.timeout(2000));
+    assert.equal(!tries.ok && tries.code, 'UDP_NO_ANSWER');
+    assert.match(!tries.ok ? tries.reason : '', /over UDP for www.invoicecloud.test A within 2 × 50 ms/);
     const started = Date.now();
     const out = await dnsQuery(udpAt(fake.port), q, { ...opts, udpTryTimeoutMs: 5000 }, AbortSignal.timeout(300));
     assert.ok(Date.now() - started < 1500);
