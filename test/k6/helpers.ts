@@ -1,6 +1,6 @@
 // Shared by the k6 tests: where the real k6 outputs are, and a wrapper that makes the fake k6 (a test double
 // replaying one of them) look like a k6 binary on disk.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,10 +9,18 @@ export const FIXTURES = resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'k6');
 export const FIXTURE_CASES = ['pass', 'threshold-fail', 'refused', 'exception', 'init-exception'] as const;
 export type FixtureCase = (typeof FIXTURE_CASES)[number];
 
+const made: string[] = [];
+// Each test file runs in its own process: its temporary folders go when it ends (K6_TEST_KEEP=1 keeps them).
+process.on('exit', () => {
+  if (!process.env.K6_TEST_KEEP) for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 export function tmpDir(prefix: string): string {
   const base = join(REPO_ROOT, '.tmp');
   mkdirSync(base, { recursive: true });
-  return mkdtempSync(join(base, `${prefix}-`));
+  const dir = mkdtempSync(join(base, `${prefix}-`));
+  made.push(dir);
+  return dir;
 }
 
 export function readFixture(c: FixtureCase) {
