@@ -42,7 +42,8 @@ export function buildSlackMessage(run: RunView, links: MessageLinks): SlackMessa
   const phaseTitle = isPhaseId(run.phase) ? ` (${PHASES[run.phase].title})` : '';
   const headline = `${EMOJI[run.verdict]} ${verdict}: ${run.phase} · window ${run.window} · ${run.env}${run.partial ? ' · PARTIAL RUN' : ''}`;
   const c = run.counts;
-  const counts = `passed ${c.passed} · failed ${c.failed} · broken ${c.broken} · skipped ${c.skipped}${run.missing.length ? ` · no result ${run.missing.length}` : ''}`;
+  const findings = run.findings.length ? ` · ${run.findings.length} non-critical finding(s) in the report` : '';
+  const counts = `passed ${c.passed} · failed ${c.failed} · broken ${c.broken} · skipped ${c.skipped}${run.missing.length ? ` · no result ${run.missing.length}` : ''}${findings}`;
   const report = links.reportUrl ? `<${links.reportUrl}|Allure report>` : `Report: \`${slackEscape(links.reportPath)}\``;
   const blocks: Block[] = [
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*${slackEscape(headline)}*\nPhase *${slackEscape(run.phase)}*${slackEscape(phaseTitle)}, window ${slackEscape(run.window)}, env ${slackEscape(run.env)}`, SECTION_LIMIT) } },

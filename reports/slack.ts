@@ -97,16 +97,16 @@ async function postOne(url: string, message: SlackMessage, opts: SlackOptions): 
 
 /** Posts to every routed channel whose webhook env var is set; outcomes carry no URL (scrubbed defensively). */
 export async function postSlackSummary(run: RunView, opts: SlackOptions): Promise<SlackReport> {
-  const message = buildSlackMessage(run, opts);
   const routed = routeFor(run.phase, opts.channels);
-  const secrets: string[] = [];
+  // every configured URL is a secret, including ones a result might have quoted: none is posted or stored
+  const secrets = opts.channels.map((c) => opts.env[c.webhookEnv]?.trim()).filter((u): u is string => Boolean(u));
+  const message = JSON.parse(scrubSecrets(JSON.stringify(buildSlackMessage(run, opts)), secrets)) as SlackMessage;
   const channels = await Promise.all(routed.map(async (ch): Promise<ChannelOutcome> => {
     if (!ch.configured) {
       return { channel: ch.name, webhookEnv: null, outcome: 'not-configured', attempts: 0, detail: `not posted: ${ch.name} is not in estate.slack.channels of the config` };
     }
     const url = opts.env[ch.webhookEnv]?.trim();
     if (!url) return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: 'not-set', attempts: 0, detail: `not posted: ${ch.webhookEnv} not set` };
-    secrets.push(url);
     const problem = urlProblem(url, ch.webhookEnv);
     if (problem) return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: 'failed', attempts: 0, detail: `not posted: ${problem}` };
     const result = await postOne(url, message, opts);

@@ -144,3 +144,20 @@ test('scrubSecrets removes the URL, its encoded form, its path and long path seg
   for (const part of ['XXXXXXXXXXXXXXXXXXXXXXXX', 'T0000000', 'B1111111', 'hooks.slack.com/services']) assert.equal(out.includes(part), false, part);
   assert.equal(scrubSecrets('nothing here', [url]), 'nothing here');
 });
+
+test('a webhook URL quoted by a result is neither posted nor stored', async () => {
+  const server = await startWebhookServer(() => 200);
+  try {
+    const url = server.url('/hooks/LEAKED-TOKEN-4567');
+    const checks = manyFailures().map((c, i) => (i === 0 ? { ...c, message: `could not reach ${url}` } : c));
+    const { dir } = await makeRunFolder(TMP_ROOT, { checks, phase: 'web1-5' });
+    const report = await postSlackSummary(await readRunFolder(dir), { channels: CHANNELS, env: { SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: url }, reportPath: 'r', ...FAST });
+    assert.equal(report.ok, true);
+    const posted = JSON.stringify(server.received[0]!.body);
+    assert.match(posted, /could not reach \[redacted\]/);
+    assert.equal(posted.includes('LEAKED-TOKEN-4567'), false);
+    assert.equal(JSON.stringify(report).includes('LEAKED-TOKEN-4567'), false);
+  } finally {
+    await server.close();
+  }
+});
