@@ -60,7 +60,8 @@ export function operatorManifests(i: OperatorInput): Record<string, unknown>[] {
       script: { configMap: { name: `${i.name}-bundle`, file: i.file } },
       arguments: OPERATOR_ARGUMENTS,
       separate: false,
-      // The initializer runs the script's init code (it reads HARNESS_K6), so it gets the same environment.
+      // The initializer runs the script's init code (k6 archive/inspect), which reads HARNESS_K6; the operator
+      // gives that pod only spec.initializer.env, not the runner's.
       initializer: { image: i.image, env },
       runner: { image: i.image, env, ...ca },
     },
