@@ -52,7 +52,12 @@ export async function checkParity(t: DnsTargets, rec: ExpectedRecord, signal: Ab
   const oldFail = firstFailure(oldAsked);
   let reference: string[];
   let refName: string;
-  if (oldFail && rec.values.length && !apexCname) {
+  const targetFirst = targetAsked[0];
+  if (oldFail && apexCname && targetFirst?.ok) {
+    // The apex CNAME's own reference is its target: flattening is checked below, parity with nothing.
+    reference = targetFirst.set.values;
+    refName = `${flattenTarget} (the old provider did not answer: ${oldFail.message})`;
+  } else if (oldFail && rec.values.length && !apexCname) {
     reference = rec.values;
     refName = `${rec.source} (the old provider did not answer: ${oldFail.message})`;
   } else if (oldFail) return failed(oldFail, details);

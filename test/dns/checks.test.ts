@@ -115,6 +115,19 @@ test('dns-servfail on a new nameserver: every check that asks it fails naming it
   }
 });
 
+test('dns-servfail on both old nameservers (GoDaddy gone after the move): parity and mail compare with the zone export', async () => {
+  const lab = await startTestLab(['dns-servfail:ns45.domaincontrol.test', 'dns-servfail:ns46.domaincontrol.test'], { provider: 'new' });
+  try {
+    const results = await runAll(dnsTasks(lab, 'post-window'));
+    assert.deepEqual(notPassed(results), []);
+    assert.match(results.get('dns:parity:www.invoicecloud.test:A')?.message ?? '', /agree \(127.0.0.1\)/);
+    assert.match(results.get('dns:parity:www.invoicecloud.test:A')?.message ?? '', /invoicecloud.test.zone:\d+ \(the old provider did not answer: ns45.domaincontrol.test .* answered SERVFAIL/);
+    assert.match(results.get('dns:mail:dmarc')?.message ?? '', /equal to invoicecloud.test.zone:\d+ \(GoDaddy \(lab\) did not answer/);
+  } finally {
+    await lab.lab.stop();
+  }
+});
+
 test('dns-servfail on a lab resolver: only that resolver check fails', async () => {
   const lab = await startTestLab(['dns-servfail:lab-resolver-1'], { provider: 'new' });
   try {

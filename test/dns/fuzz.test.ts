@@ -112,3 +112,34 @@ test('transport: 10,000 fuzzed answers over UDP and TCP, each a broken result, n
     await Promise.all([udp.stop(), tcp.stop()]);
   }
 });
+
+test('lab server: 2,000 garbage queries over UDP and TCP are dropped or answered, never a crash, and it still answers', async () => {
+  const { startTestLab } = await import('./helpers.ts');
+  const { createSocket } = await import('node:dgram');
+  const { connect } = await import('node:net');
+  const lab = await startTestLab([], { provider: 'new' });
+  try {
+    const port = lab.lab.servers['ada.ns.cloudflare.test']?.port ?? 0;
+    const r = rng(99);
+    const query = dnsPacket.encode({ type: 'query', id: 1, questions: [{ type: 'A', name: Q.name }] } as dnsPacket.Packet);
+    const sock = createSocket('udp4');
+    for (let i = 0; i < 1_000; i++) sock.send(mutate(query, r), port, '127.0.0.1');
+    await new Promise<void>((res) => {
+      const c = connect(port, '127.0.0.1', () => {
+        for (let i = 0; i < 1_000; i++) c.write(frame(mutate(query, r)));
+        c.end();
+      });
+      c.on('error', () => res());
+      c.on('close', () => res());
+      c.resume();
+    });
+    sock.close();
+    for (const protocol of ['udp', 'tcp'] as const) {
+      const out = await dnsQuery({ name: 'ada', protocol, address: '127.0.0.1', port }, { name: 'www.invoicecloud.test', type: 'A' }, DEFAULT_QUERY_OPTIONS, AbortSignal.timeout(3000));
+      assert.ok(out.ok, JSON.stringify(out));
+      assert.deepEqual(out.message.answers.map((a) => a.data), ['127.0.0.1']);
+    }
+  } finally {
+    await lab.lab.stop();
+  }
+});
