@@ -70,6 +70,19 @@ test('another environment from config.dns alone (servers given by address) runs 
   }
 });
 
+test('a bad zone file makes one broken check naming the file, the line and the problem', async () => {
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync('.tmp', { recursive: true });
+  const file = '.tmp/bad-export.zone';
+  writeFileSync(file, '$ORIGIN invoicecloud.com.\n@ 600 IN A 203.0.113.10\nwww 600 IN A 203.0.113.300\n');
+  const config = await harnessConfig();
+  const tasks = planDns({ phase: PHASES['pre-maintenance'], config: { ...config, dns: { ...config.dns, zoneFile: file } }, estate: production, runDir: '.tmp' }) as CheckTask[];
+  assert.deepEqual(tasks.map((t) => t.id), ['dns:config']);
+  const r = await tasks[0]!.run(AbortSignal.timeout(1000));
+  assert.equal(r.status, 'broken');
+  assert.match(r.message ?? '', /the dns checks cannot be planned: \.tmp\/bad-export\.zone:3: A record value "203\.0\.113\.300" is not an IPv4 address/);
+});
+
 test('config errors name the path and the fix', () => {
   const bad = DnsConfig.safeParse({
     resolvers: [{ name: 'doh', protocol: 'doh', url: 'http://dns.example.com/dns-query' }],
