@@ -103,7 +103,7 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
                 K6_NO_USAGE_REPORT: 'true',
                 [PLAN_ENV]: JSON.stringify(run.plan),
                 [SUMMARY_ENV]: summaryFile,
-                // Go reads extra roots from here: the lab's CA verifies, TLS verification stays on.
+                // Go (k6) takes its trusted roots from this file: the lab's certificates verify, verification stays on.
                 ...(caFile ? { SSL_CERT_FILE: caFile } : {}),
               },
             }),
