@@ -1,4 +1,4 @@
-// The list every reporter renders: the run's results plus one broken entry per planned check with no result.
+// The list every reporter renders, each check flagged when it is the gate's broken stand-in for a missing result.
 import type { CheckResult } from '../core/result.ts';
 import type { RunView } from './run-folder.ts';
 

@@ -53,7 +53,7 @@ export interface RunView {
   counts: Counts;
   /** Every check to show, including a broken one per planned check that has no result. */
   checks: CheckResult[];
-  /** Ids of the checks above that stand for a missing result (known only for a run without summary). */
+  /** Ids of the checks above that are broken stand-ins for a planned check without result. */
   missing: string[];
   /** True when summary.json is absent (killed or still running) or says the run was interrupted. */
   partial: boolean;
@@ -123,12 +123,19 @@ function lastEnd(results: readonly CheckResult[], fallback: string): string {
   return ends.length ? new Date(Math.max(...ends)).toISOString() : fallback;
 }
 
-function fromSummary(dir: string, summary: Summary, warnings: string[]): RunView {
+/** The gate put a broken stand-in into summary.checks for each planned check that never reported. */
+function standIns(summary: Summary, results: readonly CheckResult[] | null): string[] {
+  if (results === null) return [];
+  const reported = new Set(results.map((r) => r.id));
+  return summary.checks.filter((c) => c.status === 'broken' && c.attempts === 0 && !reported.has(c.id)).map((c) => c.id);
+}
+
+function fromSummary(dir: string, summary: Summary, results: readonly CheckResult[] | null, warnings: string[]): RunView {
   return {
     dir, window: summary.window, phase: summary.phase, env: summary.env,
     startedAt: summary.startedAt, finishedAt: summary.finishedAt,
     verdict: summary.verdict, action: summary.action, reasons: summary.reasons, findings: summary.warnings ?? [],
-    counts: summary.counts, checks: summary.checks, missing: [],
+    counts: summary.counts, checks: summary.checks, missing: standIns(summary, results),
     partial: summary.interrupted === true, hasSummary: true, warnings,
   };
 }
@@ -165,7 +172,11 @@ export async function readRunFolder(runDir: string, opts: ReadOptions = {}): Pro
   const planPath = join(dir, 'plan.json');
   const resultsPath = join(dir, 'results.jsonl');
   const [summaryText, planText, resultsText] = await Promise.all([readOptional(summaryPath, redact), readOptional(planPath, redact), readOptional(resultsPath, redact)]);
-  if (summaryText) return fromSummary(dir, parseJsonFile(summaryPath, summaryText, Summary), warnings);
+  if (summaryText !== null) {
+    // results.jsonl only tells which summary checks are stand-ins; its unreadable lines do not matter here
+    const results = resultsText === null ? null : parseResultsJsonl(resultsPath, resultsText, []);
+    return fromSummary(dir, parseJsonFile(summaryPath, summaryText, Summary), results, warnings);
+  }
   if (planText === null && resultsText === null) {
     throw new RunFolderError(`${dir} holds none of summary.json, plan.json, results.jsonl: is it a run folder?`, 66);
   }

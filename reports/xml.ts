@@ -1,5 +1,4 @@
 // XML 1.0 escaping: markup characters become entities, characters XML cannot carry at all become U+FFFD.
-// eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function replaceInvalid(text: string): string {

@@ -78,7 +78,7 @@ test('junit.xml: a testsuite per kind, a testcase per check, failure/error/skipp
   assert.equal(p.failure ?? p.error ?? p.skipped, undefined, 'a passed check has no failure, error or skipped');
 
   const missing = cases.find((c) => c.name.startsWith('k6:connection-sanity:www'))!;
-  assert.equal(missing.error?.type, 'broken', 'the gate synthesised the missing check as broken in summary.json');
+  assert.equal(missing.error?.type, 'missing', 'the gate synthesised the missing check as broken in summary.json');
   assert.match(missing.error!.message, /no result was recorded/);
 });
 
