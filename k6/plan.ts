@@ -51,7 +51,11 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
       if (!b) bundles.set(s, (b = bundleScript(s, opts.distDir)));
       return b;
     };
-    const limit = slots(estate.lab ? config.k6.lab.concurrency : config.k6.concurrency);
+    const parallel = estate.lab ? config.k6.lab.concurrency : config.k6.concurrency;
+    const limit = slots(parallel);
+    // Each k6 gets k6Ms from its own start; the batch's outer limit also covers the wait for a slot.
+    const perRunMs = config.policy.timeouts.k6Ms;
+    const batchMs = perRunMs * Math.ceil(runs.length / parallel) + 10_000;
     const caFile = estate.lab?.caFile;
 
     const task = (run: K6RunDef): BatchTask => {
@@ -74,7 +78,7 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
         title: `k6 ${run.spec.label}`,
         target: run.target,
         severity,
-        timeoutMs: config.policy.timeouts.k6Ms,
+        timeoutMs: batchMs,
         expected: expectedIds(run.spec),
         run: async (ctx) => {
           const startedAt = new Date().toISOString();
@@ -96,7 +100,7 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
               bundle: built.file,
               outDir,
               summaryFile,
-              signal: ctx.signal,
+              signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(perRunMs)]),
               env: {
                 ...(env.PATH ? { PATH: env.PATH } : {}),
                 ...(env.HOME ? { HOME: env.HOME } : {}),
@@ -109,7 +113,8 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
             }),
           );
           if (!raw) return; // stopped while waiting for a slot: the runner reports the unstarted checks
-          for (const o of interpretK6Run(raw, run.spec)) {
+          const stopReason = ctx.signal.aborted ? 'the run was interrupted or the batch ran out of time' : `it ran longer than policy.timeouts.k6Ms (${perRunMs} ms)`;
+          for (const o of interpretK6Run({ ...raw, ...(raw.stopped ? { stopReason } : {}) }, run.spec)) {
             ctx.emit(result({ ...o, details: { ...o.details, evidence: outDir, bundle: built.file, bundleSha256: built.sha256 } }, raw.startedAt, raw.durationMs));
           }
         },

@@ -22,6 +22,8 @@ export interface K6RunFacts {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   stopped: boolean;
+  /** Why the harness stopped it (deadline, interrupted run), when it did. */
+  stopReason?: string;
   spawnError?: string;
   stderr: string;
   summaryText?: string;
@@ -132,7 +134,7 @@ export function interpretK6Run(facts: K6RunFacts, spec: K6RunSpec): K6Outcome[] 
   let status: K6Outcome['status'];
   let message: string;
   if (facts.spawnError) [status, message] = ['broken', `k6 could not be started: ${facts.spawnError}`];
-  else if (facts.stopped) [status, message] = ['broken', `k6 was stopped by the harness before it finished (its deadline passed or the run was interrupted); ${exitText}`];
+  else if (facts.stopped) [status, message] = ['broken', `k6 was stopped by the harness before it finished: ${facts.stopReason ?? 'its deadline passed or the run was interrupted'}; ${exitText}`];
   else if (exit.status) [status, message] = [exit.status, `${exitText}${because ? ` —${because.slice(1)}` : ''}`];
   else if (exceptions.length) {
     const n = exceptions.length;

@@ -63,7 +63,10 @@ test('each phase plans the runs of the issue: www2 during the window, every host
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:threshold:checks'));
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:check:status is 200'));
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:run'));
-  assert.deepEqual([www2!.kind, www2!.family, www2!.severity, www2!.timeoutMs], ['k6', 'k6', config.policy.severity.k6, config.policy.timeouts.k6Ms]);
+  assert.deepEqual([www2!.kind, www2!.family, www2!.severity, www2!.timeoutMs], ['k6', 'k6', config.policy.severity.k6, config.policy.timeouts.k6Ms + 10_000]);
+  // Queued runs wait for a slot (production: one k6 at a time): the outer limit covers the queue, not only the run.
+  const regression = plan('regression', {}, config, { ...labEstate(), lab: undefined });
+  assert.equal(regression[0]!.timeoutMs, config.policy.timeouts.k6Ms * regression.length + 10_000);
   assert.deepEqual(www2!.target, { host: 'www2.invoicecloud.test' });
 });
 
@@ -181,4 +184,15 @@ test('through the runner: every expected id comes back as a valid CheckResult', 
     assert.equal(r.status, 'failed');
     assert.match(r.message!, /threshold crossed on http_req_failed: rate was 1 \(3 of 3 requests failed\), limit rate<0\.01/);
   }
+});
+
+test('a k6 that runs past policy.timeouts.k6Ms is stopped and its checks are broken, naming the deadline', async () => {
+  const quick = parseConfig({ ...rawConfig, policy: { timeouts: { k6Ms: 1_000 } } });
+  const t0 = Date.now();
+  const results = await collect(plan('internal-network', { env: { K6_BIN: fakeK6('hang').bin, PATH: process.env.PATH } }, quick)[0]!);
+  assert.ok(Date.now() - t0 < 8_000, 'stopped at its deadline');
+  const run = results.get('k6:connection-sanity:www2:run')!;
+  assert.equal(run.status, 'broken');
+  assert.match(run.message!, /k6 was stopped by the harness before it finished: it ran longer than policy\.timeouts\.k6Ms \(1000 ms\); k6 exited 105/);
+  assert.equal(results.get('k6:connection-sanity:www2:check:status is 200')!.status, 'broken');
 });
