@@ -4,6 +4,7 @@ import type { CheckResult } from './result.ts';
 import { CheckResult as CheckResultSchema } from './result.ts';
 import { RETRYABLE_LAYERS, type ProbeResult } from './probe.ts';
 import type { BatchTask, CheckTask, Task } from './task.ts';
+import { deadline } from './deadline.ts';
 
 export interface RunnerOptions {
   concurrency: number;
@@ -37,16 +38,15 @@ function withBackstop<T>(work: Promise<T>, limitMs: number, fallback: () => T): 
 }
 
 async function attempt(task: CheckTask, runSignal: AbortSignal, graceMs: number): Promise<ProbeResult> {
-  const deadline = AbortSignal.timeout(task.timeoutMs);
-  const signal = AbortSignal.any([runSignal, deadline]);
-  const work = task.run(signal).catch((err: unknown): ProbeResult => {
+  const limit = deadline(runSignal, task.timeoutMs);
+  const work = task.run(limit.signal).catch((err: unknown): ProbeResult => {
     const message = `harness error in ${task.id}: ${err instanceof Error ? err.message : String(err)}`;
     return { status: 'broken', message, failure: { layer: 'harness', code: 'HARNESS_ERROR', message } };
   });
   return withBackstop(work, task.timeoutMs + graceMs, () => {
     const message = `the check did not finish within ${task.timeoutMs} ms (+${graceMs} ms grace) and was abandoned`;
-    return { status: 'broken', message, failure: { layer: 'harness', code: 'CHECK_TIMEOUT', message } };
-  });
+    return { status: 'broken', message, failure: { layer: 'harness', code: 'CHECK_TIMEOUT', message } } as ProbeResult;
+  }).finally(() => limit.clear());
 }
 
 function isRetryable(r: ProbeResult): boolean {
@@ -101,8 +101,8 @@ async function runBatch(task: BatchTask, opts: RunnerOptions): Promise<void> {
   const t0 = performance.now();
   const seen = new Set<string>();
   let open = true;
-  const deadline = AbortSignal.timeout(task.timeoutMs);
-  const signal = AbortSignal.any([opts.signal, deadline]);
+  const limit = deadline(opts.signal, task.timeoutMs);
+  const signal = limit.signal;
   const emit = (r: CheckResult) => {
     if (!open) return; // late results after the backstop would contradict what was already written
     const parsed = CheckResultSchema.parse(r);
@@ -117,6 +117,7 @@ async function runBatch(task: BatchTask, opts: RunnerOptions): Promise<void> {
     task.timeoutMs + (opts.graceMs ?? 1_000),
     () => `did not finish within ${task.timeoutMs} ms`,
   );
+  limit.clear();
   open = false;
   const why = opts.signal.aborted ? 'interrupted before it finished (the run was stopped)' : failure ? `${task.title}: ${failure}` : `${task.title} ended without reporting this check`;
   for (const id of task.expected) if (!seen.has(id)) opts.onResult(brokenFor(task, id, startedAt, t0, why));

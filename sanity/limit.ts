@@ -14,27 +14,4 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, work:
   return results;
 }
 
-export interface Deadline {
-  signal: AbortSignal;
-  /** Stops the timer and unhooks from the parent; call when the work is done. */
-  clear(): void;
-}
-
-/**
- * The parent's abort or `ms`, whichever comes first. A timer holding a controller, not AbortSignal.timeout inside
- * AbortSignal.any: Node 20 may garbage-collect such a timeout before it fires, and the deadline never comes.
- */
-export function deadline(parent: AbortSignal, ms: number): Deadline {
-  const ctl = new AbortController();
-  const onParent = () => ctl.abort(parent.reason);
-  if (parent.aborted) onParent();
-  else parent.addEventListener('abort', onParent, { once: true });
-  const timer = setTimeout(() => ctl.abort(new DOMException(`deadline of ${ms} ms`, 'TimeoutError')), ms);
-  return {
-    signal: ctl.signal,
-    clear: () => {
-      clearTimeout(timer);
-      parent.removeEventListener('abort', onParent);
-    },
-  };
-}
+export { deadline, type Deadline } from '../core/deadline.ts';
