@@ -26,6 +26,8 @@ const SPECS: Record<HostKey, string> = { www: 'www', www2: 'www', my: 'my', sso:
 const reporters: ReporterDescription[] = [
   ['list'],
   ['json', { outputFile: join(out, 'report.json') }],
+  // One line per finished test, read by the harness while the run goes on (e2e/plan.ts).
+  ['./e2e/reporters/stream.ts', { outputFile: join(out, 'results.jsonl') }],
   ['allure-playwright', { resultsDir: join(out, 'allure-results'), detail: false, suiteTitle: true }],
 ];
 // One blob per shard; `npx playwright merge-reports` joins them (docs/e2e.md).

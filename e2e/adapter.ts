@@ -1,6 +1,6 @@
 // Playwright's JSON report → one CheckResult per test and project: status, flakiness, severity from the
 // @critical tag, and a message naming the failing step and the expectation, with secrets and URL queries cut.
-import type { JSONReport, JSONReportSpec, JSONReportSuite, JSONReportTest, JSONReportTestStep } from '@playwright/test/reporter';
+import type { JSONReport, JSONReportSpec, JSONReportSuite } from '@playwright/test/reporter';
 import type { CheckResult, Severity, Status } from '../core/result.ts';
 
 export interface AdapterOptions {
@@ -17,17 +17,57 @@ const HARNESS_ERRORS = [/browserType\.launch/, /Executable doesn't exist/, /no l
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-interface FoundSpec {
-  spec: JSONReportSpec;
-  path: string[];
+export interface StepRecord {
+  title: string;
+  duration: number;
+  error?: { message: string };
+  steps?: StepRecord[];
 }
 
-function collectSpecs(suites: readonly JSONReportSuite[], path: string[] = []): FoundSpec[] {
+/** One attempt of a test: the fields of Playwright's JSON report the adapter reads. */
+export interface AttemptRecord {
+  status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  duration: number;
+  startTime: string | Date;
+  retry: number;
+  errors: { message?: string; value?: string }[];
+  error?: { message?: string; value?: string };
+  steps?: StepRecord[];
+  attachments: { name: string; path?: string; contentType: string }[];
+  annotations?: { type: string; description?: string }[];
+}
+
+/** One test on one project, from the JSON report or the stream reporter (e2e/reporters/stream.ts). */
+export interface TestRecord {
+  project: string;
+  /** Spec file relative to the test folder: smoke/my.spec.ts. */
+  file: string;
+  line: number;
+  /** describe titles, then the test title. */
+  titlePath: string[];
+  tags: string[];
+  test: {
+    status: 'expected' | 'unexpected' | 'flaky' | 'skipped';
+    expectedStatus: string;
+    timeout: number;
+    annotations: { type: string; description?: string }[];
+    results: AttemptRecord[];
+  };
+}
+
+function collectSpecs(suites: readonly JSONReportSuite[], path: string[] = []): { spec: JSONReportSpec; path: string[] }[] {
   return suites.flatMap((s) => {
     // File-level suites are titled with the file name; describe blocks add their titles.
     const here = s.title === s.file ? path : [...path, s.title];
     return [...(s.specs ?? []).map((spec) => ({ spec, path: here })), ...collectSpecs(s.suites ?? [], here)];
   });
+}
+
+/** Every test of a JSON report (merged shards included) as records. */
+export function recordsFromReport(report: JSONReport): TestRecord[] {
+  return collectSpecs(report.suites).flatMap(({ spec, path }) =>
+    spec.tests.map((test) => ({ project: test.projectName, file: spec.file, line: spec.line, titlePath: [...path, spec.title], tags: spec.tags, test: test as unknown as TestRecord['test'] })),
+  );
 }
 
 export function e2eResultId(project: string, file: string, titlePath: readonly string[]): string {
@@ -44,7 +84,7 @@ function makeClean(secrets: readonly string[]) {
 }
 
 /** The deepest step that failed, as a path of step titles. */
-function failingStepPath(steps: readonly JSONReportTestStep[] | undefined): string[] {
+function failingStepPath(steps: readonly StepRecord[] | undefined): string[] {
   for (const step of steps ?? []) {
     if (!step.error) continue;
     return [step.title, ...failingStepPath(step.steps)];
@@ -56,13 +96,14 @@ function failingStepPath(steps: readonly JSONReportTestStep[] | undefined): stri
 function summariseError(err: { message?: string; value?: string } | undefined, clean: (t: string) => string, max = 500): string {
   const text = clean(err?.message ?? err?.value ?? 'unknown error');
   const lines = text.split('\n').map((l) => l.trim());
-  const cut = lines.findIndex((l) => l.startsWith('Call log:'));
+  // The call log and the code frame (JSON report only) follow the message: people act on the message.
+  const cut = lines.findIndex((l) => l.startsWith('Call log:') || /^at \S+:\d+/.test(l) || /^>?\s*\d+ \|/.test(l));
   const kept = (cut >= 0 ? lines.slice(0, cut) : lines).filter(Boolean).map((l) => l.replace(/^Error: /, ''));
   const joined = kept.join(' — ');
   return joined.length > max ? `${joined.slice(0, max - 1)}…` : joined;
 }
 
-function statusOf(test: JSONReportTest, message: string): Status {
+function statusOf(test: TestRecord['test'], message: string): Status {
   if (test.status === 'skipped' || test.expectedStatus === 'skipped') return 'skipped';
   if (test.status === 'expected' || test.status === 'flaky') return 'passed';
   const last = test.results.at(-1);
@@ -70,7 +111,7 @@ function statusOf(test: JSONReportTest, message: string): Status {
   return HARNESS_ERRORS.some((re) => re.test(message)) ? 'broken' : 'failed';
 }
 
-function messageOf(test: JSONReportTest, clean: (t: string) => string): string | undefined {
+function messageOf(test: TestRecord['test'], clean: (t: string) => string): string | undefined {
   if (test.status === 'skipped' || test.expectedStatus === 'skipped') {
     const skip = [...test.annotations, ...(test.results.at(-1)?.annotations ?? [])].find((a) => a.type === 'skip');
     return `skipped: ${clean(skip?.description ?? 'left out on purpose')}`;
@@ -87,37 +128,33 @@ function messageOf(test: JSONReportTest, clean: (t: string) => string): string |
   return `${lead}: ${summariseError(first ?? last.error, clean)}${extra}`;
 }
 
-export function resultsFromReport(report: JSONReport, opts: AdapterOptions): CheckResult[] {
+export function resultForTest(rec: TestRecord, opts: AdapterOptions): CheckResult {
   const clean = makeClean(opts.secrets ?? []);
-  const results: CheckResult[] = [];
-  for (const { spec, path } of collectSpecs(report.suites)) {
-    const titlePath = [...path, spec.title];
-    const tags = spec.tags.map((t) => t.replace(/^@/, ''));
-    for (const test of spec.tests) {
-      const project = test.projectName;
-      const message = messageOf(test, clean);
-      const status = statusOf(test, message ?? '');
-      const first = test.results[0];
-      const attachments = test.results.flatMap((r) => r.attachments.filter((a) => a.path).map((a) => ({ name: a.name, path: a.path!, retry: r.retry })));
-      results.push({
-        id: e2eResultId(project, spec.file, titlePath),
-        kind: 'e2e',
-        title: `${project}: ${titlePath.join(' › ')}`,
-        target: { host: opts.hostNames?.[project] ?? project },
-        severity: tags.includes('critical') ? 'critical' : opts.defaultSeverity,
-        status,
-        attempts: Math.max(1, test.results.length),
-        flaky: test.status === 'flaky',
-        startedAt: first ? new Date(first.startTime).toISOString() : new Date(report.stats.startTime).toISOString(),
-        durationMs: test.results.reduce((sum, r) => sum + r.duration, 0),
-        ...(message ? { message } : {}),
-        details: {
-          project, file: spec.file, line: spec.line, tags,
-          attempts: test.results.map((r) => r.status),
-          ...(attachments.length ? { attachments } : {}),
-        },
-      });
-    }
-  }
-  return results;
+  const { test, project } = rec;
+  const tags = rec.tags.map((t) => t.replace(/^@/, ''));
+  const message = messageOf(test, clean);
+  const first = test.results[0];
+  const attachments = test.results.flatMap((r) => r.attachments.filter((a) => a.path).map((a) => ({ name: a.name, path: a.path!, retry: r.retry })));
+  return {
+    id: e2eResultId(project, rec.file, rec.titlePath),
+    kind: 'e2e',
+    title: `${project}: ${rec.titlePath.join(' › ')}`,
+    target: { host: opts.hostNames?.[project] ?? project },
+    severity: tags.includes('critical') ? 'critical' : opts.defaultSeverity,
+    status: statusOf(test, message ?? ''),
+    attempts: Math.max(1, test.results.length),
+    flaky: test.status === 'flaky',
+    startedAt: new Date(first?.startTime ?? Date.now()).toISOString(),
+    durationMs: test.results.reduce((sum, r) => sum + r.duration, 0),
+    ...(message ? { message } : {}),
+    details: {
+      project, file: rec.file, line: rec.line, tags,
+      attempts: test.results.map((r) => r.status),
+      ...(attachments.length ? { attachments } : {}),
+    },
+  };
+}
+
+export function resultsFromReport(report: JSONReport, opts: AdapterOptions): CheckResult[] {
+  return recordsFromReport(report).map((rec) => resultForTest(rec, opts));
 }

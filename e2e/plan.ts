@@ -1,13 +1,14 @@
 // Plans the e2e checks of a phase: one Playwright run per suite (phase.plan.e2e), whose JSON report
 // becomes one CheckResult per test and host.
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JSONReport } from '@playwright/test/reporter';
 import type { HostKey } from '../core/config/estate.ts';
 import type { Planner, PlanContext } from '../core/plan-context.ts';
 import type { BatchTask } from '../core/task.ts';
 import type { CheckResult } from '../core/result.ts';
-import { resultsFromReport } from './adapter.ts';
+import { recordsFromReport, resultForTest, type AdapterOptions, type TestRecord } from './adapter.ts';
+import { followLines } from './follow.ts';
 import { runPlaywright } from './run.ts';
 import { ENV } from './target.ts';
 
@@ -34,7 +35,7 @@ export function suiteEnv(ctx: PlanContext, manifestFile: string | undefined, hos
 }
 
 /** One Playwright run as a batch; `grep` narrows the suite (tests use it to run only what a fault breaks). */
-export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKey[], narrow: { grep?: string } = {}): BatchTask {
+export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKey[], narrow: { grep?: string; onSpawn?: (pgid: number) => void } = {}): BatchTask {
   const { config, estate } = ctx;
   const outDir = join(ctx.runDir, 'e2e', suite);
   return {
@@ -50,21 +51,38 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
     // Test ids come from the specs; a planned host with no test is reported broken below.
     expected: [],
     run: async ({ signal, emit }) => {
+      // A fresh folder: lines or a report from an earlier run in it must not be read as this run's.
+      rmSync(outDir, { recursive: true, force: true });
       mkdirSync(outDir, { recursive: true });
       let manifestFile: string | undefined;
       if (estate.lab) {
         manifestFile = join(outDir, 'lab-manifest.json');
         writeFileSync(manifestFile, JSON.stringify(estate.lab, null, 2));
       }
-      const outcome = await runPlaywright({ suite, hosts, outDir, env: suiteEnv(ctx, manifestFile, hosts), workers: config.e2e.workers, signal, ...(narrow.grep ? { grep: narrow.grep } : {}) });
-      if (signal.aborted) throw new Error(`Playwright was stopped (${signal.reason instanceof Error ? signal.reason.message : 'aborted'}); its output is in ${outcome.logFile}`);
+      const hostNames = Object.fromEntries(estate.hosts.map((h) => [h.key, h.name]));
+      const adapt: AdapterOptions = { defaultSeverity: config.policy.severity.e2e, hostNames, secrets: estate.account.password ? [estate.account.password] : [] };
+      const results: CheckResult[] = [];
+      const record = (rec: TestRecord) => {
+        const r = resultForTest(rec, adapt);
+        if (results.some((x) => x.id === r.id)) return;
+        results.push(r);
+        emit(r);
+      };
+      // Each test is recorded as it finishes (stream reporter), so a stopped run keeps what it finished.
+      const follower = followLines(join(outDir, 'results.jsonl'), (line) => record(JSON.parse(line) as TestRecord));
+      let outcome;
+      try {
+        outcome = await runPlaywright({ suite, hosts, outDir, env: suiteEnv(ctx, manifestFile, hosts), workers: config.e2e.workers, signal, ...(narrow.grep ? { grep: narrow.grep } : {}), ...(narrow.onSpawn ? { onSpawn: narrow.onSpawn } : {}) });
+      } finally {
+        follower.stop();
+      }
+      if (signal.aborted) throw new Error(`Playwright was stopped (${signal.reason instanceof Error ? signal.reason.message : 'aborted'}) after ${results.length} tests; its output is in ${outcome.logFile}`);
       if (!existsSync(outcome.reportFile)) {
         throw new Error(`Playwright exited ${outcome.exitCode ?? outcome.signal} without a JSON report; see ${outcome.logFile}: ${outcome.tail.trim().split('\n').slice(-3).join(' | ')}`);
       }
+      // The JSON report is complete: anything the stream missed is recorded from it.
       const report = JSON.parse(readFileSync(outcome.reportFile, 'utf8')) as JSONReport;
-      const hostNames = Object.fromEntries(estate.hosts.map((h) => [h.key, h.name]));
-      const results = resultsFromReport(report, { defaultSeverity: config.policy.severity.e2e, hostNames, secrets: estate.account.password ? [estate.account.password] : [] });
-      for (const r of results) emit(r);
+      for (const rec of recordsFromReport(report)) record(rec);
       for (const h of hosts) if (!results.some((r) => r.details?.['project'] === h)) emit(noTests(ctx, suite, h, hostNames[h] ?? h, report));
       if (report.errors.length) emit(runError(ctx, suite, report.errors.map((e) => e.message ?? e.value ?? 'unknown error').join(' | ')));
     },

@@ -23,6 +23,8 @@ export interface PlaywrightRunOptions {
   /** `1/2` … and a blob report for merging (docs/e2e.md). */
   shard?: string;
   signal?: AbortSignal;
+  /** Told the process group id of the run (tests check that a stop leaves nothing behind). */
+  onSpawn?: (pgid: number) => void;
 }
 
 export interface PlaywrightRunOutcome {
@@ -82,6 +84,7 @@ export async function runPlaywright(o: PlaywrightRunOptions): Promise<Playwright
       FORCE_COLOR: '0',
     },
   });
+  if (child.pid) o.onSpawn?.(child.pid);
   let tail = '';
   const keep = (chunk: Buffer) => {
     log.write(chunk);

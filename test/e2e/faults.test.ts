@@ -80,4 +80,30 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
       await lab.control.applyState(PHASES['post-window'].state);
     }
   });
+
+  test('a stopped run keeps the tests it finished and leaves no browser behind', async () => {
+    const runDir = `${runRoot}/stopped`;
+    let group = 0;
+    const task = e2eBatch(planContext(config, lab, 'post-window', runDir), 'smoke', ['www', 'my', 'sso'], { onSpawn: (pgid) => (group = pgid) });
+    const stop = new AbortController();
+    const emitted: string[] = [];
+    const run = task.run({ signal: stop.signal, runDir, emit: (r) => {
+      emitted.push(r.id);
+      stop.abort(new Error('operator pressed Ctrl-C'));
+    } });
+    await assert.rejects(run, /Playwright was stopped \(operator pressed Ctrl-C\) after 1 tests/);
+    assert.equal(emitted.length, 1, 'the finished test was recorded as it finished, before the stop');
+    assert.ok(group > 0);
+    // Playwright, its workers and their browsers share one process group, ended together.
+    const alive = () => {
+      try {
+        process.kill(-group, 0);
+        return true;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(alive(), false, 'Playwright and its browsers are gone');
+  });
 });
