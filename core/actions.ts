@@ -1,6 +1,6 @@
 // What the on-call engineer does next, per phase and verdict: the runbook's next step or its fallback.
 import type { PhaseId } from './phases.ts';
-import type { Verdict } from './result.ts';
+import type { CheckResult, Verdict } from './result.ts';
 
 const PAGE = 'www, my, sso';
 
@@ -46,3 +46,15 @@ export const ACTIONS: Record<PhaseId, Record<Verdict, string>> = {
     inconclusive: 're-run the regression checks that could not run',
   },
 };
+
+const failureCode = (c: CheckResult) => (c.details?.failure as { code?: string } | undefined)?.code;
+
+/** The phase's action, refined where the failures say the standard fallback would be wrong. */
+export function actionFor(phase: PhaseId, verdict: Verdict, drivers: readonly CheckResult[]): string {
+  // At 08:00 a page that is still up is not a reason to put it back up everywhere: take it down where it is stuck.
+  if (phase === 'post-window' && verdict === 'no-go' && drivers.length && drivers.every((c) => failureCode(c) === 'MAINTENANCE_PAGE_STILL_UP')) {
+    const hosts = drivers.map((c) => c.target.host ?? c.id).join(', ');
+    return `the site is healthy but the maintenance page is still served on ${hosts}: take it down there, then re-run post-window`;
+  }
+  return ACTIONS[phase][verdict];
+}

@@ -1,6 +1,6 @@
 // The gate: a pure function of stored results and the plan. Critical failed → no-go; critical broken or
 // missing → inconclusive; else go. One reason line per driving check.
-import { ACTIONS } from './actions.ts';
+import { actionFor } from './actions.ts';
 import type { PhaseId } from './phases.ts';
 import type { CheckResult, Verdict } from './result.ts';
 import type { PlannedCheck } from './ledger.ts';
@@ -65,7 +65,7 @@ export function decide(input: GateInput): GateDecision {
     verdict = 'go';
     reasons = [`all ${critical.length} critical checks passed (${checks.length} checks in all)`];
   }
-  return { verdict, action: ACTIONS[input.phase]?.[verdict] ?? null, reasons, warnings, checks };
+  return { verdict, action: actionFor(input.phase, verdict, verdict === 'no-go' ? failed : []), reasons, warnings, checks };
 }
 
 export const EXIT_CODE: Record<Verdict, number> = { go: 0, 'no-go': 1, inconclusive: 2 };

@@ -41,12 +41,15 @@ export interface Phase {
   title: string;
   requires: PhaseId[];
   state: PhaseState;
+  /** The state the runbook's step starts from (the lab starts here, then performs the step), if different. */
+  before?: PhaseState;
   plan: PhasePlan;
   /** At the end of the window the gate says whether to put the maintenance page back. */
   decidesMaintenancePage?: boolean;
 }
 
 const PAGE_HOSTS: HostKey[] = ['www', 'my', 'sso'];
+const webs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `IC-Web${from + i}`);
 const ALL_SANITY = { servers: 'all', hosts: 'all', pools: true, maintenance: true, tokens: true, services: true } as const;
 
 export const PHASES: Record<PhaseId, Phase> = {
@@ -58,16 +61,19 @@ export const PHASES: Record<PhaseId, Phase> = {
   'web1-5': {
     id: 'web1-5', at: { dayOffset: 0, time: '00:00' }, title: 'IC-Web1..5 patched and back in both pools', requires: [],
     state: { inPools: 'all', maintenanceOn: [], dnsProvider: 'old' },
+    before: { inPools: webs(6, 10), maintenanceOn: [], dnsProvider: 'old' },
     plan: { sanity: { servers: [1, 5], hosts: 'all', pools: true, maintenance: true, tokens: true, services: false }, e2e: { suite: 'smoke', hosts: ['www'] } },
   },
   'web6-10': {
     id: 'web6-10', at: { dayOffset: 0, time: '04:30' }, title: 'IC-Web6..10 patched and back in both pools', requires: ['web1-5'],
     state: { inPools: 'all', maintenanceOn: [], dnsProvider: 'old' },
+    before: { inPools: webs(1, 5), maintenanceOn: [], dnsProvider: 'old' },
     plan: { sanity: { servers: [6, 10], hosts: 'all', pools: true, maintenance: true, tokens: true, services: false }, e2e: { suite: 'smoke', hosts: ['www'] } },
   },
   'maintenance-start': {
     id: 'maintenance-start', at: { dayOffset: 0, time: '04:45' }, title: 'Maintenance page up on www, my, sso; www2 serving', requires: [],
     state: { inPools: 'all', maintenanceOn: PAGE_HOSTS, dnsProvider: 'old' },
+    before: { inPools: 'all', maintenanceOn: [], dnsProvider: 'old' },
     plan: { sanity: { servers: [1, 0], hosts: 'all', pools: false, maintenance: true, tokens: false, services: false } },
   },
   'internal-network': {
@@ -78,6 +84,7 @@ export const PHASES: Record<PhaseId, Phase> = {
   'dns-migration': {
     id: 'dns-migration', at: { dayOffset: 0, time: '05:00', order: 2 }, title: 'Zone served by Cloudflare (PLAT-1125)', requires: ['internal-network'],
     state: { inPools: 'all', maintenanceOn: PAGE_HOSTS, dnsProvider: 'new' },
+    before: { inPools: 'all', maintenanceOn: PAGE_HOSTS, dnsProvider: 'old' },
     plan: {
       sanity: { servers: 'all', hosts: ['www2'], pools: false, maintenance: false, tokens: false, services: false },
       dns: { checks: ['delegation', 'parity', 'resolvers', 'mail', 'dnssec'] },
@@ -87,6 +94,7 @@ export const PHASES: Record<PhaseId, Phase> = {
   'post-window': {
     id: 'post-window', at: { dayOffset: 0, time: '08:00' }, title: 'Maintenance page removed; smoke on www, my, sso', requires: [],
     state: { inPools: 'all', maintenanceOn: [], dnsProvider: 'new' },
+    before: { inPools: 'all', maintenanceOn: PAGE_HOSTS, dnsProvider: 'new' },
     plan: {
       sanity: ALL_SANITY,
       dns: { checks: ['delegation', 'parity', 'resolvers', 'mail', 'dnssec'] },

@@ -45,7 +45,10 @@ export async function runPhase(opts: RunPhaseOptions): Promise<Summary> {
   let lab: Lab | undefined;
   let estate: ResolvedEstate;
   if (opts.env === 'lab') {
-    lab = await startLab({ config, faults: opts.faults ?? [], state: phase.state, dir: join(opts.outDir, 'lab'), ...(opts.labSlowMs ? { slowMs: opts.labSlowMs } : {}) });
+    // The lab starts where the runbook's step starts and then performs it, so faults that interfere with the
+    // step (maintenance-stuck, maintenance-missing, pool-missing) act as they would in the window.
+    lab = await startLab({ config, faults: opts.faults ?? [], state: phase.before ?? phase.state, dir: join(opts.outDir, 'lab'), ...(opts.labSlowMs ? { slowMs: opts.labSlowMs } : {}) });
+    await lab.control.applyState(phase.state);
     estate = estateFromLab(config, lab.manifest);
   } else {
     estate = estateFromEnvironment(config, opts.env, opts.configFile);

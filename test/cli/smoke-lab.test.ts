@@ -102,3 +102,19 @@ test('a canary secret in the environment appears in no output file and no consol
   assert.ok(files.length >= 3);
   for (const f of files) assert.ok(!readFileSync(f).includes(canary), `${f} leaks the canary`);
 });
+
+test('the lab performs each phase\'s runbook step, so faults that interfere with the step are caught through the CLI', async () => {
+  const cases: { phase: string; fault: string; reason: RegExp; action: RegExp }[] = [
+    { phase: 'post-window', fault: 'maintenance-stuck:my', reason: /maintenance:my failed: maintenance page still served on my\.invoicecloud\.test/, action: /still served on my\.invoicecloud\.test: take it down there/ },
+    { phase: 'maintenance-start', fault: 'maintenance-missing:sso', reason: /maintenance:sso failed: .*sso\.invoicecloud\.test/, action: /put the maintenance page up/ },
+    { phase: 'web6-10', fault: 'pool-missing:IC-Web8', reason: /pool:gateway failed: IC-Web8 never answered through agw-pri-appgateway0-prd/, action: /keep the failing IC-Web6\.\.10/ },
+  ];
+  for (const c of cases) {
+    const out = tempDir(c.phase);
+    const r = await runCli('smoke.ts', [`--phase=${c.phase}`, '--only=sanity', `--fault=${c.fault}`, `--out=${out}`]);
+    assert.equal(r.code, 1, `${c.fault}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, c.reason, c.fault);
+    assert.match(r.stdout, c.action, c.fault);
+    assert.equal(readSummary(out).reasons.length, 1, `${c.fault}: only the faulted check drives the verdict`);
+  }
+});

@@ -29,6 +29,9 @@ test('verdict table', () => {
 test('post-window decides on the maintenance page', () => {
   assert.equal(decide({ phase: 'post-window', checks: [mk('a', 'failed')], planned: [] }).action, 'restore the maintenance page on www, my, sso');
   assert.match(decide({ phase: 'post-window', checks: [mk('a', 'passed')], planned: [] }).action!, /keep the site open/);
+  const stuck = { ...mk('maintenance:my', 'failed'), target: { host: 'my.invoicecloud.test' }, details: { failure: { layer: 'assertion', code: 'MAINTENANCE_PAGE_STILL_UP', message: 'still served' } } };
+  assert.match(decide({ phase: 'post-window', checks: [stuck], planned: [] }).action!, /maintenance page is still served on my\.invoicecloud\.test: take it down there/);
+  assert.equal(decide({ phase: 'post-window', checks: [stuck, mk('sanity:IC-Web1:www:/', 'failed')], planned: [] }).action, 'restore the maintenance page on www, my, sso');
   assert.match(decide({ phase: 'web1-5', checks: [mk('a', 'passed')], planned: [] }).action!, /smoke testing can begin/);
 });
 
