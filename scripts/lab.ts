@@ -27,6 +27,16 @@ function usageError(message: string): never {
   process.exit(64);
 }
 
+/** Every DNS endpoint the DNS lab lists ({name, address, port} or {name, url}), wherever it nests them. */
+function dnsLines(dns: unknown, path = 'dns'): string[] {
+  if (Array.isArray(dns)) return dns.flatMap((x) => dnsLines(x, path));
+  if (typeof dns !== 'object' || dns === null) return [];
+  const o = dns as Record<string, unknown>;
+  if (typeof o.name === 'string' && typeof o.port === 'number') return [`  ${path.padEnd(22)} ${o.name} udp/tcp ${String(o.address)}:${o.port}`];
+  if (typeof o.name === 'string' && typeof o.url === 'string') return [`  ${path.padEnd(22)} ${o.name} ${o.url}`];
+  return Object.entries(o).flatMap(([k, v]) => dnsLines(v, `${path}.${k}`));
+}
+
 async function main(): Promise<void> {
   let values;
   try {
@@ -54,6 +64,7 @@ async function main(): Promise<void> {
     `hosts: ${Object.values(m.hosts).join(', ')}`,
     ...m.webServers.map((w) => `  ${w.name.padEnd(10)} https://${w.address}:${w.port}`),
     ...m.services.map((s) => `  ${s.name.padEnd(10)} tcp ${s.address}:${s.port} (${s.group})`),
+    ...dnsLines(m.dns),
     `faults: ${lab.control.status().faults.join(', ') || 'none'}; phase state: ${values.phase ?? 'default (all in pools, no page, DNS old)'}`,
     'Ctrl-C to stop.',
   ];

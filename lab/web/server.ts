@@ -27,6 +27,7 @@ export class LabWebServer {
   private expiredServed = false;
   /** Requests held back by web-slow right now (freed when answered or when the client goes away). */
   delayed = 0;
+  private stopped = false;
 
   constructor(private readonly opts: WebServerOptions) {
     this.name = opts.name;
@@ -56,6 +57,7 @@ export class LabWebServer {
 
   /** Applies the connection-level faults (web-down, the expired default certificate) after a fault change. */
   async sync(): Promise<void> {
+    if (this.stopped) return;
     const expired = this.certExpired();
     if (expired !== this.expiredServed) {
       // The default context serves clients that send no SNI.
@@ -68,6 +70,7 @@ export class LabWebServer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.listener.set(false);
   }
 
