@@ -31,6 +31,8 @@ export class LabResolver {
   private readonly cuts = new Map<string, { servers: UdpServer[]; expiresAt: number }>();
   /** Questions being resolved now: a second identical question waits for the first. */
   private readonly inFlight = new Map<string, Promise<LabAnswer>>();
+  /** Bumped by flush(): what a lookup started before a flush learns is not cached after it. */
+  private generation = 0;
   private readonly now: () => number;
 
   constructor(readonly name: string, private readonly deps: ResolverDeps) {
@@ -38,8 +40,10 @@ export class LabResolver {
   }
 
   flush(): void {
+    this.generation += 1;
     this.cache.clear();
     this.cuts.clear();
+    this.inFlight.clear();
   }
 
   async handle(q: LabQuestion): Promise<LabAnswer> {
@@ -53,11 +57,14 @@ export class LabResolver {
     }
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const work = this.iterate(normName(q.name), q.type, 0).finally(() => this.inFlight.delete(key));
+    const gen = this.generation;
+    const work = this.iterate(normName(q.name), q.type, 0, gen).finally(() => {
+      if (this.inFlight.get(key) === work) this.inFlight.delete(key);
+    });
     this.inFlight.set(key, work);
     const answer = await work;
     const ttls = [...(answer.answers ?? []), ...(answer.authorities ?? [])].map((r) => Number(r.ttl));
-    if (answer.rcode !== 'SERVFAIL' && ttls.length) this.cache.set(key, { storedAt: now, expiresAt: now + Math.min(...ttls) * 1000, answer });
+    if (answer.rcode !== 'SERVFAIL' && ttls.length && gen === this.generation) this.cache.set(key, { storedAt: now, expiresAt: now + Math.min(...ttls) * 1000, answer });
     return answer;
   }
 
@@ -80,7 +87,7 @@ export class LabResolver {
     return undefined;
   }
 
-  private async iterate(name: string, type: string, depth: number): Promise<LabAnswer> {
+  private async iterate(name: string, type: string, depth: number, gen: number): Promise<LabAnswer> {
     let servers = this.deps.pinned() ?? this.closestCut(name, type) ?? this.deps.roots();
     for (let hop = 0; hop < 8; hop++) {
       const msg = await this.ask(servers, name, type);
@@ -91,14 +98,14 @@ export class LabResolver {
         servers = ns.flatMap((r) => this.deps.serverFor(String(r.data)) ?? []);
         if (!servers.length) return { rcode: 'SERVFAIL', ra: true };
         const cut = ns[0];
-        if (cut) this.cuts.set(cut.name, { servers, expiresAt: this.now() + Math.min(...ns.map((r) => r.ttl)) * 1000 });
+        if (cut && gen === this.generation) this.cuts.set(cut.name, { servers, expiresAt: this.now() + Math.min(...ns.map((r) => r.ttl)) * 1000 });
         continue;
       }
       const answers = msg.answers.map((r) => wireRecord(r));
       const last = msg.answers.at(-1);
       // A CNAME out of this server's zone: resolve the target from the top, as a resolver does.
       if (last?.type === 'CNAME' && type !== 'CNAME' && depth < 4) {
-        const rest = await this.iterate(normName(String(last.data)), type, depth + 1);
+        const rest = await this.iterate(normName(String(last.data)), type, depth + 1, gen);
         return { ...rest, ra: true, answers: [...answers, ...(rest.answers ?? [])] };
       }
       return { rcode: msg.rcode as LabAnswer['rcode'], ra: true, answers, authorities: msg.authorities.filter((r) => r.type === 'SOA').map((r) => wireRecord(r)) };

@@ -151,6 +151,24 @@ test('the runbook cutover: dns-migration before setProvider(new) fails delegatio
   }
 });
 
+test('old → new in quick succession (a lab run replaying the runbook step): no resolver keeps what it learnt before', async () => {
+  const lab = await startTestLab(['dns-truncate'], { provider: 'new' });
+  try {
+    const parent = lab.lab.servers['a.nic.test']!;
+    const before = parent.counts.tcp;
+    lab.lab.setProvider('old'); // starts warming the old delegation in the background…
+    // …wait until the parent has referred a resolver to the old provider, then cut over:
+    while (parent.counts.tcp < before + 3) await new Promise((r) => setTimeout(r, 1));
+    lab.lab.setProvider('new'); // what the old lookups learn next must not land in the caches after this flush
+    await new Promise((r) => setTimeout(r, 300));
+    const results = await runAll(dnsTasks(lab, 'dns-migration').filter((t) => t.id.startsWith('dns:resolver:')));
+    assert.equal(results.size, 3);
+    assert.deepEqual(notPassed(results), []);
+  } finally {
+    await lab.lab.stop();
+  }
+});
+
 test('pre-maintenance delegation expects the old provider: after an early cutover it fails', async () => {
   const lab = await startTestLab([], { provider: 'new' });
   try {
