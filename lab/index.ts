@@ -51,7 +51,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   const dir = ownDir ? await mkdtemp(join(await ensure(resolve('.lab')), 'lab-')) : await ensure(resolve(opts.dir!));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    // Reverse start order: balancers (and their probes) before the servers they probe.
+    // All parts at once: each tolerates its neighbours going away (probes stop first thing, synchronously).
     const results = await Promise.allSettled(stops.splice(0).reverse().map((s) => s()));
     if (ownDir) await rm(dir, { recursive: true, force: true });
     // Closed handles are released by libuv on the next turn of the loop; resolve after that.
@@ -67,7 +67,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const state = new RunbookState(serverNames, hosts.filter((h) => h.maintenancePage).map((h) => h.key), hosts.map((h) => h.key), faults);
 
     // Faults are checked before anything starts, so a typo fails fast with the known names.
-    const initialFaults = (opts.faults ?? []).map((f) => normaliseFault(f, state));
+    // Added before any part starts, so every part (the DNS lab included) sees them from its first answer.
+    for (const f of (opts.faults ?? []).map((x) => normaliseFault(x, state))) faults.add(f);
     // Everything that starts is registered for stop as soon as it is up, even if a sibling fails.
     const started = <T extends { stop(): Promise<void> }>(p: Promise<T>) => p.then((x) => (stops.push(() => x.stop()), x));
     const [pki, services, slack, dns] = await settleAll([
@@ -96,7 +97,6 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       state, faults, webServers, slack,
       setDnsProvider: (p) => dns.setProvider(p),
     });
-    for (const f of initialFaults) faults.add(f);
     await control.applyState(opts.state ?? DEFAULT_LAB_STATE);
 
     await Promise.all(webServers.map((w) => w.start()));
@@ -122,8 +122,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
 
     const controlServer = await startControlServer(control);
     stops.push(() => controlServer.stop());
-    // Faults changed on lab.faults directly (not through control) still reach the listeners.
-    const ticker = setInterval(() => void control.sync().catch(() => undefined), 100);
+    // Faults changed on lab.faults directly (not through control) still reach the listeners; a failure shows in status().
+    const ticker = setInterval(() => void control.sync().catch((err: unknown) => control.recordSyncError(err)), 100);
     ticker.unref();
     stops.push(async () => clearInterval(ticker));
 

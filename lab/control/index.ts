@@ -17,6 +17,8 @@ export interface LabStatus {
   /** Active faults as `name[:arg]`. */
   faults: string[];
   webServers: { name: string; port: number; up: boolean; delayed: number }[];
+  /** Why the lab could not apply a fault change in the background (e.g. a web-down port taken meanwhile). */
+  syncError?: string;
 }
 
 export interface LabControl {
@@ -50,6 +52,7 @@ type BalancerView = { name: string; status(): MemberStatus[] };
 
 export class LabControlImpl implements LabControl {
   private balancers: Record<PoolName, BalancerView> | undefined;
+  private syncError: string | undefined;
 
   constructor(private readonly p: ControlParts) {}
 
@@ -109,6 +112,7 @@ export class LabControlImpl implements LabControl {
       dnsProvider: this.p.state.dnsProvider,
       faults: this.p.faults.list().map(faultText),
       webServers: this.p.webServers.map((w) => ({ name: w.name, port: w.port, up: w.up, delayed: w.delayed })),
+      ...(this.syncError ? { syncError: this.syncError } : {}),
     };
   }
 
@@ -120,6 +124,12 @@ export class LabControlImpl implements LabControl {
   async sync(): Promise<void> {
     await Promise.all(this.p.webServers.map((w) => w.sync()));
     this.p.state.reconcile();
+    this.syncError = undefined;
+  }
+
+  recordSyncError(err: unknown): void {
+    const e = err as NodeJS.ErrnoException;
+    this.syncError = `${e.code ?? e.name}: ${e.message}`;
   }
 
   normalise(fault: Fault | string): Fault {
