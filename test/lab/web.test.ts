@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { readFileSync } from 'node:fs';
+import { estateFromLab } from '../../core/estate.ts';
 import type { Lab } from '../../lab/index.ts';
 import { config, fastLab, getWithHost, LabClient, port } from './helpers.ts';
 
@@ -31,6 +32,17 @@ test('the manifest names ten web servers, both balancers, the CA, the control AP
   assert.match(m.control.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.match(readFileSync(m.caFile, 'utf8'), /BEGIN CERTIFICATE/);
   assert.deepEqual(JSON.parse(readFileSync(`${lab.dir}/manifest.json`, 'utf8')), m);
+});
+
+test('estateFromLab turns the manifest into the estate the harness probes (CA, services with banners, account)', async () => {
+  const c = await config();
+  const estate = estateFromLab(c, lab.manifest);
+  assert.equal(estate.ca, readFileSync(lab.manifest.caFile, 'utf8'));
+  assert.equal(estate.webServers.length, 10);
+  assert.equal(estate.services.length, c.estate.serverGroups.reduce((n, g) => n + g.servers.length, 0));
+  assert.equal(estate.services.find((s) => s.name === 'SFTP1')!.banner, '^SSH-2\\.0-');
+  assert.equal(estate.account.user, lab.manifest.account.user);
+  assert.equal(estate.hosts.find((h) => h.key === 'sso')!.name, 'sso.invoicecloud.test');
 });
 
 test('each server answers each host with its identity header and the host marker, TLS verified against the lab CA', async () => {
