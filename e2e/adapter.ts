@@ -98,7 +98,8 @@ function summariseError(err: { message?: string; value?: string } | undefined, c
   const lines = text.split('\n').map((l) => l.trim());
   // The call log and the code frame (JSON report only) follow the message: people act on the message.
   const cut = lines.findIndex((l) => l.startsWith('Call log:') || /^at \S+:\d+/.test(l) || /^>?\s*\d+ \|/.test(l));
-  const kept = (cut >= 0 ? lines.slice(0, cut) : lines).filter(Boolean).map((l) => l.replace(/^Error: /, ''));
+  // Matcher signatures ("expect(received).toBe(expected) // Object.is equality") say nothing the lines around them do not.
+  const kept = (cut >= 0 ? lines.slice(0, cut) : lines).filter((l) => l && !/^expect\(.*\)\.\w+\(.*\)( \/\/.*)?$/.test(l)).map((l) => l.replace(/^Error: /, ''));
   const joined = kept.join(' — ');
   return joined.length > max ? `${joined.slice(0, max - 1)}…` : joined;
 }

@@ -72,7 +72,7 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
       assert.equal(results.length, 3, JSON.stringify(results.map((r) => r.id)));
       for (const r of results) {
         assert.equal(r.status, 'failed', `${r.id}: ${r.message}`);
-        assert.match(r.message ?? '', /the maintenance page is still served on my\.invoicecloud\.test \(HTTP 503\)/, r.id);
+        assert.match(r.message ?? '', /failed: the maintenance page is still served on my\.invoicecloud\.test \(HTTP 503\)/, r.id);
       }
       assert.equal(gate.verdict, 'no-go');
     } finally {
@@ -91,8 +91,12 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
       emitted.push(r.id);
       stop.abort(new Error('operator pressed Ctrl-C'));
     } });
-    await assert.rejects(run, /Playwright was stopped \(operator pressed Ctrl-C\) after 1 tests/);
-    assert.equal(emitted.length, 1, 'the finished test was recorded as it finished, before the stop');
+    const error = await run.then(() => undefined, (e: unknown) => e as Error);
+    const kept = /^Playwright was stopped \(operator pressed Ctrl-C\) after (\d+) tests/.exec(error?.message ?? '');
+    assert.ok(kept, `the batch says it was stopped: ${error?.message}`);
+    // What finished before the stop was recorded as it finished (two may end in the same instant).
+    assert.equal(Number(kept[1]), emitted.length);
+    assert.ok(emitted.length >= 1 && emitted.length < 8, `${emitted.length} of 8 tests recorded`);
     assert.ok(group > 0);
     // Playwright, its workers and their browsers share one process group, ended together.
     const alive = () => {
