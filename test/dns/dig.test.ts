@@ -82,6 +82,15 @@ test('CLI: npm run smoke -- --phase=dns-migration --only=dns on the healthy lab 
   assert.ok(dns.some((c) => c.id === 'dns:delegation') && dns.some((c) => c.id === 'dns:dnssec') && dns.some((c) => c.id === 'dns:resolver:lab-doh'));
 });
 
+test('CLI: the same with --fault=dns-truncate still → go: every answer came over TCP', { skip: !existsSync('scripts/smoke.ts') && 'scripts/smoke.ts is not there yet', timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join('.tmp', 'dns-smoke-'));
+  const { stdout } = await run('npx', ['tsx', 'scripts/smoke.ts', '--phase=dns-migration', '--only=dns', '--fault=dns-truncate', `--out=${out}`], { timeout: 110_000 });
+  assert.match(stdout, /verdict: GO \(exit 0\)/);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { checks: { id: string; details?: { new?: Record<string, { transport?: string; truncatedOverUdp?: boolean }> } }[] };
+  const www = summary.checks.find((c) => c.id === 'dns:parity:www.invoicecloud.test:A');
+  assert.ok(www?.details?.new && Object.values(www.details.new).every((s) => s.transport === 'tcp' && s.truncatedOverUdp === true), JSON.stringify(www?.details));
+});
+
 test('CLI: the same with --fault=dns-ds-stale → no-go (exit 1), the DNSSEC check named', { skip: !existsSync('scripts/smoke.ts') && 'scripts/smoke.ts is not there yet', timeout: 120_000 }, async () => {
   const out = mkdtempSync(join('.tmp', 'dns-smoke-'));
   const res = await run('npx', ['tsx', 'scripts/smoke.ts', '--phase=dns-migration', '--only=dns', '--fault=dns-ds-stale', `--out=${out}`], { timeout: 110_000 }).then(
