@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FAULTS } from '../../lab/faults.ts';
 import { tcpConnect } from './helpers.ts';
@@ -61,4 +61,5 @@ test('runs in the foreground, prints and writes the manifest, and stops cleanly 
   r.child.kill('SIGINT');
   assert.equal((await r.done).code, 0, r.err());
   assert.equal(await tcpConnect(manifest.gateway.port), 'ECONNREFUSED');
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -1,7 +1,7 @@
 // startLab is fast, writes its manifest and CA where asked, and stop() leaves no handle behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PHASES } from '../../core/phases.ts';
 import { fastLab, LabClient, tcpConnect } from './helpers.ts';
@@ -43,6 +43,7 @@ test('starts fast and stops leaving no servers, sockets or timers', async () => 
 });
 
 test('with dir given, ca.pem and manifest.json go there and stay; state is applied at start', async () => {
+  mkdirSync(join(process.cwd(), '.tmp'), { recursive: true });
   const dir = mkdtempSync(join(process.cwd(), '.tmp', 'lab-dir-'));
   const lab = await fastLab({ dir, state: PHASES['dns-migration'].state });
   try {
@@ -57,6 +58,7 @@ test('with dir given, ca.pem and manifest.json go there and stay; state is appli
     await lab.stop();
   }
   assert.ok(existsSync(join(dir, 'manifest.json')), 'a given folder is kept');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('an unknown fault at start is an error naming it, and nothing is left running', async () => {
