@@ -1,8 +1,8 @@
 // Accessibility scan (axe-core, WCAG 2 A/AA) of each host's key pages: no serious or critical violation.
-import { AxeBuilder } from '@axe-core/playwright';
 import type { HostKey } from '../../core/config/estate.ts';
 import { test, expect } from '../fixtures.ts';
 import { e2eSettings } from '../settings.ts';
+import { blockingViolations } from '../a11y.ts';
 import { regressionRetries } from './retries.ts';
 
 regressionRetries();
@@ -21,9 +21,7 @@ test.describe('accessibility', { tag: '@regression' }, () => {
     for (const path of KEY_PAGES[hostKey]) {
       await test.step(`scan ${path}`, async () => {
         await page.goto(path);
-        const scan = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-        const bad = scan.violations.filter((v) => v.impact && (e2eSettings.a11yFailOn as string[]).includes(v.impact));
-        for (const v of bad) findings.push(`${path}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}: ${v.help}`);
+        for (const line of await blockingViolations(page)) findings.push(`${path}: ${line}`);
       });
     }
     if (findings.length) await testInfo.attach('axe-violations.txt', { body: findings.join('\n'), contentType: 'text/plain' });

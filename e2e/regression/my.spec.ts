@@ -1,7 +1,6 @@
 // Regression on my: sign-in through sso, the invoice list, sign-out, and idle session expiry.
-import { AxeBuilder } from '@axe-core/playwright';
 import { test, expect } from '../fixtures.ts';
-import { e2eSettings } from '../settings.ts';
+import { blockingViolations } from '../a11y.ts';
 import { PORTAL_IDLE_TIMEOUT } from '../pages/portal.ts';
 import { regressionRetries } from './retries.ts';
 
@@ -23,8 +22,7 @@ test.describe('my portal', { tag: '@regression' }, () => {
   });
 
   test('the signed-in dashboard has no serious or critical axe violation', async ({ page }) => {
-    const scan = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const bad = scan.violations.filter((v) => v.impact && (e2eSettings.a11yFailOn as string[]).includes(v.impact)).map((v) => `${v.id} (${v.impact}): ${v.help}`);
+    const bad = await blockingViolations(page);
     expect(bad, 'axe violations on the dashboard').toEqual([]);
   });
 
