@@ -56,7 +56,7 @@ export class Balancer {
     this.name = opts.name;
     for (const h of opts.hosts) this.agents.set(h.key, new Agent({ connect: { ca: opts.caPem, servername: h.fqdn }, keepAliveTimeout: 2_000 }));
     const first = opts.hosts[0]!;
-    this.prober = new HealthProber(opts.members, this.agents.get(first.key)!, first.fqdn, opts.healthIntervalMs, opts.healthTimeoutMs);
+    this.prober = new HealthProber(opts.members, this.agents.get(first.key)!, first.fqdn, opts.healthIntervalMs, opts.healthTimeoutMs, opts.inPool);
     this.server = createServer({ ...opts.contexts.fallback, SNICallback: (n, cb) => cb(null, opts.contexts.forName(n)) }, (req, res) => void this.handle(req, res));
     this.listener = new Listener(this.server);
   }

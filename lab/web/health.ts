@@ -23,6 +23,8 @@ export class HealthProber {
     private readonly hostHeader: string,
     private readonly intervalMs: number,
     private readonly timeoutMs: number,
+    /** Only pool members are probed (as Azure does); a pulled member keeps its last state until it is back. */
+    private readonly inPool: (name: string) => boolean = () => true,
   ) {
     for (const t of targets) this.state.set(t.name, { healthy: true, failures: 0 });
   }
@@ -57,7 +59,7 @@ export class HealthProber {
 
   private async round(threshold: number): Promise<void> {
     await Promise.all(
-      this.targets.map(async (t) => {
+      this.targets.filter((t) => this.inPool(t.name)).map(async (t) => {
         const error = await this.probe(t);
         if (this.stopped) return;
         const s = this.state.get(t.name)!;

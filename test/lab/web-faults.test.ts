@@ -14,6 +14,7 @@ before(async () => {
 });
 afterEach(async () => {
   await lab.control.clearFaults();
+  await lab.control.applyState({ inPools: 'all', maintenanceOn: [], dnsProvider: 'old' });
 });
 after(async () => {
   await client?.close();
@@ -54,6 +55,9 @@ test('web-down set directly on lab.faults (not through control) still closes the
 });
 
 test('web-slow answers after slowMs, and a client that gives up frees the held request', async () => {
+  // Out of both pools, so no health probe is held there and the held-request count is this test's alone.
+  await lab.control.pull('gateway', 'IC-Web2');
+  await lab.control.pull('ilb', 'IC-Web2');
   await lab.control.addFault('web-slow:IC-Web2');
   const t0 = Date.now();
   const r = await client.get(port(lab, 'IC-Web2'), WWW);
@@ -61,7 +65,9 @@ test('web-slow answers after slowMs, and a client that gives up frees the held r
   assert.equal(r.status, 200);
   assert.equal(r.servedBy, 'IC-Web2');
   const delayed = () => lab.control.status().webServers.find((w) => w.name === 'IC-Web2')!.delayed;
-  const gaveUp = client.get(port(lab, 'IC-Web2'), WWW, '/', { signal: AbortSignal.timeout(100) });
+  assert.equal(delayed(), 0);
+  const gaveUp = client.get(port(lab, 'IC-Web2'), WWW, '/', { signal: AbortSignal.timeout(1_000) });
+  assert.ok(await eventually(() => delayed() === 1, 900), 'the request is held');
   await assert.rejects(gaveUp, (e: Error) => e.name === 'TimeoutError' || e.name === 'AbortError');
   assert.ok(await eventually(() => delayed() === 0, FAST.slowMs / 2), 'held request released when the client left, before slowMs');
   const fast = Date.now();
