@@ -49,6 +49,7 @@ export async function runPhase(opts: RunPhaseOptions): Promise<Summary> {
     // step (maintenance-stuck, maintenance-missing, pool-missing) act as they would in the window.
     lab = await startLab({ config, faults: opts.faults ?? [], state: phase.before ?? phase.state, dir: join(opts.outDir, 'lab'), ...(opts.labSlowMs ? { slowMs: opts.labSlowMs } : {}) });
     await lab.control.applyState(phase.state);
+    await lab.control.settle();
     estate = estateFromLab(config, lab.manifest);
   } else {
     estate = estateFromEnvironment(config, opts.env, opts.configFile);

@@ -28,6 +28,8 @@ export interface LabControl {
   setDnsProvider(provider: 'old' | 'new'): Promise<void>;
   /** Puts the lab in a phase's expected state: pools, pages on exactly for maintenanceOn, DNS provider. */
   applyState(state: PhaseState): Promise<void>;
+  /** Waits for one health-probe round on both balancers, so routing reflects the current faults and pools. */
+  settle(): Promise<void>;
   /** Accepts a Fault or its `name[:arg]` text; unknown names and arguments are errors. */
   addFault(fault: Fault | string): Promise<void>;
   removeFault(fault: Fault | string): Promise<void>;
@@ -48,7 +50,7 @@ export function faultText(f: Fault): string {
   return f.arg === undefined ? f.name : `${f.name}:${f.arg}`;
 }
 
-type BalancerView = { name: string; status(): MemberStatus[] };
+type BalancerView = { name: string; status(): MemberStatus[]; settle(): Promise<void> };
 
 export class LabControlImpl implements LabControl {
   private balancers: Record<PoolName, BalancerView> | undefined;
@@ -87,6 +89,12 @@ export class LabControlImpl implements LabControl {
     this.p.state.setPools(state.inPools);
     this.p.state.setPages(state.maintenanceOn);
     await this.setDnsProvider(state.dnsProvider);
+  }
+
+  async settle(): Promise<void> {
+    if (!this.balancers) return;
+    await this.sync();
+    await Promise.all([this.balancers.gateway.settle(), this.balancers.ilb.settle()]);
   }
 
   async addFault(fault: Fault | string): Promise<void> {

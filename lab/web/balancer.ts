@@ -69,6 +69,11 @@ export class Balancer {
     await Promise.all([this.listener.set(true), this.prober.start()]);
   }
 
+  /** Probes every pool member once now (see HealthProber.settle). */
+  settle(): Promise<void> {
+    return this.prober.settle();
+  }
+
   async stop(): Promise<void> {
     this.prober.stop();
     await this.listener.set(false);

@@ -41,6 +41,14 @@ export class HealthProber {
     void first.then(() => this.schedule());
   }
 
+  /**
+   * One immediate round where a single failure drops a member: after a runbook step (servers put back, faults
+   * injected) the balancer reaches the state its probes would settle in. Bounded by the probe timeout.
+   */
+  settle(): Promise<void> {
+    return this.round(1);
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
