@@ -118,3 +118,13 @@ test('the lab performs each phase\'s runbook step, so faults that interfere with
     assert.equal(readSummary(out).reasons.length, 1, `${c.fault}: only the faulted check drives the verdict`);
   }
 });
+
+test('web-slow through the CLI: every failing check names the slow server and the timeout', async () => {
+  const out = tempDir('slow');
+  const r = await runCli('smoke.ts', ['--phase=web1-5', '--only=sanity', '--fault=web-slow:IC-Web3', `--out=${out}`]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const s = readSummary(out);
+  assert.ok(s.reasons.length >= 4);
+  for (const reason of s.reasons) assert.match(reason, /IC-Web3/, reason);
+  assert.ok(s.reasons.some((x) => /sanity:IC-Web3:www:\/ failed: IC-Web3 did not send response headers within \d+ ms/.test(x)));
+});
