@@ -15,6 +15,7 @@ import { locateK6 } from './adapter/locate.ts';
 import { runK6 } from './adapter/process.ts';
 import { k6RunsForPhase } from './adapter/run-plan.ts';
 import type { K6RunDef } from './adapter/run-plan.ts';
+import { deadline } from '../core/deadline.ts';
 
 /** At most `n` k6 processes at once across the phase, so one run's load does not skew another's latency. */
 function slots(n: number) {
@@ -94,13 +95,15 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
           }
           const outDir = join(ctx.runDir, 'k6', run.slug);
           const summaryFile = join(outDir, 'summary.json');
-          const raw = await limit(async () =>
-            ctx.signal.aborted ? undefined : runK6({
+          const raw = await limit(async () => {
+            if (ctx.signal.aborted) return undefined;
+            const own = deadline(ctx.signal, perRunMs);
+            return runK6({
               bin: k6.bin,
               bundle: built.file,
               outDir,
               summaryFile,
-              signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(perRunMs)]),
+              signal: own.signal,
               env: {
                 ...(env.PATH ? { PATH: env.PATH } : {}),
                 ...(env.HOME ? { HOME: env.HOME } : {}),
@@ -110,8 +113,8 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
                 // Go (k6) takes its trusted roots from this file: the lab's certificates verify, verification stays on.
                 ...(caFile ? { SSL_CERT_FILE: caFile } : {}),
               },
-            }),
-          );
+            }).finally(() => own.clear());
+          });
           if (!raw) return; // stopped while waiting for a slot: the runner reports the unstarted checks
           const stopReason = ctx.signal.aborted ? 'the run was interrupted or the batch ran out of time' : `it ran longer than policy.timeouts.k6Ms (${perRunMs} ms)`;
           for (const o of interpretK6Run({ ...raw, ...(raw.stopped ? { stopReason } : {}) }, run.spec)) {
