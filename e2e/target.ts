@@ -73,7 +73,10 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): E2eTarget {
     const lab = env[ENV.labManifest] ? readManifest(env[ENV.labManifest]!) : undefined;
     const domain = lab?.domain ?? 'invoicecloud.test';
     const baseURLs = Object.fromEntries(HOST_KEYS.map((h) => [h, `https://${lab?.hosts[h] ?? `${h}.${domain}`}`])) as Record<HostKey, string>;
-    return { ...common, baseURLs, account: { user: env[ENV.user] || lab?.account.user || LAB_DEFAULT_USER, password: env[ENV.password] || LAB_DEFAULT_PASSWORD }, ...(lab ? { lab } : {}) };
+    // By hand the lab takes its account from the default token variables; the harness passes HARNESS_E2E_*.
+    const user = env[ENV.user] || env.HARNESS_TEST_USER || lab?.account.user || LAB_DEFAULT_USER;
+    const password = env[ENV.password] || env.HARNESS_TEST_PASSWORD || LAB_DEFAULT_PASSWORD;
+    return { ...common, baseURLs, account: { user, password }, ...(lab ? { lab } : {}) };
   }
   // Outside the lab every address comes from the environment: the suites never default to a production name.
   const baseURLs = Object.fromEntries(
