@@ -9,6 +9,7 @@ import type { PhaseState } from '../core/phases.ts';
 import { LabControlImpl, normaliseFault, type LabControl } from './control/index.ts';
 import { startControlServer } from './control/http.ts';
 import { RunbookState } from './control/state.ts';
+import { createSsoKeys } from './app/sso-keys.ts';
 import { startDnsLab } from './dns/index.ts';
 import { ActiveFaults, type Fault } from './faults.ts';
 import type { LabManifest } from './manifest.ts';
@@ -81,6 +82,9 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const contexts = hostContexts(pki, hosts);
     const farmKey = randomBytes(32);
     const staleKey = randomBytes(32);
+    // One sso signing key set per lab, shared by every server (sso signs, my verifies, on any server).
+    const sso = createSsoKeys();
+    const hostNames = Object.fromEntries(hosts.map((h) => [h.key, h.fqdn]));
     const user = process.env[e.tokens.userEnv] ?? LAB_DEFAULT_USER;
     const webServers = serverNames.map(
       (name) =>
@@ -90,6 +94,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
             machineKey: () => (faults.has('web-stale-key', name) ? staleKey : farmKey),
             account: { user, password: () => process.env[e.tokens.passwordEnv] ?? LAB_DEFAULT_PASSWORD },
             cookieName: e.tokens.cookieName,
+            sso,
+            hostNames,
           },
         }),
     );

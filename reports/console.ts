@@ -17,6 +17,24 @@ export function checkLine(r: CheckResult): string {
   return `${ICON[r.status]} ${r.id} ${r.durationMs} ms${flaky}${why}`;
 }
 
+const MAX_LINES = 12;
+
+/** Folds "id status: message" lines that share status and message, so one cause reads as one line. */
+export function foldLines(lines: readonly string[], checks: readonly CheckResult[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const l of lines) {
+    const c = checks.find((x) => l.startsWith(`${x.id} ${x.status}: `));
+    const key = c ? l.slice(c.id.length + 1) : l;
+    groups.set(key, [...(groups.get(key) ?? []), c ? c.id : '']);
+  }
+  const out = [...groups].map(([key, ids]) => {
+    if (ids.length === 1) return ids[0] ? `${ids[0]} ${key}` : key;
+    const shown = ids.slice(0, 3).join(', ') + (ids.length > 3 ? `, … (+${ids.length - 3} more)` : '');
+    return `${ids.length} checks ${key}\n      ${shown}`;
+  });
+  return out.length > MAX_LINES ? [...out.slice(0, MAX_LINES), `… and ${out.length - MAX_LINES} more (see summary.json)`] : out;
+}
+
 export function finalBlock(s: Summary, runDir: string, exitCode: number): string {
   const lines = [
     '',
@@ -24,10 +42,11 @@ export function finalBlock(s: Summary, runDir: string, exitCode: number): string
     `verdict: ${s.verdict.toUpperCase()} (exit ${exitCode})`,
     `action:  ${s.action ?? '-'}`,
     'reasons:',
-    ...s.reasons.map((r) => `  - ${r}`),
-    ...(s.warnings?.length ? ['warnings (not blocking):', ...s.warnings.map((w) => `  - ${w}`)] : []),
+    ...foldLines(s.reasons, s.checks).map((r) => `  - ${r}`),
+    ...(s.warnings?.length ? ['warnings (not blocking):', ...foldLines(s.warnings, s.checks).map((w) => `  - ${w}`)] : []),
     `counts:  ${s.counts.passed} passed, ${s.counts.failed} failed, ${s.counts.broken} broken, ${s.counts.skipped} skipped`,
     `results: ${runDir}`,
+    `report:  npm run report -- --run=${runDir}`,
   ];
   return lines.join('\n') + '\n';
 }
