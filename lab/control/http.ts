@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { z } from 'zod';
 import { HostKey } from '../../core/config/estate.ts';
 import { FAULTS, FaultError } from '../faults.ts';
+import { listenOnLoopback } from '../http-util.ts';
 import type { LabControl } from './index.ts';
 import { LabStateError } from './state.ts';
 
@@ -99,20 +100,6 @@ export async function startControlServer(control: LabControl): Promise<ControlSe
       },
     );
   });
-  server.keepAliveTimeout = 1_000;
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      resolve(a && typeof a === 'object' ? a.port : 0);
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
+  const { port, stop } = await listenOnLoopback(server);
+  return { url: `http://127.0.0.1:${port}`, stop };
 }

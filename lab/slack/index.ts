@@ -2,6 +2,7 @@
 // and 500 under the slack-down fault.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { ActiveFaults } from '../faults.ts';
+import { listenOnLoopback } from '../http-util.ts';
 
 export interface SlackMessage {
   receivedAt: string;
@@ -57,22 +58,11 @@ export async function startSlackLab(faults: ActiveFaults, keep = 200): Promise<S
       () => reply(413, 'payload_too_large'),
     );
   });
-  server.keepAliveTimeout = 1_000;
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      resolve(a && typeof a === 'object' ? a.port : 0);
-    });
-  });
+  const { port, stop } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}/services/LAB/webhook`,
     messages: () => [...received],
     clear: () => void received.splice(0),
-    stop: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
+    stop,
   };
 }

@@ -1,23 +1,15 @@
 // The Application Gateway and the ILB: round robin over healthy pool members, health probes, pulls and put-backs, 502.
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Lab } from '../../lab/index.ts';
-import { eventually, fastLab, getWithHost, LabClient } from './helpers.ts';
+import { eventually, getWithHost, labPerFile, resetLab, type LabClient } from './helpers.ts';
 
 let lab: Lab;
 let client: LabClient;
-before(async () => {
-  lab = await fastLab();
-  client = new LabClient(lab);
-});
+labPerFile((l, c) => ((lab = l), (client = c)));
 afterEach(async () => {
-  await lab.control.clearFaults();
-  await lab.control.applyState({ inPools: 'all', maintenanceOn: [], dnsProvider: 'old' });
+  await resetLab(lab);
   assert.ok(await eventually(() => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable))), 'lab back to healthy');
-});
-after(async () => {
-  await client?.close();
-  await lab?.stop();
 });
 
 const ALL = Array.from({ length: 10 }, (_, i) => `IC-Web${i + 1}`);

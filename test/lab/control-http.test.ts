@@ -1,21 +1,14 @@
 // The control API over HTTP, the Slack receiver and the service listeners.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { request } from 'undici';
 import type { Lab } from '../../lab/index.ts';
-import { config, fastLab, LabClient, port, tcpConnect } from './helpers.ts';
+import { config, labPerFile, port, tcpConnect, type LabClient } from './helpers.ts';
 
 let lab: Lab;
 let client: LabClient;
-before(async () => {
-  lab = await fastLab();
-  client = new LabClient(lab);
-});
-after(async () => {
-  await client?.close();
-  await lab?.stop();
-});
+labPerFile((l, c) => ((lab = l), (client = c)));
 
 async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await request(`${lab.manifest.control.url}${path}`, { method, body: body === undefined ? null : JSON.stringify(body), headers: { 'content-type': 'application/json' } });

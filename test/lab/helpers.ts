@@ -1,4 +1,5 @@
 // Shared by the lab tests: the repo's config, a lab with short timings, and a verifying HTTPS client.
+import { after, afterEach, before } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { request as httpsRequest } from 'node:https';
@@ -26,6 +27,31 @@ export async function fastLab(opts: Partial<StartLabOptions> = {}): Promise<Lab>
     }
   }
   return lab;
+}
+
+/** Back to the healthy lab between tests: no faults, every server in both pools, no maintenance page, old DNS. */
+export async function resetLab(lab: Lab): Promise<void> {
+  await lab.control.clearFaults();
+  await lab.control.applyState({ inPools: 'all', maintenanceOn: [], dnsProvider: 'old' });
+}
+
+/**
+ * One healthy lab and client for a whole test file: started before its first test (`use` receives them),
+ * reset after each test when asked, closed after its last. Call at the top level of the test file.
+ */
+export function labPerFile(use: (lab: Lab, client: LabClient) => void, opts: { resetAfterEach?: boolean } = {}): void {
+  let lab: Lab | undefined;
+  let client: LabClient | undefined;
+  before(async () => {
+    lab = await fastLab();
+    client = new LabClient(lab);
+    use(lab, client);
+  });
+  if (opts.resetAfterEach) afterEach(() => resetLab(lab!));
+  after(async () => {
+    await client?.close();
+    await lab?.stop();
+  });
 }
 
 export interface Reply {

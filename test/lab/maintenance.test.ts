@@ -1,25 +1,14 @@
 // The maintenance page: per host at the gateway, never on www2, and the faults that keep it up or down.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostKey } from '../../core/config/estate.ts';
 import { PHASES } from '../../core/phases.ts';
 import type { Lab } from '../../lab/index.ts';
-import { config, fastLab, LabClient } from './helpers.ts';
+import { config, fastLab, labPerFile, LabClient } from './helpers.ts';
 
 let lab: Lab;
 let client: LabClient;
-before(async () => {
-  lab = await fastLab();
-  client = new LabClient(lab);
-});
-afterEach(async () => {
-  await lab.control.clearFaults();
-  await lab.control.applyState({ inPools: 'all', maintenanceOn: [], dnsProvider: 'old' });
-});
-after(async () => {
-  await client?.close();
-  await lab?.stop();
-});
+labPerFile((l, c) => ((lab = l), (client = c)), { resetAfterEach: true });
 
 const HOSTS: HostKey[] = ['www', 'www2', 'my', 'sso'];
 

@@ -1,25 +1,14 @@
 // Each web fault does what DESIGN's table says, seen by a verifying client talking to the server directly.
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Lab } from '../../lab/index.ts';
-import { config, eventually, FAST, fastLab, LabClient, port, tcpConnect } from './helpers.ts';
+import { config, eventually, FAST, labPerFile, port, tcpConnect, type LabClient } from './helpers.ts';
 
 let lab: Lab;
 let client: LabClient;
-before(async () => {
-  lab = await fastLab();
-  client = new LabClient(lab);
-});
-afterEach(async () => {
-  await lab.control.clearFaults();
-  await lab.control.applyState({ inPools: 'all', maintenanceOn: [], dnsProvider: 'old' });
-});
-after(async () => {
-  await client?.close();
-  await lab?.stop();
-});
+labPerFile((l, c) => ((lab = l), (client = c)), { resetAfterEach: true });
 
 const WWW = 'www.invoicecloud.test';
 

@@ -1,23 +1,16 @@
 // The healthy lab: every web server answers every host over verified TLS with its identity and the host's marker.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { estateFromLab } from '../../core/estate.ts';
 import type { Lab } from '../../lab/index.ts';
-import { config, fastLab, getWithHost, LabClient, port } from './helpers.ts';
+import { config, getWithHost, labPerFile, port, type LabClient } from './helpers.ts';
 
 let lab: Lab;
 let client: LabClient;
-before(async () => {
-  lab = await fastLab();
-  client = new LabClient(lab);
-});
-after(async () => {
-  await client?.close();
-  await lab?.stop();
-});
+labPerFile((l, c) => ((lab = l), (client = c)));
 
 test('the manifest names ten web servers, both balancers, the CA, the control API and the .test hosts', async () => {
   const m = lab.manifest;
