@@ -1,5 +1,5 @@
 // What every harness k6 script shares: reading the plan from the environment, building options from it,
-// checking one response, and writing the summary the harness adapter reads.
+// checking one response, writing the summary the harness adapter reads, and the exports of a script that does only that.
 import http from 'k6/http';
 import type { RefinedResponse, ResponseType } from 'k6/http';
 import { check, sleep } from 'k6';
@@ -68,4 +68,24 @@ export function summaryOutput(data: K6SummaryData): Record<string, string> {
   const file = __ENV[SUMMARY_ENV];
   if (file) out[file] = JSON.stringify(data, null, 2);
   return out;
+}
+
+/** What a harness script exports: options from the plan, one iteration (probe every target, pause), and handleSummary. */
+export interface HarnessScript {
+  options: Options;
+  iteration: () => void;
+  handleSummary: (data: K6SummaryData) => Record<string, string>;
+}
+
+/** Reads `script`'s plan (in k6's init context) and builds the exports every harness script shares. */
+export function harnessScript(script: ScriptName): HarnessScript {
+  const plan = readPlan(script);
+  return {
+    options: optionsFor(plan),
+    iteration: () => {
+      for (const t of plan.targets) probeTarget(plan, t);
+      pause(plan);
+    },
+    handleSummary: summaryOutput,
+  };
 }
