@@ -40,7 +40,8 @@ test('a web fault through the CLI: no-go, exit 1, the server and the cause named
   const r = await runCli('smoke.ts', ['--phase=web1-5', '--only=sanity', '--fault=web-down:IC-Web3', `--out=${out}`]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /verdict: NO-GO/);
-  assert.match(r.stdout, /sanity:IC-Web3:www:\/ failed: .*IC-Web3.*refused/);
+  assert.match(r.stdout, /4 checks failed: IC-Web3 \(127\.0\.0\.1:\d+\) refused the connection\n\s+sanity:IC-Web3:www:\//);
+  assert.ok(readSummary(out).reasons.some((x) => /^sanity:IC-Web3:www:\/ failed: IC-Web3 .*refused the connection$/.test(x)));
   const gate = await runCli('gate.ts', [`--run=${out}`]);
   assert.equal(gate.code, 1, 'the gate replayed on stored results agrees');
   assert.match(gate.stdout, /verdict: NO-GO/);
