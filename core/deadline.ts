@@ -1,4 +1,5 @@
 // A deadline as a timer holding an AbortController, chained to a parent signal.
+import { setMaxListeners } from 'node:events';
 
 export interface Deadline {
   signal: AbortSignal;
@@ -12,6 +13,8 @@ export interface Deadline {
  */
 export function deadline(parent: AbortSignal, ms: number): Deadline {
   const ctl = new AbortController();
+  // Many concurrent requests of one probe listen on it; each listener is removed when its request ends.
+  setMaxListeners(0, ctl.signal);
   const onParent = () => ctl.abort(parent.reason);
   if (parent.aborted) onParent();
   else parent.addEventListener('abort', onParent, { once: true });

@@ -5,6 +5,7 @@ import { CheckResult as CheckResultSchema } from './result.ts';
 import { RETRYABLE_LAYERS, type ProbeResult } from './probe.ts';
 import type { BatchTask, CheckTask, Task } from './task.ts';
 import { deadline } from './deadline.ts';
+import { setMaxListeners } from 'node:events';
 
 export interface RunnerOptions {
   concurrency: number;
@@ -127,6 +128,8 @@ async function runBatch(task: BatchTask, opts: RunnerOptions): Promise<void> {
 
 /** Runs every task with at most `concurrency` at once; resolves with the results in completion order. */
 export async function runTasks(tasks: readonly Task[], opts: RunnerOptions): Promise<CheckResult[]> {
+  // Every running check chains its deadline to the run's signal (and unhooks when it ends).
+  setMaxListeners(Math.max(10, opts.concurrency * 2 + 10), opts.signal);
   const results: CheckResult[] = [];
   const onResult = (r: CheckResult) => {
     results.push(r);
