@@ -18,7 +18,7 @@ export async function applyAction(summary: Summary, config: HarnessConfig, contr
   const lines: string[] = [];
   let applied = true;
   for (const host of hosts) {
-    const res = await fetch(new URL(`/maintenance/${host}/on`, controlUrl), { method: 'POST' }).catch((err: Error) => err);
+    const res = await fetch(new URL(`/maintenance/${host}/on`, controlUrl), { method: 'POST', signal: AbortSignal.timeout(5_000) }).catch((err: Error) => err);
     if (res instanceof Error || !res.ok) {
       applied = false;
       lines.push(`--apply: could not put the maintenance page up on ${host}: ${res instanceof Error ? res.message : `HTTP ${res.status}`}`);

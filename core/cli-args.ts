@@ -1,5 +1,6 @@
 // Parses the smoke/regression flags of DESIGN's CLI; every mistake is a UsageError (exit 64) that says the fix.
 import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
 import { PHASE_IDS, PHASES, isPhaseId, type PhaseId } from './phases.ts';
 import { Family } from './result.ts';
 import { parseFault, FaultError, faultUsage, type Fault } from '../lab/faults.ts';
@@ -65,15 +66,16 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeArgs {
     throw new UsageError(`${(err as Error).message}\n\n${SMOKE_USAGE}`);
   }
   if (values.help) return { phase: 'web1-5', env: 'lab', config: 'harness.config.ts', faults: [], apply: false, json: false, force: false, help: true };
-  // npm run regression passes --phase=regression first; a later --phase wins only if it is the same.
-  const phases = values.phase ?? [];
-  const phase = phases[phases.length - 1];
+  // npm run regression passes --phase=regression first; another --phase after it is a contradiction.
+  const phases = [...new Set(values.phase ?? [])];
+  if (phases.length > 1) throw new UsageError(`--phase given more than once with different values (${phases.join(', ')}); npm run regression is the regression phase`);
+  const phase = phases[0];
   if (!phase) throw new UsageError(`--phase is required: one of ${PHASE_IDS.join(', ')}`);
   if (!isPhaseId(phase)) {
     const list = PHASE_IDS.map((id) => `  ${id.padEnd(18)} ${PHASES[id].title}`).join('\n');
     throw new UsageError(`unknown phase "${phase}". Valid phases:\n${list}`);
   }
-  if (values.window !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.window)) throw new UsageError(`--window must be YYYY-MM-DD, got "${values.window}"`);
+  if (values.window !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(values.window) && DateTime.fromISO(values.window).isValid)) throw new UsageError(`--window must be a date as YYYY-MM-DD, got "${values.window}"`);
   let only: Family[] | undefined;
   if (values.only !== undefined) {
     only = values.only.split(',').map((s) => s.trim()).filter(Boolean).map((f) => {

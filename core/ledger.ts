@@ -24,14 +24,21 @@ export interface RunPlan {
   planned: PlannedCheck[];
 }
 
+export class RunFolderInUseError extends Error {
+  override readonly name = 'RunFolderInUseError';
+}
+
 export class RunLedger {
   readonly resultsFile: string;
   readonly summaryFile: string;
 
   constructor(readonly dir: string, private readonly redact: Redactor) {
-    mkdirSync(dir, { recursive: true });
     this.resultsFile = join(dir, 'results.jsonl');
     this.summaryFile = join(dir, 'summary.json');
+    // Results of two runs in one folder would be replayed as one run: a used folder is refused.
+    const used = ['plan.json', 'results.jsonl', 'summary.json'].filter((f) => existsSync(join(dir, f)));
+    if (used.length) throw new RunFolderInUseError(`run folder ${dir} already holds a run (${used.join(', ')}); choose a new --out or delete it`);
+    mkdirSync(dir, { recursive: true });
   }
 
   writePlan(plan: RunPlan): void {
@@ -54,6 +61,19 @@ export class RunLedger {
   }
 }
 
+export class StoredRunError extends Error {
+  override readonly name = 'StoredRunError';
+}
+
+function parseStored<T>(file: string, parse: (raw: unknown) => T): T {
+  try {
+    return parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    const detail = err instanceof Error && 'issues' in err ? (err as { issues: { path: PropertyKey[]; message: string }[] }).issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : (err as Error).message;
+    throw new StoredRunError(`${file} is not a valid run file: ${detail}`);
+  }
+}
+
 export interface StoredRun {
   plan?: RunPlan;
   results: CheckResult[];
@@ -66,7 +86,7 @@ export function readRun(dir: string): StoredRun {
   const planFile = join(dir, 'plan.json');
   const resultsFile = join(dir, 'results.jsonl');
   const summaryFile = join(dir, 'summary.json');
-  const plan = existsSync(planFile) ? (JSON.parse(readFileSync(planFile, 'utf8')) as RunPlan) : undefined;
+  const plan = existsSync(planFile) ? parseStored(planFile, (raw) => raw as RunPlan) : undefined;
   const results: CheckResult[] = [];
   const badLines: number[] = [];
   if (existsSync(resultsFile)) {
@@ -81,6 +101,6 @@ export function readRun(dir: string): StoredRun {
       }
     });
   }
-  const summary = existsSync(summaryFile) ? Summary.parse(JSON.parse(readFileSync(summaryFile, 'utf8'))) : undefined;
+  const summary = existsSync(summaryFile) ? parseStored(summaryFile, (raw) => Summary.parse(raw)) : undefined;
   return { ...(plan ? { plan } : {}), results, ...(summary ? { summary } : {}), badLines };
 }

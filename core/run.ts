@@ -7,7 +7,7 @@ import { decide } from './gate.ts';
 import { RunLedger, type PlannedCheck } from './ledger.ts';
 import type { Phase } from './phases.ts';
 import { planPhase } from './planners.ts';
-import { makeRedactor, secretValues } from './redact.ts';
+import { makeRedactor, redactValue, secretValues } from './redact.ts';
 import { countStatuses, type CheckResult, type Family, type Summary } from './result.ts';
 import { runTasks } from './runner.ts';
 import type { Task } from './task.ts';
@@ -41,7 +41,8 @@ function secretsToHide(config: HarnessConfig): string[] {
 export async function runPhase(opts: RunPhaseOptions): Promise<Summary> {
   const { config, phase } = opts;
   const startedAt = new Date().toISOString();
-  const ledger = new RunLedger(opts.outDir, makeRedactor(secretsToHide(config)));
+  const redact = makeRedactor(secretsToHide(config));
+  const ledger = new RunLedger(opts.outDir, redact);
   let lab: Lab | undefined;
   let estate: ResolvedEstate;
   if (opts.env === 'lab') {
@@ -69,20 +70,21 @@ export async function runPhase(opts: RunPhaseOptions): Promise<Summary> {
       runDir: opts.outDir,
       signal: opts.signal,
       onResult: (r) => {
-        ledger.append(r);
-        opts.onResult?.(r);
+        const safe = redactValue(r, redact);
+        ledger.append(safe);
+        opts.onResult?.(safe);
       },
     });
     const finishedAt = new Date().toISOString();
     const decision = decide({ phase: phase.id, checks: results, planned, interrupted: opts.signal.aborted, finishedAt });
-    const summary: Summary = {
+    const summary: Summary = redactValue<Summary>({
       window: opts.window, phase: phase.id, env: opts.env, startedAt, finishedAt,
       verdict: decision.verdict, action: decision.action, reasons: decision.reasons,
       counts: countStatuses(decision.checks), checks: decision.checks,
       planned: planned.map((p) => p.id),
       ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
       ...(opts.signal.aborted ? { interrupted: true } : {}),
-    };
+    }, redact);
     ledger.writeSummary(summary);
     await opts.beforeStop?.(summary, lab);
     return summary;

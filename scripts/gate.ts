@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../core/config/load.ts';
 import { EXIT_CODE } from '../core/gate.ts';
 import { replayGate, RunFolderError } from '../core/replay.ts';
 import { finalBlock } from '../reports/console.ts';
+import { StoredRunError } from '../core/ledger.ts';
 
 const USAGE = 'Usage: npm run gate -- --run=DIR [--apply] [--json] [--config=FILE]\nExit codes: 0 go, 1 no-go, 2 inconclusive, 64 bad usage, 78 bad configuration.';
 
@@ -41,7 +42,7 @@ main().then(
       process.stderr.write(err.message + '\n');
       process.exit(78);
     }
-    const usage = err instanceof RunFolderError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = err instanceof RunFolderError || err instanceof StoredRunError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`error: ${(err as Error).message}\n`);
     process.exit(usage ? 64 : 2);
   },

@@ -4,6 +4,7 @@ import { applyAction } from '../core/apply.ts';
 import { parseSmokeArgs, SMOKE_USAGE, UsageError } from '../core/cli-args.ts';
 import { ConfigError, loadConfig } from '../core/config/load.ts';
 import { EXIT_CODE } from '../core/gate.ts';
+import { RunFolderInUseError } from '../core/ledger.ts';
 import { PHASES } from '../core/phases.ts';
 import { checkRequirements } from '../core/requires.ts';
 import { runPhase } from '../core/run.ts';
@@ -27,12 +28,14 @@ async function main(): Promise<number> {
   const outDir = resolve(args.out ?? defaultRunDir(window, phase.id));
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  const interrupt = (signal: NodeJS.Signals) => {
     interrupts += 1;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write('\nInterrupted: finishing with a partial summary (Ctrl-C again to quit now)\n');
+    process.stderr.write(`\n${signal}: finishing with a partial summary (again to quit now)\n`);
     controller.abort();
-  });
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   const plain = args.json || !process.stdout.isTTY || Boolean(process.env.CI);
   let reporter: ConsoleReporter | undefined;
   const summary = await runPhase({
@@ -54,10 +57,18 @@ async function main(): Promise<number> {
   return code;
 }
 
+// A crash is never a verdict: exit 2 (inconclusive), not 1 (no-go). Results written so far stay on disk.
+const crash = (err: unknown) => {
+  process.stderr.write(`harness error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\nNo verdict could be reached (inconclusive); the results written so far are in the run folder.\n`);
+  process.exit(2);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof RunFolderInUseError) {
       process.stderr.write(`error: ${err.message}\n`);
       process.exit(64);
     }
@@ -65,7 +76,6 @@ main().then(
       process.stderr.write(`${err.message}\n`);
       process.exit(78);
     }
-    process.stderr.write(`harness error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\nNo verdict could be reached (inconclusive).\n`);
-    process.exit(2);
+    crash(err);
   },
 );
