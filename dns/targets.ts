@@ -1,4 +1,4 @@
-// Where the dns checks send their questions: the lab manifest's dns section in the lab, config.dns elsewhere.
+// Where the dns checks send their questions: the lab manifest's dns section in the lab (never config.dns), config.dns elsewhere.
 import { z } from 'zod';
 import type { PlanContext } from '../core/plan-context.ts';
 import type { DnsServer, QueryOptions } from './query.ts';
@@ -61,7 +61,11 @@ export function dnsTargets(ctx: Pick<PlanContext, 'config' | 'estate'>): DnsTarg
   const query: QueryOptions = { recursionDesired: false, ednsBufferSize: c.transport.ednsBufferSize, udpTryTimeoutMs: c.transport.udpTryTimeoutMs, udpTries: c.transport.udpTries };
   const common = { mail: c.mail, ttlMaxSeconds: c.ttlMaxSeconds, resolverSample: c.resolverSample, query };
   const lab = ctx.estate.lab?.dns;
-  if (lab !== undefined) {
+  // A lab run asks only the lab: without its dns section there is nothing safe to ask, never config.dns (production).
+  if (ctx.estate.env === 'lab' || ctx.estate.lab !== undefined) {
+    const never = 'a lab run never falls back to config.dns (production nameservers and public resolvers): start the DNS lab (lab/dns startDnsLab) with the lab';
+    if (lab === undefined) throw new Error(`this is a lab run but the lab manifest has no dns section (the DNS lab did not start); ${never}`);
+    if (lab.built !== true) throw new Error(`this is a lab run but the lab manifest's dns section says built: ${JSON.stringify(lab.built)} (the DNS lab is not running); ${never}`);
     const parsed = LabDnsManifest.safeParse(lab);
     if (!parsed.success) throw new Error(`the lab manifest's dns section is not usable (${parsed.error.issues[0]?.message ?? 'invalid'}): the DNS lab did not start`);
     const m = parsed.data;

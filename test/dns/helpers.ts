@@ -1,4 +1,5 @@
 // Starts the DNS lab directly and runs a phase's dns tasks through the real runner (core/runner.ts runCheck).
+import { createSocket } from 'node:dgram';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import type { ResolvedEstate } from '../../core/estate.ts';
@@ -10,11 +11,31 @@ import { runCheck } from '../../core/runner.ts';
 import { ActiveFaults, parseFault } from '../../lab/faults.ts';
 import { startDnsLab, type DnsLab, type DnsLabOptions } from '../../lab/dns/index.ts';
 import { planDns } from '../../dns/plan.ts';
+import { DnsConfig } from '../../dns/config.ts';
+
+let repoPromise: Promise<HarnessConfig> | undefined;
+/** The repo's config exactly as shipped: read its values as data only; never plan or run dns checks with it. */
+export const repoConfig = () => (repoPromise ??= loadConfig());
 
 let configPromise: Promise<HarnessConfig> | undefined;
-/** The repo's config with a longer dns deadline: these tests are about behaviour; a busy CI box must not time them out. */
+/**
+ * The repo's config for tests: a longer dns deadline (a busy CI box must not time them out) and config.dns with
+ * no servers and no resolvers, so nothing planned from it can reach the production nameservers or public resolvers
+ * whatever an operator writes in config/dns.ts. Tests that need config servers use loopbackDnsConfig().
+ */
 export const harnessConfig = () =>
-  (configPromise ??= loadConfig().then((c) => ({ ...c, policy: { ...c.policy, timeouts: { ...c.policy.timeouts, dnsMs: 5_000 } } })));
+  (configPromise ??= repoConfig().then((c) => ({
+    ...c,
+    dns: withoutServers(c.dns),
+    policy: { ...c.policy, timeouts: { ...c.policy.timeouts, dnsMs: 5_000 } },
+  })));
+
+const withoutServers = (dns: DnsConfig): DnsConfig => ({
+  ...dns,
+  parent: { ...dns.parent, nameservers: [] },
+  providers: { old: { ...dns.providers.old, nameservers: [] }, new: { ...dns.providers.new, nameservers: [] } },
+  resolvers: [],
+});
 
 export interface TestLab {
   lab: DnsLab;
@@ -48,4 +69,41 @@ export async function runAll(tasks: readonly CheckTask[]): Promise<Map<string, C
 
 export function notPassed(results: Map<string, CheckResult>): string[] {
   return [...results].filter(([, r]) => r.status !== 'passed').map(([id, r]) => `${id}: ${r.status}: ${r.message}`);
+}
+
+/** A UDP socket on 127.0.0.1 that never answers and counts what it is sent: "no query left the harness" is `received() === 0`. */
+export async function silentUdp(): Promise<{ port: number; received: () => number; stop: () => Promise<void> }> {
+  const s = createSocket('udp4');
+  let count = 0;
+  s.on('message', () => void count++);
+  await new Promise<void>((res) => s.bind(0, '127.0.0.1', () => res()));
+  return { port: s.address().port, received: () => count, stop: () => new Promise<void>((res) => s.close(() => res())) };
+}
+
+/**
+ * A test-only config.dns in which every server is `port` on 127.0.0.1 (never the repo's production values):
+ * parent, both providers, resolvers and the DoH URL. `without` leaves those sections empty.
+ */
+export function loopbackDnsConfig(port: number, without: ('parent' | 'old' | 'new' | 'resolvers')[] = []): DnsConfig {
+  const ns = (...names: string[]) => names.map((name) => ({ name, address: '127.0.0.1', port }));
+  const dns = DnsConfig.parse({
+    zone: 'invoicecloud.test',
+    parent: { zone: 'test', nameservers: without.includes('parent') ? [] : ns('a.nic.test') },
+    providers: {
+      old: { name: 'GoDaddy (test)', nsPattern: '*.domaincontrol.test', nameservers: without.includes('old') ? [] : ns('ns45.domaincontrol.test') },
+      new: { name: 'Cloudflare (test)', nsPattern: '*.ns.cloudflare.test', nameservers: without.includes('new') ? [] : ns('ada.ns.cloudflare.test'), proxyRanges: ['127.64.0.0/16'] },
+    },
+    resolvers: without.includes('resolvers') ? [] : [{ name: 'test-resolver', protocol: 'udp', address: '127.0.0.1', port }, { name: 'test-doh', protocol: 'doh', url: `http://127.0.0.1:${port}/dns-query` }],
+    records: [{ name: 'www', type: 'A' }, { name: 'my', type: 'A', proxied: true }],
+  });
+  assertLoopbackOnly(dns);
+  return dns;
+}
+
+/** Throws unless every server a config.dns names is on 127.0.0.0/8: the guard that keeps tests off real DNS. */
+export function assertLoopbackOnly(dns: DnsConfig): void {
+  const servers = [...dns.parent.nameservers, ...dns.providers.old.nameservers, ...dns.providers.new.nameservers];
+  const addresses = [...servers.map((s) => s.address ?? s.name), ...dns.resolvers.map((r) => (r.protocol === 'doh' ? new URL(r.url).hostname : r.address))];
+  const outside = addresses.filter((a) => !/^127\.\d+\.\d+\.\d+$/.test(a));
+  if (outside.length) throw new Error(`test dns config names servers outside 127.0.0.0/8: ${outside.join(', ')}`);
 }

@@ -1,4 +1,5 @@
-// The planner: check ids per phase, targets from config outside the lab, broken (not silent) when config is incomplete.
+// The planner: check ids per phase, targets from config outside the lab (never inside it), broken (not silent) when
+// config is incomplete. Every server a test plans against is on 127.0.0.1; config/dns.ts values are asserted as data only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResolvedEstate } from '../../core/estate.ts';
@@ -7,20 +8,67 @@ import type { CheckTask } from '../../core/task.ts';
 import { planDns } from '../../dns/plan.ts';
 import { DnsConfig } from '../../dns/config.ts';
 import type { LabDnsManifest } from '../../dns/targets.ts';
-import { harnessConfig, notPassed, runAll, startTestLab } from './helpers.ts';
+import type { LabManifest } from '../../lab/manifest.ts';
+import { assertLoopbackOnly, harnessConfig, loopbackDnsConfig, notPassed, repoConfig, runAll, runTask, silentUdp, startTestLab } from './helpers.ts';
 
-const production = { env: 'production', domain: 'invoicecloud.com' } as ResolvedEstate;
+const staging = { env: 'staging', domain: 'invoicecloud.test' } as ResolvedEstate;
 
-test('production config as shipped: planning touches no network; checks without nameservers are broken, naming the config key', async () => {
-  const config = await harnessConfig();
-  const tasks = planDns({ phase: PHASES['dns-migration'], config, estate: production, runDir: '.tmp' }) as CheckTask[];
-  const ids = tasks.map((t) => t.id);
-  assert.deepEqual(ids, ['dns:delegation', 'dns:parity', 'dns:resolvers', 'dns:mail', 'dns:dnssec']);
-  const r = await tasks[1]!.run(AbortSignal.timeout(1000));
-  assert.equal(r.status, 'broken');
-  assert.match(r.message ?? '', /lists no nameservers for the new provider \(dns.providers.new.nameservers\); fill it in \(config\/dns.ts\)/);
-  assert.equal(config.dns.providers.new.proxyRanges.length, 22);
+test('production config values are data here: tests plan with loopback-only configs, never with config/dns.ts servers', async () => {
+  const shipped = (await repoConfig()).dns;
+  assert.ok(shipped.resolvers.some((r) => r.protocol === 'udp' && r.address === '1.1.1.1'), 'config lists 1.1.1.1 as a resolver');
+  assert.equal(shipped.providers.new.proxyRanges.length, 22);
+  assert.throws(() => assertLoopbackOnly(shipped), /outside 127\.0\.0\.0\/8: 192\.5\.6\.30, 192\.33\.14\.30, 1\.1\.1\.1, 8\.8\.8\.8, 9\.9\.9\.9, cloudflare-dns\.com/);
+  const forTests = (await harnessConfig()).dns;
+  assert.deepEqual([forTests.parent.nameservers, forTests.providers.old.nameservers, forTests.providers.new.nameservers, forTests.resolvers], [[], [], [], []]);
+  assert.equal(forTests.mail.spfInclude, shipped.mail.spfInclude, 'mail, TTL and transport settings are kept');
 });
+
+test('config without provider nameservers: the checks that need them are broken naming the config key, and nothing is asked', async () => {
+  const udp = await silentUdp();
+  try {
+    const config = { ...(await harnessConfig()), dns: loopbackDnsConfig(udp.port, ['old', 'new']) };
+    const tasks = planDns({ phase: PHASES['dns-migration'], config, estate: staging, runDir: '.tmp' }) as CheckTask[];
+    assert.deepEqual(tasks.map((t) => t.id), ['dns:delegation', 'dns:parity', 'dns:resolvers', 'dns:mail', 'dns:dnssec']);
+    const results = await runAll(tasks);
+    assert.deepEqual([...results.values()].map((r) => r.status), ['broken', 'broken', 'broken', 'broken', 'broken']);
+    assert.match(results.get('dns:parity')?.message ?? '', /config\.dns lists no nameservers for the new provider \(dns.providers.new.nameservers\); fill it in \(config\/dns.ts\)/);
+    assert.equal(udp.received(), 0, 'no query was sent');
+  } finally {
+    await udp.stop();
+  }
+});
+
+// Each estate is a lab run whose DNS lab is missing; config.dns names a server that counts what it is sent.
+const labsWithoutDns: [string, ResolvedEstate, RegExp][] = [
+  ['no lab manifest', { env: 'lab', domain: 'invoicecloud.test' } as ResolvedEstate, /the lab manifest has no dns section/],
+  ['a lab manifest without a dns section', { env: 'lab', domain: 'invoicecloud.test', lab: {} as LabManifest } as ResolvedEstate, /the lab manifest has no dns section/],
+  ['a dns section that says built: false', { env: 'lab', domain: 'invoicecloud.test', lab: { dns: { built: false } } as unknown as LabManifest } as ResolvedEstate, /the lab manifest's dns section says built: false/],
+];
+for (const [name, estate, reason] of labsWithoutDns) {
+  test(`a lab run with ${name}: one broken dns:config check, never the servers of config.dns`, async () => {
+    const udp = await silentUdp();
+    try {
+      const config = { ...(await harnessConfig()), dns: loopbackDnsConfig(udp.port) };
+      for (const phase of ['pre-maintenance', 'dns-migration', 'post-window'] as const) {
+        const tasks = planDns({ phase: PHASES[phase], config, estate, runDir: '.tmp' }) as CheckTask[];
+        assert.deepEqual(tasks.map((t) => t.id), ['dns:config'], phase);
+        const r = await runTask(tasks[0]!);
+        assert.equal(r.status, 'broken');
+        assert.match(r.message ?? '', /^the dns checks cannot be planned: this is a lab run but /);
+        assert.match(r.message ?? '', reason);
+        assert.match(r.message ?? '', /a lab run never falls back to config\.dns \(production nameservers and public resolvers\): start the DNS lab/);
+      }
+      assert.equal(udp.received(), 0, 'no query was sent to the config.dns servers');
+      // The same config outside the lab does ask that server: the count above would have seen a fallback.
+      const delegation = (planDns({ phase: PHASES['dns-migration'], config, estate: staging, runDir: '.tmp' }) as CheckTask[]).find((t) => t.id === 'dns:delegation');
+      const r = await delegation!.run(AbortSignal.timeout(300));
+      assert.equal(r.status, 'failed');
+      assert.ok(udp.received() > 0, 'staging asks config.dns');
+    } finally {
+      await udp.stop();
+    }
+  });
+}
 
 test('phases plan the checks of the catalogue, with kind, severity, timeout and targets', async () => {
   const lab = await startTestLab([], { provider: 'new' });
@@ -61,8 +109,9 @@ test('another environment from config.dns alone (servers given by address) runs 
       },
       resolvers: m.resolvers,
     });
+    assertLoopbackOnly(dns);
     const config = { ...lab.config, dns };
-    const tasks = planDns({ phase: PHASES['dns-migration'], config, estate: { env: 'staging', domain: 'invoicecloud.test' } as ResolvedEstate, runDir: '.tmp' }) as CheckTask[];
+    const tasks = planDns({ phase: PHASES['dns-migration'], config, estate: staging, runDir: '.tmp' }) as CheckTask[];
     assert.ok(tasks.length >= 20);
     assert.deepEqual(notPassed(await runAll(tasks)), []);
   } finally {
@@ -74,13 +123,19 @@ test('a bad zone file makes one broken check naming the file, the line and the p
   const { mkdirSync, writeFileSync } = await import('node:fs');
   mkdirSync('.tmp', { recursive: true });
   const file = '.tmp/bad-export.zone';
-  writeFileSync(file, '$ORIGIN invoicecloud.com.\n@ 600 IN A 203.0.113.10\nwww 600 IN A 203.0.113.300\n');
-  const config = await harnessConfig();
-  const tasks = planDns({ phase: PHASES['pre-maintenance'], config: { ...config, dns: { ...config.dns, zoneFile: file } }, estate: production, runDir: '.tmp' }) as CheckTask[];
-  assert.deepEqual(tasks.map((t) => t.id), ['dns:config']);
-  const r = await tasks[0]!.run(AbortSignal.timeout(1000));
-  assert.equal(r.status, 'broken');
-  assert.match(r.message ?? '', /the dns checks cannot be planned: \.tmp\/bad-export\.zone:3: A record value "203\.0\.113\.300" is not an IPv4 address/);
+  writeFileSync(file, '$ORIGIN invoicecloud.test.\n@ 600 IN A 203.0.113.10\nwww 600 IN A 203.0.113.300\n');
+  const udp = await silentUdp();
+  try {
+    const config = await harnessConfig();
+    const tasks = planDns({ phase: PHASES['pre-maintenance'], config: { ...config, dns: { ...loopbackDnsConfig(udp.port), zoneFile: file } }, estate: staging, runDir: '.tmp' }) as CheckTask[];
+    assert.deepEqual(tasks.map((t) => t.id), ['dns:config']);
+    const r = await tasks[0]!.run(AbortSignal.timeout(1000));
+    assert.equal(r.status, 'broken');
+    assert.match(r.message ?? '', /the dns checks cannot be planned: \.tmp\/bad-export\.zone:3: A record value "203\.0\.113\.300" is not an IPv4 address/);
+    assert.equal(udp.received(), 0);
+  } finally {
+    await udp.stop();
+  }
 });
 
 test('config errors name the path and the fix', () => {
