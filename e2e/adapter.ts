@@ -2,6 +2,7 @@
 // @critical tag, and a message naming the failing step and the expectation, with secrets and URL queries cut.
 import type { JSONReport, JSONReportSpec, JSONReportSuite } from '@playwright/test/reporter';
 import type { CheckResult, Severity, Status } from '../core/result.ts';
+import { harnessCodeOf, type HarnessCode } from './harness-error.ts';
 
 export interface AdapterOptions {
   /** Severity of a test without the @critical tag (config.policy.severity.e2e). */
@@ -11,9 +12,6 @@ export interface AdapterOptions {
   /** Values that must never appear in a result (the test account's password). */
   secrets?: readonly string[];
 }
-
-/** Errors that mean the harness could not test (no browser, no lab, no settings): broken, not failed. */
-const HARNESS_ERRORS = [/browserType\.launch/, /Executable doesn't exist/, /no lab to test/, /the test account is not set/, /HARNESS_E2E_BASE_URL_\w+ is not set/];
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
@@ -74,10 +72,18 @@ export function e2eResultId(project: string, file: string, titlePath: readonly s
   return `e2e:${project}:${file}:${titlePath.join(' › ')}`;
 }
 
-function makeClean(secrets: readonly string[]) {
+/** A secret as it may appear in text: raw, URL-encoded (path or form), JSON-escaped; longest first. */
+export function secretForms(secret: string): string[] {
+  const forms = [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)];
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
+/** Removes colours, every form of the secrets and URL query strings from text headed for a result. */
+export function makeClean(secrets: readonly string[]): (text: string) => string {
+  const forms = secrets.filter(Boolean).flatMap(secretForms).sort((a, b) => b.length - a.length);
   return (text: string): string => {
     let out = text.replace(ANSI, '');
-    for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
+    for (const s of forms) out = out.split(s).join('[redacted]');
     // Query strings carry tokens (sso → my): keep the path, drop the query.
     return out.replace(/(https?:\/\/[^\s?"'`]+)\?[^\s"'`]*/g, '$1?…');
   };
@@ -104,12 +110,20 @@ function summariseError(err: { message?: string; value?: string } | undefined, c
   return joined.length > max ? `${joined.slice(0, max - 1)}…` : joined;
 }
 
-function statusOf(test: TestRecord['test'], message: string): Status {
+/** The code our fixtures put on the error that ended the last attempt (e2e/harness-error.ts), if any. */
+function harnessCode(test: TestRecord['test']): HarnessCode | undefined {
+  const last = test.results.at(-1);
+  const first = last?.errors[0] ?? last?.error;
+  return harnessCodeOf(first?.message ?? first?.value);
+}
+
+/** Broken only when the test did not run to the end or our own code says it could not test; never from message text. */
+function statusOf(test: TestRecord['test']): Status {
   if (test.status === 'skipped' || test.expectedStatus === 'skipped') return 'skipped';
   if (test.status === 'expected' || test.status === 'flaky') return 'passed';
   const last = test.results.at(-1);
   if (!last || last.status === 'interrupted') return 'broken';
-  return HARNESS_ERRORS.some((re) => re.test(message)) ? 'broken' : 'failed';
+  return harnessCode(test) ? 'broken' : 'failed';
 }
 
 function messageOf(test: TestRecord['test'], clean: (t: string) => string): string | undefined {
@@ -136,13 +150,14 @@ export function resultForTest(rec: TestRecord, opts: AdapterOptions): CheckResul
   const message = messageOf(test, clean);
   const first = test.results[0];
   const attachments = test.results.flatMap((r) => r.attachments.filter((a) => a.path).map((a) => ({ name: a.name, path: a.path!, retry: r.retry })));
+  const code = statusOf(test) === 'broken' ? harnessCode(test) : undefined;
   return {
     id: e2eResultId(project, rec.file, rec.titlePath),
     kind: 'e2e',
     title: `${project}: ${rec.titlePath.join(' › ')}`,
     target: { host: opts.hostNames?.[project] ?? project },
     severity: tags.includes('critical') ? 'critical' : opts.defaultSeverity,
-    status: statusOf(test, message ?? ''),
+    status: statusOf(test),
     attempts: Math.max(1, test.results.length),
     flaky: test.status === 'flaky',
     startedAt: new Date(first?.startTime ?? Date.now()).toISOString(),
@@ -152,6 +167,7 @@ export function resultForTest(rec: TestRecord, opts: AdapterOptions): CheckResul
       project, file: rec.file, line: rec.line, tags,
       attempts: test.results.map((r) => r.status),
       ...(attachments.length ? { attachments } : {}),
+      ...(code ? { harnessCode: code } : {}),
     },
   };
 }

@@ -5,7 +5,7 @@ import { connect } from 'node:tls';
 import { X509Certificate, createHash } from 'node:crypto';
 import { chromium } from '@playwright/test';
 import type { LabManifest } from '../lab/manifest.ts';
-import { ENV } from './target.ts';
+import { ENV, type E2eTarget } from './target.ts';
 
 const DEBIAN_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -31,9 +31,25 @@ export function baseArgs(isRoot = process.getuid?.() === 0): string[] {
   ];
 }
 
-/** Every lab host name mapped to the gateway, so the browser goes through it like a user (maintenance page included). */
+/**
+ * Every lab host name mapped to the gateway, so the browser goes through it like a user (maintenance page
+ * included); then every other name fails to resolve (loopback excepted), so a lab run can never reach a real
+ * host, whatever a page links to. Chromium uses the first MAP that matches; EXCLUDE exempts a name from all.
+ */
 export function hostResolverRules(lab: LabManifest): string {
-  return `--host-resolver-rules=${Object.values(lab.hosts).map((h) => `MAP ${h} ${lab.gateway.address}:${lab.gateway.port}`).join(',')}`;
+  const loopback = [...new Set(['127.0.0.1', 'localhost', lab.gateway.address])];
+  const rules = [
+    ...Object.values(lab.hosts).map((h) => `MAP ${h} ${lab.gateway.address}:${lab.gateway.port}`),
+    'MAP * ~NOTFOUND',
+    ...loopback.map((h) => `EXCLUDE ${h}`),
+  ];
+  return `--host-resolver-rules=${rules.join(',')}`;
+}
+
+/** What a lab run adds to the browser's flags: the host mapping and the verified certificate pins. Outside the lab: nothing. */
+export function labLaunchArgs(target: Pick<E2eTarget, 'env' | 'lab'>, pins: readonly string[]): string[] {
+  if (target.env !== 'lab' || !target.lab) return [];
+  return [hostResolverRules(target.lab), `--ignore-certificate-errors-spki-list=${pins.join(',')}`];
 }
 
 export function spkiHash(pem: string | Buffer): string {

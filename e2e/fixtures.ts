@@ -1,9 +1,10 @@
 // The one fixtures module every spec imports: per-host options from the environment, the lab trust
 // (host mapping + verified certificate pins), and an automatic page-health check.
 import { readFileSync } from 'node:fs';
-import { test as base, expect, type Response, type ConsoleMessage } from '@playwright/test';
+import { test as base, expect, type Browser, type Response, type ConsoleMessage } from '@playwright/test';
 import type { HostKey } from '../core/config/estate.ts';
-import { hostResolverRules, verifiedLabPins } from './browser.ts';
+import { labLaunchArgs, verifiedLabPins } from './browser.ts';
+import { harnessError } from './harness-error.ts';
 import { ENV, resolveTarget, type E2eTarget } from './target.ts';
 import type { SiteContext } from './pages/site-page.ts';
 import { BillPayment, WwwAccount, WwwHome } from './pages/www.ts';
@@ -51,7 +52,7 @@ interface Fixtures {
 function urlOf(target: E2eTarget, host: HostKey): string {
   const v = target.baseURLs[host];
   if (typeof v === 'string') return v;
-  throw new Error(v.missing);
+  throw harnessError('NO_BASE_URL', v.missing);
 }
 
 export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
@@ -63,11 +64,29 @@ export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
   launchOptions: [
     async ({ launchOptions, target }, use) => {
       if (target.env !== 'lab') return use(launchOptions);
-      if (!target.lab) throw new Error(`no lab to test: set ${ENV.labManifest} to the manifest of a running lab (\`npm run smoke\` does this; \`npm run lab\` prints one)`);
+      if (!target.lab) throw harnessError('NO_LAB', `no lab to test: set ${ENV.labManifest} to the manifest of a running lab (\`npm run smoke\` does this; \`npm run lab\` prints one)`);
+      // A gateway whose certificate does not verify is a finding (failed), not a harness fault: no tag.
       const pins = await verifiedLabPins(target.lab, readFileSync(target.lab.caFile, 'utf8'));
-      await use({ ...launchOptions, args: [...(launchOptions.args ?? []), hostResolverRules(target.lab), `--ignore-certificate-errors-spki-list=${pins.join(',')}`] });
+      await use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...labLaunchArgs(target, pins)] });
     },
     { scope: 'worker' },
+  ],
+
+  // Playwright's own browser fixture, launching the same way (the options come from launchOptions through
+  // Playwright's defaults), so that a browser that cannot start is tagged as the harness's problem.
+  // The harness never connects to a remote browser (connectOptions), so that branch is not kept.
+  browser: [
+    async ({ playwright, browserName }, use) => {
+      let browser: Browser;
+      try {
+        browser = await playwright[browserName].launch();
+      } catch (err) {
+        throw harnessError('BROWSER_LAUNCH', `the browser could not start (set CHROMIUM_PATH or install chromium): ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await use(browser);
+      await browser.close({ reason: 'Test ended.' });
+    },
+    { scope: 'worker', timeout: 0 },
   ],
 
   baseURL: async ({ target, hostKey }, use) => use(urlOf(target, hostKey)),
@@ -75,7 +94,7 @@ export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
 
   account: async ({ target }, use) => {
     const { user, password } = target.account;
-    if (!user || !password) throw new Error('the test account is not set: export HARNESS_E2E_USER and HARNESS_E2E_PASSWORD (the harness fills them from the tokens.userEnv / tokens.passwordEnv variables)');
+    if (!user || !password) throw harnessError('NO_ACCOUNT', 'the test account is not set: export HARNESS_E2E_USER and HARNESS_E2E_PASSWORD (the harness fills them from the tokens.userEnv / tokens.passwordEnv variables)');
     await use({ user, password });
   },
 

@@ -7,8 +7,8 @@ import type { HostKey } from '../core/config/estate.ts';
 import type { Planner, PlanContext } from '../core/plan-context.ts';
 import type { BatchTask } from '../core/task.ts';
 import type { CheckResult } from '../core/result.ts';
-import { recordsFromReport, resultForTest, type AdapterOptions, type TestRecord } from './adapter.ts';
-import { followLines } from './follow.ts';
+import { makeClean, recordsFromReport, resultForTest, type AdapterOptions, type TestRecord } from './adapter.ts';
+import { followLines, type Follower } from './follow.ts';
 import { runPlaywright } from './run.ts';
 import { ENV } from './target.ts';
 
@@ -34,8 +34,31 @@ export function suiteEnv(ctx: PlanContext, manifestFile: string | undefined, hos
   return env;
 }
 
+/**
+ * Severity of what concerns the run as a whole (Playwright stopped or crashed, a host ran no test, a stream
+ * line lost): the suites hold @critical tests (smoke does), and such a failure means they were not checked.
+ */
+export const E2E_RUN_SEVERITY = 'critical' as const;
+
+export interface BatchNarrowing {
+  /** Only the tests whose title or tags match (tests use it to run only what a fault breaks). */
+  grep?: string;
+  onSpawn?: (pgid: number) => void;
+  killGraceMs?: number;
+  /** Extra variables for the Playwright run (tests: CHROMIUM_PATH). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Follows the stream reporter's file, recording each test as its line comes; a line that cannot be recorded
+ * (not JSON, not a test record, refused by emit) is reported as a broken result naming its number, never dropped.
+ */
+export function followResults(file: string, record: (rec: TestRecord) => void, emit: (r: CheckResult) => void, clean: (text: string) => string, intervalMs?: number): Follower {
+  return followLines(file, (line) => record(JSON.parse(line) as TestRecord), (err, n, line) => emit(streamError(file, n, clean(`${err.message}; the line begins: ${line.slice(0, 200)}`))), intervalMs);
+}
+
 /** One Playwright run as a batch; `grep` narrows the suite (tests use it to run only what a fault breaks). */
-export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKey[], narrow: { grep?: string; onSpawn?: (pgid: number) => void } = {}): BatchTask {
+export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKey[], narrow: BatchNarrowing = {}): BatchTask {
   const { config, estate } = ctx;
   const outDir = join(ctx.runDir, 'e2e', suite);
   return {
@@ -46,7 +69,8 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
     kind: 'e2e',
     title: `Playwright ${suite} on ${hosts.join(', ')}`,
     target: {},
-    severity: config.policy.severity.e2e,
+    // The runner gives this severity to the placeholder results when the batch throws.
+    severity: E2E_RUN_SEVERITY,
     timeoutMs: config.policy.timeouts.e2eMs,
     // Test ids come from the specs; a planned host with no test is reported broken below.
     expected: [],
@@ -65,17 +89,22 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
       const record = (rec: TestRecord) => {
         const r = resultForTest(rec, adapt);
         if (results.some((x) => x.id === r.id)) return;
-        results.push(r);
         emit(r);
+        results.push(r); // only once emitted: a result emit refused is still taken from report.json
       };
       // Each test is recorded as it finishes (stream reporter), so a stopped run keeps what it finished.
-      const follower = followLines(join(outDir, 'results.jsonl'), (line) => record(JSON.parse(line) as TestRecord));
+      const clean = makeClean(adapt.secrets ?? []);
+      const follower = followResults(join(outDir, 'results.jsonl'), record, emit, clean);
       let outcome;
       try {
-        outcome = await runPlaywright({ suite, hosts, outDir, env: suiteEnv(ctx, manifestFile, hosts), workers: config.e2e.workers, signal, ...(narrow.grep ? { grep: narrow.grep } : {}), ...(narrow.onSpawn ? { onSpawn: narrow.onSpawn } : {}) });
+        outcome = await runPlaywright({
+          suite, hosts, outDir, env: { ...suiteEnv(ctx, manifestFile, hosts), ...narrow.env }, workers: config.e2e.workers, signal,
+          ...(narrow.grep ? { grep: narrow.grep } : {}), ...(narrow.onSpawn ? { onSpawn: narrow.onSpawn } : {}), ...(narrow.killGraceMs !== undefined ? { killGraceMs: narrow.killGraceMs } : {}),
+        });
       } finally {
         follower.stop();
       }
+      const followFailure = follower.errors.map((e) => e.message).join(' | ');
       if (signal.aborted) throw new Error(`Playwright was stopped (${signal.reason instanceof Error ? signal.reason.message : 'aborted'}) after ${results.length} tests; its output is in ${outcome.logFile}`);
       if (!existsSync(outcome.reportFile)) {
         throw new Error(`Playwright exited ${outcome.exitCode ?? outcome.signal} without a JSON report; see ${outcome.logFile}: ${outcome.tail.trim().split('\n').slice(-3).join(' | ')}`);
@@ -83,23 +112,32 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
       // The JSON report is complete: anything the stream missed is recorded from it.
       const report = JSON.parse(readFileSync(outcome.reportFile, 'utf8')) as JSONReport;
       for (const rec of recordsFromReport(report)) record(rec);
-      for (const h of hosts) if (!results.some((r) => r.details?.['project'] === h)) emit(noTests(ctx, suite, h, hostNames[h] ?? h, report));
-      if (report.errors.length) emit(runError(ctx, suite, report.errors.map((e) => e.message ?? e.value ?? 'unknown error').join(' | ')));
+      for (const h of hosts) if (!results.some((r) => r.details?.['project'] === h)) emit(noTests(suite, h, hostNames[h] ?? h, report));
+      if (report.errors.length) emit(runError(suite, clean(report.errors.map((e) => e.message ?? e.value ?? 'unknown error').join(' | '))));
+      if (followFailure) throw new Error(`the stream of results could not be followed: ${followFailure}`);
     },
   };
 }
 
-function noTests(ctx: PlanContext, suite: string, host: HostKey, hostName: string, report: JSONReport): CheckResult {
+function noTests(suite: string, host: HostKey, hostName: string, report: JSONReport): CheckResult {
   return {
-    id: `e2e:${host}:${suite}`, kind: 'e2e', title: `${host}: @${suite} tests`, target: { host: hostName }, severity: ctx.config.policy.severity.e2e,
+    id: `e2e:${host}:${suite}`, kind: 'e2e', title: `${host}: @${suite} tests`, target: { host: hostName }, severity: E2E_RUN_SEVERITY,
     status: 'broken', attempts: 1, flaky: false, startedAt: new Date(report.stats.startTime).toISOString(), durationMs: 0,
     message: `no @${suite} test ran for ${host}: the project selected none (check the spec files and tags)`,
   };
 }
 
-function runError(ctx: PlanContext, suite: string, message: string): CheckResult {
+function streamError(file: string, lineNo: number, message: string): CheckResult {
   return {
-    id: `e2e:${suite}:run`, kind: 'e2e', title: `Playwright ${suite} run`, target: {}, severity: ctx.config.policy.severity.e2e,
+    id: `e2e:stream:${lineNo}`, kind: 'e2e', title: `result line ${lineNo} of ${file}`, target: {}, severity: E2E_RUN_SEVERITY,
+    status: 'broken', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 0,
+    message: `line ${lineNo} of ${file} could not be recorded (that test's result is taken from report.json if it has one): ${message}`,
+  };
+}
+
+function runError(suite: string, message: string): CheckResult {
+  return {
+    id: `e2e:${suite}:run`, kind: 'e2e', title: `Playwright ${suite} run`, target: {}, severity: E2E_RUN_SEVERITY,
     status: 'broken', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 0,
     message: `Playwright reported an error outside any test: ${message.replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0]}`,
   };

@@ -1,11 +1,11 @@
 // Runs `playwright test` for one suite on some hosts as a child process, with the environment the
 // suites read (e2e/target.ts), its output kept in a folder as evidence; abortable, never hangs.
-import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { HostKey } from '../core/config/estate.ts';
+import { spawnGroup } from './process-group.ts';
 import { ENV } from './target.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
@@ -23,6 +23,8 @@ export interface PlaywrightRunOptions {
   /** `1/2` … and a blob report for merging (docs/e2e.md). */
   shard?: string;
   signal?: AbortSignal;
+  /** After the stop's SIGTERM, SIGKILL to the whole group after this long (default 5 s). */
+  killGraceMs?: number;
   /** Told the process group id of the run (tests check that a stop leaves nothing behind). */
   onSpawn?: (pgid: number) => void;
 }
@@ -71,11 +73,9 @@ export async function runPlaywright(o: PlaywrightRunOptions): Promise<Playwright
   const logFile = join(outDir, 'playwright.log');
   const log = createWriteStream(logFile);
   const started = performance.now();
-  const child = spawn(process.execPath, [playwrightCli(), ...playwrightArgs(o)], {
+  // Own process group: a stop ends Playwright, its workers and their browsers together (e2e/process-group.ts).
+  const { child, closed } = spawnGroup(process.execPath, [playwrightCli(), ...playwrightArgs(o)], {
     cwd: PROJECT_ROOT,
-    // Own process group: an abort ends Playwright, its workers and their browsers together.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, ...o.env, [ENV.output]: outDir, [ENV.scratch]: scratch,
       ...(o.shard ? { HARNESS_E2E_BLOB: '1' } : {}),
@@ -83,8 +83,7 @@ export async function runPlaywright(o: PlaywrightRunOptions): Promise<Playwright
       TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data'),
       FORCE_COLOR: '0',
     },
-  });
-  if (child.pid) o.onSpawn?.(child.pid);
+  }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}), ...(o.onSpawn ? { onSpawn: o.onSpawn } : {}) });
   let tail = '';
   const keep = (chunk: Buffer) => {
     log.write(chunk);
@@ -92,20 +91,18 @@ export async function runPlaywright(o: PlaywrightRunOptions): Promise<Playwright
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const kill = () => {
+  const ended = closed.finally(async () => {
     try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      // Already gone: nothing left to stop.
+      // A browser killed with its worker exits when its pipe closes, maybe still writing its profile: retry.
+      rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (err) {
+      // Leftover temp files do not change any result; the log says where they are.
+      const note = `\n[harness] could not remove the browser scratch folder ${scratch}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`;
+      log.write(note);
+      tail = (tail + note).slice(-4_000);
     }
-  };
-  o.signal?.addEventListener('abort', kill, { once: true });
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (code, sig) => res([code, sig]));
+    await new Promise<void>((r) => log.end(() => r()));
   });
-  o.signal?.removeEventListener('abort', kill);
-  await new Promise<void>((r) => log.end(() => r()));
-  rmSync(scratch, { recursive: true, force: true });
+  const { exitCode, signal } = await ended;
   return { exitCode, signal, reportFile: join(outDir, 'report.json'), logFile, durationMs: Math.round(performance.now() - started), tail };
 }

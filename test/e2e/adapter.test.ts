@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JSONReport, JSONReportTest, JSONReportTestResult } from '@playwright/test/reporter';
-import { resultsFromReport } from '../../e2e/adapter.ts';
+import { makeClean, resultsFromReport, secretForms } from '../../e2e/adapter.ts';
+import { harnessCodeOf, harnessError } from '../../e2e/harness-error.ts';
 import { CheckResult } from '../../core/result.ts';
 
 function result(over: Partial<JSONReportTestResult>): JSONReportTestResult {
@@ -53,11 +54,39 @@ const cases: { name: string; tags: string[]; test: Partial<JSONReportTest>; want
     message: /maintenance page/,
   },
   {
-    name: 'a browser that cannot start is broken, not failed',
+    name: 'a browser that cannot start (our fixture tags it) is broken, not failed',
     tags: ['smoke'],
-    test: { status: 'unexpected', results: [result({ status: 'failed', errors: [{ message: "Error: browserType.launch: Executable doesn't exist at /nope" }] })] },
+    test: { status: 'unexpected', results: [result({ status: 'failed', errors: [{ message: "\u001b[31mError: [harness:BROWSER_LAUNCH] the browser could not start (set CHROMIUM_PATH or install chromium): browserType.launch: Executable doesn't exist at /nope\u001b[39m" }] })] },
     want: { status: 'broken' },
+    message: /^the test failed: \[harness:BROWSER_LAUNCH\] the browser could not start.*browserType\.launch/,
+  },
+  {
+    name: 'a missing test account (our fixture tags it) is broken',
+    tags: ['smoke', 'critical'],
+    test: { status: 'unexpected', results: [result({ status: 'failed', errors: [{ message: 'Error: [harness:NO_ACCOUNT] the test account is not set: export HARNESS_E2E_USER and HARNESS_E2E_PASSWORD' }] })] },
+    want: { status: 'broken', severity: 'critical' },
+    message: /\[harness:NO_ACCOUNT\]/,
+  },
+  {
+    name: 'harness-like words without our tag are a finding: failed (status never comes from message text)',
+    tags: ['smoke'],
+    test: { status: 'unexpected', results: [result({ status: 'failed', errors: [{ message: "Error: browserType.launch: Executable doesn't exist at /nope — no lab to test — HARNESS_E2E_BASE_URL_MY is not set" }] })] },
+    want: { status: 'failed' },
     message: /browserType\.launch/,
+  },
+  {
+    name: 'a tag quoted inside a message (not at its start) does not make it broken',
+    tags: ['smoke'],
+    test: { status: 'unexpected', results: [result({ status: 'failed', errors: [{ message: 'Error: the page says "[harness:NO_LAB] x"' }] })] },
+    want: { status: 'failed' },
+    message: /the page says/,
+  },
+  {
+    name: 'a stopped test (interrupted) is broken',
+    tags: ['smoke'],
+    test: { status: 'unexpected', results: [result({ status: 'interrupted', errors: [] })] },
+    want: { status: 'broken' },
+    message: /^the test failed: unknown error/,
   },
   {
     name: 'a timeout names the step it was in',
@@ -81,5 +110,33 @@ for (const c of cases) {
     if (c.message) assert.match(r.message ?? '', c.message);
     else assert.equal(r.message, undefined);
     if (c.notInMessage) assert.doesNotMatch(r.message ?? '', c.notInMessage);
+  });
+}
+
+test('adapter: a broken result carries the harness code in its details', () => {
+  const [r] = resultsFromReport(reportWith('t', ['smoke'], { status: 'unexpected', results: [result({ status: 'failed', errors: [{ message: harnessError('NO_BASE_URL', 'HARNESS_E2E_BASE_URL_MY is not set').message }] })] }), { defaultSeverity: 'major' });
+  assert.equal(r?.status, 'broken');
+  assert.equal(r?.details?.['harnessCode'], 'NO_BASE_URL');
+  assert.equal(harnessCodeOf('Error: [harness:NOT_A_CODE] x'), undefined, 'only the codes the harness defines');
+});
+
+// A password with characters every encoding changes: URL (path and form) and JSON escape them differently.
+const PASSWORD = 'p@ss "w/rd"&x+y\\z';
+const forms: { name: string; text: string }[] = [
+  { name: 'raw', text: `typed ${PASSWORD} into the form` },
+  { name: 'encodeURIComponent', text: `GET https://www.invoicecloud.test/login/${encodeURIComponent(PASSWORD)} answered 500` },
+  { name: 'form-urlencoded body', text: `POST body user=test&password=${new URLSearchParams({ p: PASSWORD }).toString().slice(2)} answered 500` },
+  { name: 'JSON-escaped', text: `Received: ${JSON.stringify({ password: PASSWORD })}` },
+];
+
+for (const f of forms) {
+  test(`adapter: the password is redacted in its ${f.name} form`, () => {
+    assert.ok(!f.text.includes(PASSWORD) || f.name === 'raw', 'the form differs from the raw value');
+    const out = makeClean([PASSWORD])(f.text);
+    for (const form of secretForms(PASSWORD)) assert.ok(!out.includes(form), `${JSON.stringify(form)} left in ${out}`);
+    assert.match(out, /\[redacted\]/);
+    // And through a whole result, as the harness builds it.
+    const [r] = resultsFromReport(reportWith('t', ['smoke'], { status: 'unexpected', results: [result({ status: 'failed', errors: [{ message: `Error: ${f.text}` }] })] }), { defaultSeverity: 'major', secrets: [PASSWORD] });
+    for (const form of secretForms(PASSWORD)) assert.ok(!JSON.stringify(r).includes(JSON.stringify(form).slice(1, -1)) && !(r?.message ?? '').includes(form), `${f.name}: ${r?.message}`);
   });
 }

@@ -3,13 +3,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { HostKey } from '../../core/config/estate.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { decide } from '../../core/gate.ts';
 import { PHASES } from '../../core/phases.ts';
+import type { CheckResult } from '../../core/result.ts';
+import { runTasks } from '../../core/runner.ts';
 import type { Lab } from '../../lab/index.ts';
-import { e2eBatch } from '../../e2e/plan.ts';
+import { e2eBatch, type BatchNarrowing } from '../../e2e/plan.ts';
 import { labFor, planContext, runBatch, tmpDir } from './support/lab.ts';
+import { envGone, groupGone } from './support/procs.ts';
 
 let config: HarnessConfig;
 let lab: Lab;
@@ -21,6 +25,9 @@ after(async () => {
   rmSync(lab.dir, { recursive: true, force: true });
   if (!process.env.KEEP) rmSync(runRoot, { recursive: true, force: true });
 });
+
+/** A critical check of another family that passed: without the e2e results the verdict would be go. */
+const SANITY_PASSED: CheckResult = { id: 'sanity:www:/', kind: 'sanity', title: 'www answers', target: {}, severity: 'critical', status: 'passed', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 1 };
 
 async function smoke(name: string, hosts: HostKey[], grep?: string) {
   const runDir = `${runRoot}/${name}`;
@@ -98,16 +105,51 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
     assert.equal(Number(kept[1]), emitted.length);
     assert.ok(emitted.length >= 1 && emitted.length < 8, `${emitted.length} of 8 tests recorded`);
     assert.ok(group > 0);
-    // Playwright, its workers and their browsers share one process group, ended together.
-    const alive = () => {
-      try {
-        process.kill(-group, 0);
-        return true;
-      } catch (err) {
-        return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-      }
-    };
-    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(alive(), false, 'Playwright and its browsers are gone');
+    // Playwright, its workers and their browsers share one process group, ended together: the batch has
+    // returned, so at most the reaping of what was just killed is left to wait for.
+    assert.deepEqual(await groupGone(group, 2_000), [], 'no Playwright or worker process of the run is left');
+    // Each browser is its own group (Playwright's); the run's variables mark it.
+    assert.deepEqual(await envGone('HARNESS_E2E_OUTPUT', resolve(runDir, 'e2e', 'smoke'), 2_000), [], 'no browser of the run is left');
+  });
+
+  // Through the runner (its placeholder results take the batch's severity) and the gate, next to a passing
+  // critical check of another family: a smoke run that never ran a test must not let the verdict be go.
+  const neverRan: { name: string; narrow: BatchNarrowing; timeoutMs?: number; want: RegExp; id: RegExp }[] = [
+    { name: 'Playwright stopped at its deadline before any test', narrow: {}, timeoutMs: 400, want: /Playwright was stopped \(deadline of 400 ms\) after 0 tests/, id: /^e2e$/ },
+    { name: 'no test matches (the host ran none)', narrow: { grep: 'no test has this title' }, want: /^no @smoke test ran for sso/, id: /^e2e:sso:smoke$/ },
+  ];
+  for (const c of neverRan) {
+    test(`${c.name}: a critical broken result and a verdict that is not go`, async () => {
+      const runDir = `${runRoot}/never-${neverRan.indexOf(c)}`;
+      let group = 0;
+      const task = e2eBatch(planContext(config, lab, 'post-window', runDir), 'smoke', ['sso'], { ...c.narrow, onSpawn: (pgid) => (group = pgid) });
+      const results = await runTasks([{ ...task, ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) }], { concurrency: 1, backoffMs: 1, runDir, signal: new AbortController().signal, onResult: () => {}, graceMs: 30_000 });
+      const broken = results.filter((r) => c.id.test(r.id));
+      assert.equal(broken.length, 1, JSON.stringify(results));
+      assert.equal(broken[0]?.status, 'broken');
+      assert.equal(broken[0]?.severity, 'critical');
+      assert.match(broken[0]?.message ?? '', c.want);
+      assert.ok(!results.some((r) => r.status === 'passed'), 'no test ran');
+      const gate = decide({ phase: 'post-window', checks: [SANITY_PASSED, ...results], planned: [] });
+      assert.equal(gate.verdict, 'inconclusive', gate.reasons.join('\n'));
+      assert.ok(group > 0);
+      assert.deepEqual(await groupGone(group), [], 'nothing of the run is left');
+      assert.deepEqual(await envGone('HARNESS_E2E_OUTPUT', resolve(runDir, 'e2e', 'smoke'), 2_000), [], 'no browser of the run is left');
+    });
+  }
+
+  test('a browser that cannot start: every test broken with the code our fixture set, critical, verdict not go', async () => {
+    const runDir = `${runRoot}/no-browser`;
+    const ctx = planContext(config, lab, 'post-window', runDir);
+    const results = await runBatch(e2eBatch(ctx, 'smoke', ['sso'], { env: { CHROMIUM_PATH: `${runDir}/no-such-chromium` } }), runDir);
+    assert.equal(results.length, 2, JSON.stringify(results.map((r) => r.id)));
+    for (const r of results) {
+      assert.equal(r.status, 'broken', `${r.id}: ${r.message}`);
+      assert.equal(r.severity, 'critical');
+      assert.equal(r.details?.['harnessCode'], 'BROWSER_LAUNCH');
+      assert.match(r.message ?? '', /\[harness:BROWSER_LAUNCH\] the browser could not start \(set CHROMIUM_PATH or install chromium\)/);
+    }
+    const gate = decide({ phase: 'post-window', checks: [SANITY_PASSED, ...results], planned: [] });
+    assert.equal(gate.verdict, 'inconclusive');
   });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { resolveTarget, TargetError } from '../../e2e/target.ts';
-import { baseArgs, findChromium, hostResolverRules, spkiHash, verifiedLabPins } from '../../e2e/browser.ts';
+import { baseArgs, findChromium, hostResolverRules, labLaunchArgs, spkiHash, verifiedLabPins } from '../../e2e/browser.ts';
 import { planE2e, suiteEnv } from '../../e2e/plan.ts';
 import { PHASES, PHASE_IDS } from '../../core/phases.ts';
 import type { PlanContext } from '../../core/plan-context.ts';
@@ -65,9 +65,20 @@ describe('lab trust', () => {
     rmSync(lab.dir, { recursive: true, force: true });
   });
 
-  test('every lab host maps to the gateway', () => {
+  test('every lab host maps to the gateway, then nothing else resolves but loopback', () => {
     const { address, port } = lab.manifest.gateway;
-    assert.equal(hostResolverRules(lab.manifest), `--host-resolver-rules=${Object.values(lab.manifest.hosts).map((h) => `MAP ${h} ${address}:${port}`).join(',')}`);
+    const maps = Object.values(lab.manifest.hosts).map((h) => `MAP ${h} ${address}:${port}`);
+    const excluded = [...new Set(['127.0.0.1', 'localhost', address])].map((h) => `EXCLUDE ${h}`);
+    assert.equal(hostResolverRules(lab.manifest), `--host-resolver-rules=${[...maps, 'MAP * ~NOTFOUND', ...excluded].join(',')}`);
+  });
+
+  test('a lab run adds the mapping with its catch-all and the pins; a production run adds nothing', () => {
+    const args = labLaunchArgs({ env: 'lab', lab: lab.manifest }, ['pinA=', 'pinB=']);
+    assert.equal(args.length, 2);
+    assert.match(args[0] ?? '', /^--host-resolver-rules=MAP www\.[^,]+,.*,MAP \* ~NOTFOUND,EXCLUDE 127\.0\.0\.1,EXCLUDE localhost/);
+    assert.equal(args[1], '--ignore-certificate-errors-spki-list=pinA=,pinB=');
+    assert.deepEqual(labLaunchArgs({ env: 'production' }, []), []);
+    assert.ok(!labLaunchArgs({ env: 'production', lab: lab.manifest }, ['pinA=']).some((a) => a.includes('NOTFOUND')), 'production keeps real DNS even if a manifest is around');
   });
 
   test('pins are the keys of certificates the lab CA verified, never the CA itself', async () => {
