@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 // The accessibility check can fail: axe in the lab's Chromium finds the blocking violations of a bad page
 // and none on a page built with the lab app's layout (what the regression scan holds the lab to).
 import { after, before, test } from 'node:test';
@@ -26,7 +27,7 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const executablePath = findChromium();
-  browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: baseArgs(), env: { ...process.env, TMPDIR: scratch } });
+  browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: baseArgs(), env: { ...process.env, TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data') } });
 });
 after(async () => {
   await browser?.close();
