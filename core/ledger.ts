@@ -1,28 +1,32 @@
 // The run folder: plan.json at start, results.jsonl appended as each check ends, summary.json renamed into place.
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckResult, Summary } from './result.ts';
+import { z } from 'zod';
+import { CheckKind, CheckResult, Severity, Summary, Target } from './result.ts';
 import type { Redactor } from './redact.ts';
 
 /** What the plan expected, enough to count a missing result as broken with the right severity. */
-export interface PlannedCheck {
-  id: string;
-  kind: CheckResult['kind'];
-  title: string;
-  severity: CheckResult['severity'];
-  target: CheckResult['target'];
+export const PlannedCheck = z.object({
+  id: z.string().min(1),
+  kind: CheckKind,
+  title: z.string(),
+  severity: Severity,
+  target: Target,
   /** A batch whose check ids are only known when it runs: any result `id:…` satisfies it. */
-  prefix?: boolean;
-}
+  prefix: z.boolean().optional(),
+});
+export type PlannedCheck = z.infer<typeof PlannedCheck>;
 
-export interface RunPlan {
-  window: string;
-  phase: string;
-  env: string;
-  startedAt: string;
-  only?: string[];
-  planned: PlannedCheck[];
-}
+/** plan.json, written before the first check. Not strict: a later harness may add fields and readers must still read it. */
+export const RunPlan = z.object({
+  window: z.string(),
+  phase: z.string(),
+  env: z.string(),
+  startedAt: z.string(),
+  only: z.array(z.string()).optional(),
+  planned: z.array(PlannedCheck).default([]),
+});
+export type RunPlan = z.infer<typeof RunPlan>;
 
 export class RunFolderInUseError extends Error {
   override readonly name = 'RunFolderInUseError';
@@ -86,7 +90,7 @@ export function readRun(dir: string): StoredRun {
   const planFile = join(dir, 'plan.json');
   const resultsFile = join(dir, 'results.jsonl');
   const summaryFile = join(dir, 'summary.json');
-  const plan = existsSync(planFile) ? parseStored(planFile, (raw) => raw as RunPlan) : undefined;
+  const plan = existsSync(planFile) ? parseStored(planFile, (raw) => RunPlan.parse(raw)) : undefined;
   const results: CheckResult[] = [];
   const badLines: number[] = [];
   if (existsSync(resultsFile)) {

@@ -2,32 +2,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { CheckKind, CheckResult, Severity, Summary, Target, countStatuses } from '../core/result.ts';
+import { CheckResult, Summary, countStatuses } from '../core/result.ts';
+import { RunPlan as PlanFile } from '../core/ledger.ts';
 import type { Verdict } from '../core/result.ts';
 import { decide } from '../core/gate.ts';
 import { isPhaseId } from '../core/phases.ts';
 import type { Counts } from '../core/result.ts';
 import { formatIssues } from '../core/config/load.ts';
-
-/** core/ledger.ts `PlannedCheck`, validated: what the plan expected, so a missing result gets the right kind and severity. */
-export const PlannedCheckFile = z.object({
-  id: z.string().min(1),
-  kind: CheckKind,
-  title: z.string(),
-  severity: Severity,
-  target: Target,
-  prefix: z.boolean().optional(),
-});
-
-/** core/ledger.ts `RunPlan` as written at start. Not strict: the runner may add fields and a reporter must still read it. */
-export const PlanFile = z.object({
-  window: z.string(),
-  phase: z.string(),
-  env: z.string(),
-  startedAt: z.string(),
-  planned: z.array(PlannedCheckFile).default([]),
-});
-export type PlanFile = z.infer<typeof PlanFile>;
 
 /** A run folder could not be read; `exitCode` follows sysexits (66 no input, 65 bad data). */
 export class RunFolderError extends Error {
@@ -142,20 +123,21 @@ function fromSummary(dir: string, summary: Summary, results: readonly CheckResul
 
 /** No summary: the results so far, missing planned checks as the gate would show them, verdict inconclusive. */
 function partialRun(dir: string, plan: PlanFile | null, results: CheckResult[], warnings: string[]): RunView {
-  const note = `the run has no summary.json (killed or still running): partial run, ${results.length}${plan ? ` of ${plan.planned.length} planned` : ''} checks have results, so the verdict is inconclusive`;
+  const note = `the run has no summary.json (killed or still running): partial run, ${results.length}${plan ? ` of ${plan.planned.length} planned` : ''} checks have results`;
   const base = {
     dir, window: plan?.window ?? 'unknown', phase: plan?.phase ?? 'unknown', env: plan?.env ?? 'unknown',
     startedAt: plan?.startedAt ?? results[0]?.startedAt ?? 'unknown', finishedAt: null,
-    verdict: 'inconclusive' as const, partial: true, hasSummary: false, warnings,
+    partial: true, hasSummary: false, warnings,
   };
   if (!plan || !isPhaseId(plan.phase)) {
-    return { ...base, action: null, reasons: [note], findings: [], counts: countStatuses(results), checks: results, missing: [] };
+    return { ...base, verdict: 'inconclusive', action: null, reasons: [`${note}; without plan.json the verdict is inconclusive`], findings: [], counts: countStatuses(results), checks: results, missing: [] };
   }
-  // interrupted: true pins the gate to inconclusive; it is used only for its missing-check bookkeeping and reasons
-  const decision = decide({ phase: plan.phase, checks: results, planned: plan.planned, interrupted: true, finishedAt: lastEnd(results, plan.startedAt) });
+  // The same gate `npm run gate` replays: missing planned checks are broken, so the verdict is inconclusive
+  // unless a critical check had already failed (then no-go, which the partial results already prove).
+  const decision = decide({ phase: plan.phase, checks: results, planned: plan.planned, finishedAt: lastEnd(results, plan.startedAt) });
   const have = new Set(results.map((r) => r.id));
   return {
-    ...base, action: decision.action, reasons: [note, ...decision.reasons.slice(1)], findings: decision.warnings,
+    ...base, verdict: decision.verdict, action: decision.action, reasons: [note, ...decision.reasons], findings: decision.warnings,
     counts: countStatuses(decision.checks), checks: decision.checks, missing: decision.checks.filter((c) => !have.has(c.id)).map((c) => c.id),
   };
 }

@@ -1,3 +1,4 @@
+import { replayGate } from '../../core/replay.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -93,16 +94,18 @@ test('junit.xml: nasty ids, titles and messages survive escaping', async () => {
   assert.ok(tc.failure!['#text'].startsWith(readBack(nasty.message!)));
 });
 
-test('junit.xml of a run without summary: verdict inconclusive, partial, missing checks as errors', async () => {
+test('junit.xml of a run without summary: the verdict npm run gate replays, partial, missing checks as errors', async () => {
   const { dir } = await makeRunFolder(TMP_ROOT, { summary: false, extraPlanned: ['k6:smoke-load:my'], trailing: '{"id":"sanity:IC-We' });
   const run = await readRunFolder(dir);
   assert.equal(run.hasSummary, false);
-  assert.equal(run.verdict, 'inconclusive');
+  // The fixture's results hold a failed critical check: a killed run that already proved no-go stays no-go.
+  assert.equal(run.verdict, replayGate(dir).summary.verdict);
+  assert.equal(run.verdict, 'no-go');
   assert.match(run.reasons[0]!, /no summary\.json.*partial run, 28 of 29 planned checks have results/);
   assert.match(run.warnings.join('\n'), /results\.jsonl:29 ignored: truncated last line/);
   const doc = parse(renderJUnit(run));
   const props = Object.fromEntries(doc.testsuites.testsuite[0]!.properties.property.map((p) => [p.name, p.value]));
-  assert.equal(props.verdict, 'inconclusive');
+  assert.equal(props.verdict, 'no-go');
   assert.equal(props.partial, 'true');
   const missing = doc.testsuites.testsuite.flatMap((s) => s.testcase).find((c) => c.name.startsWith('k6:smoke-load:my'))!;
   assert.equal(missing.error?.type, 'missing');
