@@ -2,6 +2,7 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { formatIssues } from './config/load.ts';
 import { CheckKind, CheckResult, Severity, Summary, Target } from './result.ts';
 import type { Redactor } from './redact.ts';
 
@@ -82,8 +83,8 @@ export interface StoredRun {
   plan?: RunPlan;
   results: CheckResult[];
   summary?: Summary;
-  /** Lines of results.jsonl that did not parse (reported, never silently dropped). */
-  badLines: number[];
+  /** Lines of results.jsonl that did not parse, each named with file:line (reported, never silently dropped). */
+  warnings: string[];
 }
 
 export function readRun(dir: string): StoredRun {
@@ -92,19 +93,35 @@ export function readRun(dir: string): StoredRun {
   const summaryFile = join(dir, 'summary.json');
   const plan = existsSync(planFile) ? parseStored(planFile, (raw) => RunPlan.parse(raw)) : undefined;
   const results: CheckResult[] = [];
-  const badLines: number[] = [];
-  if (existsSync(resultsFile)) {
-    readFileSync(resultsFile, 'utf8').split('\n').forEach((line, i) => {
-      if (!line.trim()) return;
-      try {
-        const parsed = CheckResult.safeParse(JSON.parse(line));
-        if (parsed.success) results.push(parsed.data);
-        else badLines.push(i + 1);
-      } catch {
-        badLines.push(i + 1); // recorded, and the gate treats the run as incomplete
-      }
-    });
-  }
+  const warnings: string[] = [];
+  if (existsSync(resultsFile)) results.push(...parseResultsJsonl(resultsFile, readFileSync(resultsFile, 'utf8'), warnings));
   const summary = existsSync(summaryFile) ? parseStored(summaryFile, (raw) => Summary.parse(raw)) : undefined;
-  return { ...(plan ? { plan } : {}), results, ...(summary ? { summary } : {}), badLines };
+  return { ...(plan ? { plan } : {}), results, ...(summary ? { summary } : {}), warnings };
+}
+
+/** Parses results.jsonl; a line that is not a CheckResult is named in `warnings` and left out, never guessed at. */
+export function parseResultsJsonl(path: string, text: string, warnings: string[]): CheckResult[] {
+  const lines = text.split('\n');
+  const results: CheckResult[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const where = `${path}:${index + 1}`;
+    const unterminated = index === lines.length - 1 && !text.endsWith('\n');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (err) {
+      warnings.push(unterminated
+        ? `${where} ignored: truncated last line (the run was killed while writing it)`
+        : `${where} ignored: not valid JSON (${(err as Error).message}); the check on that line is reported as missing`);
+      return;
+    }
+    const parsed = CheckResult.safeParse(raw);
+    if (!parsed.success) {
+      warnings.push(`${where} ignored: not a CheckResult (${formatIssues(parsed.error.issues).join('; ')})`);
+      return;
+    }
+    results.push(parsed.data);
+  });
+  return results;
 }

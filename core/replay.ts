@@ -8,7 +8,7 @@ export class RunFolderError extends Error {
   override readonly name = 'RunFolderError';
 }
 
-export function replayGate(dir: string): { summary: Summary; badLines: number[] } {
+export function replayGate(dir: string): { summary: Summary; warnings: string[] } {
   const run = readRun(dir);
   const meta = run.plan ?? run.summary;
   if (!meta) throw new RunFolderError(`${dir} is not a run folder: it has neither plan.json nor summary.json`);
@@ -17,14 +17,15 @@ export function replayGate(dir: string): { summary: Summary; badLines: number[] 
   const interrupted = run.summary?.interrupted === true;
   const finishedAt = run.summary?.finishedAt ?? new Date().toISOString();
   const decision = decide({ phase: meta.phase, checks: run.results, planned, interrupted, finishedAt });
-  if (run.badLines.length) decision.reasons.push(`results.jsonl has ${run.badLines.length} unreadable line(s): ${run.badLines.slice(0, 5).join(', ')}`);
+  // A line that could not be read may have held any result: the run cannot be called go.
+  decision.reasons.push(...run.warnings);
   const summary: Summary = {
     window: meta.window, phase: meta.phase, env: meta.env, startedAt: meta.startedAt, finishedAt,
-    verdict: run.badLines.length && decision.verdict === 'go' ? 'inconclusive' : decision.verdict,
+    verdict: run.warnings.length && decision.verdict === 'go' ? 'inconclusive' : decision.verdict,
     action: decision.action, reasons: decision.reasons, counts: countStatuses(decision.checks), checks: decision.checks,
     planned: planned.map((p) => p.id),
     ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
     ...(interrupted ? { interrupted } : {}),
   };
-  return { summary, badLines: run.badLines };
+  return { summary, warnings: run.warnings };
 }

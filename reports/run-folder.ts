@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CheckResult, Summary, countStatuses } from '../core/result.ts';
-import { RunPlan as PlanFile } from '../core/ledger.ts';
+import { RunPlan as PlanFile, parseResultsJsonl } from '../core/ledger.ts';
 import type { Verdict } from '../core/result.ts';
 import { decide } from '../core/gate.ts';
 import { isPhaseId } from '../core/phases.ts';
@@ -69,33 +69,6 @@ function parseJsonFile<T>(path: string, text: string, schema: z.ZodType<T>): T {
     throw new RunFolderError(`${path} does not match the contract of DESIGN.md:\n${formatIssues(parsed.error.issues).map((p) => `  - ${p}`).join('\n')}`, 65);
   }
   return parsed.data;
-}
-
-/** Parses results.jsonl; a line that is not a CheckResult is named in `warnings` and left out, never guessed at. */
-export function parseResultsJsonl(path: string, text: string, warnings: string[]): CheckResult[] {
-  const lines = text.split('\n');
-  const results: CheckResult[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    const where = `${path}:${index + 1}`;
-    const unterminated = index === lines.length - 1 && !text.endsWith('\n');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (err) {
-      warnings.push(unterminated
-        ? `${where} ignored: truncated last line (the run was killed while writing it)`
-        : `${where} ignored: not valid JSON (${(err as Error).message}); the check on that line is reported as missing`);
-      return;
-    }
-    const parsed = CheckResult.safeParse(raw);
-    if (!parsed.success) {
-      warnings.push(`${where} ignored: not a CheckResult (${formatIssues(parsed.error.issues).join('; ')})`);
-      return;
-    }
-    results.push(parsed.data);
-  });
-  return results;
 }
 
 /** When the last check ended: the time synthesized "missing" results carry. */
