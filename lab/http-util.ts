@@ -1,5 +1,5 @@
 // Shared by the lab's small HTTP servers (control API, Slack receiver): listen on a free loopback port, stop quickly.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 
 export interface LoopbackListener {
   port: number;
@@ -25,4 +25,19 @@ export async function listenOnLoopback(server: Server): Promise<LoopbackListener
         server.closeAllConnections();
       }),
   };
+}
+
+/** Reads a request body as text, rejecting past `limit` bytes so a client cannot fill the lab's memory. */
+export function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) reject(new Error(`body larger than ${limit} bytes`));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }

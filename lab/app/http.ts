@@ -1,19 +1,6 @@
 // Small HTTP helpers shared by the lab app's host routers (no framework: the lab stays dependency-free).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-export function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) reject(new Error('body too large'));
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+import { readBody } from '../http-util.ts';
 
 export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(await readBody(req));

@@ -1,8 +1,8 @@
 // A Slack incoming-webhook receiver: records JSON posts (the last `keep`), answers "ok" like Slack,
 // and 500 under the slack-down fault.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { ActiveFaults } from '../faults.ts';
-import { listenOnLoopback } from '../http-util.ts';
+import { listenOnLoopback, readBody } from '../http-util.ts';
 
 export interface SlackMessage {
   receivedAt: string;
@@ -18,20 +18,6 @@ export interface SlackLab {
   stop(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) reject(new Error('payload too large'));
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 export async function startSlackLab(faults: ActiveFaults, keep = 200): Promise<SlackLab> {
   const received: SlackMessage[] = [];
   const server = createServer((req, res) => {
@@ -40,7 +26,7 @@ export async function startSlackLab(faults: ActiveFaults, keep = 200): Promise<S
       res.end(text);
     };
     if (req.method !== 'POST') return reply(405, 'invalid_method');
-    void readBody(req).then(
+    void readBody(req, 1024 * 1024).then(
       (text) => {
         // Slack answers 500 while down; nothing is recorded.
         if (faults.has('slack-down')) return reply(500, 'internal_error');
