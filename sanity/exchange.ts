@@ -81,11 +81,26 @@ export function describeCert(socket: TLSSocket, now = Date.now()): PeerCert | un
 }
 
 /**
+ * The port undici asks for: it reports the scheme's default port as '' (an origin like https://10.0.0.5:443 is
+ * normalised to https://10.0.0.5), so '' means 443 for https and 80 for http — never Number('') = 0.
+ */
+export function connectPort(opts: { protocol?: string; port?: string | number }): number {
+  if (opts.port !== undefined && opts.port !== '') return Number(opts.port);
+  return opts.protocol === 'http:' ? 80 : 443;
+}
+
+/**
  * An undici connector that verifies against `trust`, records connect / TLS times and the peer cert in `watch`,
  * and gives up after `limitMs` (undici does not abort a request that is still waiting for its connection).
+ *
+ * TLS settings, chosen on purpose: no `session` is ever passed and none is kept, so every connection does its own
+ * full handshake with the server it reaches (a resumed session would skip the server's certificate and hide a
+ * server whose own TLS setup is broken behind a ticket another server issued); the shared secureContext holds only
+ * the trust, so sharing it resumes nothing. HTTP/1.1 only (what IIS and the balancers answer every probe with),
+ * Nagle off (small requests go out at once), and the certificate is read once per connection.
  */
 export function watchingConnector(trust: Trust, servername: string, limitMs: number, watch?: ConnWatch) {
-  return (opts: { hostname: string; port: string }, callback: (err: Error | null, socket: TLSSocket | null) => void) => {
+  return (opts: { hostname: string; port: string; protocol?: string }, callback: (err: Error | null, socket: TLSSocket | null) => void) => {
     if (watch) {
       watch.stage = 'connect';
       watch.startedAt = performance.now();
@@ -94,7 +109,9 @@ export function watchingConnector(trust: Trust, servername: string, limitMs: num
     let seen: PeerCert | undefined;
     // requestOCSP: the status callback runs once the server's certificate has arrived and before verification can
     // destroy the socket, so an expired or untrusted certificate's dates can still be reported.
-    const tlsOptions: ConnectionOptions & { requestOCSP: boolean } = { host: opts.hostname, port: Number(opts.port), servername, secureContext: trust.secureContext, ALPNProtocols: ['http/1.1'], requestOCSP: true };
+    const tlsOptions: ConnectionOptions & { requestOCSP: boolean } = {
+      host: opts.hostname, port: connectPort(opts), servername, secureContext: trust.secureContext, ALPNProtocols: ['http/1.1'], requestOCSP: true,
+    };
     const socket = tlsConnect(tlsOptions);
     socket.once('OCSPResponse', () => {
       seen = describeCert(socket);
@@ -115,7 +132,8 @@ export function watchingConnector(trust: Trust, servername: string, limitMs: num
       clearTimeout(limit);
       if (watch) {
         watch.secureAt = performance.now();
-        watch.cert = describeCert(socket);
+        // The certificate the status callback already read is the one just verified: one read per connection.
+        watch.cert = seen ?? describeCert(socket);
         watch.stage = 'headers';
       }
       if (!done) (done = true), callback(null, socket);

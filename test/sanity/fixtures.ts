@@ -30,12 +30,24 @@ export interface Running {
   close(): Promise<void>;
 }
 
-async function listen(server: HttpsServer | TcpServer, sockets: Set<Socket>): Promise<Running> {
+/** Where a fixture server listens: 127.0.0.1 on a free port unless a test asks for an address and port. */
+export interface Bind {
+  host?: string;
+  port?: number;
+}
+
+async function listen(server: HttpsServer | TcpServer, sockets: Set<Socket>, bind: Bind = {}): Promise<Running> {
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(bind.port ?? 0, bind.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const addr = server.address();
   return {
     port: addr && typeof addr === 'object' ? addr.port : 0,
@@ -48,11 +60,11 @@ async function listen(server: HttpsServer | TcpServer, sockets: Set<Socket>): Pr
 }
 
 /** An HTTPS server with a certificate per SNI name (the lab's leaves), or the expired one for every name. */
-export async function httpsServer(handler: (req: IncomingMessage, res: ServerResponse) => void, opts: { expired?: boolean } = {}): Promise<Running> {
+export async function httpsServer(handler: (req: IncomingMessage, res: ServerResponse) => void, opts: { expired?: boolean } & Bind = {}): Promise<Running> {
   const { pki: p } = await testPki();
   const pairFor = (name: string) => (opts.expired ? p.expired : (p.hosts.get(name) ?? p.hosts.get(HOSTS[0])!));
   const server = createHttpsServer({ ...pairFor(HOSTS[0]), SNICallback: (name, cb) => cb(null, createSecureContext(pairFor(name))) }, handler);
-  return listen(server, new Set());
+  return listen(server, new Set(), opts);
 }
 
 export function tcpServer(onSocket: (s: Socket) => void): Promise<Running> {

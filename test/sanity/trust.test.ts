@@ -1,0 +1,66 @@
+// Trust is built once per process and CA text; each direct probe still does its own full handshake and reads the
+// peer certificate once.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { TLSSocket } from 'node:tls';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createTrust } from '../../sanity/trust.ts';
+import { exchange } from '../../sanity/exchange.ts';
+import { httpsServer, page, testPki, type Running } from './fixtures.ts';
+
+const running: Running[] = [];
+after(() => Promise.all(running.map((r) => r.close())));
+
+test('createTrust: one trust per CA text, shared by every caller', async () => {
+  const { pki } = await testPki();
+  const a = createTrust(pki.caPem);
+  assert.equal(createTrust(pki.caPem), a, 'the same CA text gives the same trust (no second parse of the roots)');
+  assert.equal(createTrust(String(pki.caPem.split('').join(''))), a, 'keyed by the text, not the string object');
+  const system = createTrust();
+  assert.notEqual(system, a, 'the system roots alone are another trust');
+  assert.equal(createTrust(), system);
+  assert.equal(system.extraCa, false);
+  assert.equal(a.extraCa, true);
+});
+
+test('createTrust: a second call costs no rebuild', async () => {
+  const { pki } = await testPki();
+  createTrust(pki.caPem);
+  const t0 = performance.now();
+  for (let i = 0; i < 50; i++) createTrust(pki.caPem);
+  // 50 rebuilds would take ~1 s (about 20 ms each); a lookup takes microseconds.
+  assert.ok(performance.now() - t0 < 50, `50 calls took ${(performance.now() - t0).toFixed(1)} ms`);
+});
+
+test('every direct exchange does its own full handshake and reads the peer certificate once', async () => {
+  const { trust } = await testPki();
+  const resumed: boolean[] = [];
+  const server = await httpsServer((req: IncomingMessage, res: ServerResponse) => {
+    resumed.push((req.socket as TLSSocket).isSessionReused());
+    page(res, 200, '<h1>InvoiceCloud</h1>');
+  });
+  running.push(server);
+  // Node itself asks for the detailed certificate to check the server identity; the probe's reads take no argument.
+  const original = TLSSocket.prototype.getPeerCertificate;
+  let reads = 0;
+  TLSSocket.prototype.getPeerCertificate = function (this: TLSSocket, detailed?: boolean) {
+    if (!detailed) reads += 1;
+    return original.call(this, detailed as true);
+  } as typeof original;
+  try {
+    for (let i = 0; i < 3; i++) {
+      const out = await exchange(
+        { label: 'IC-Web1', address: '127.0.0.1', port: server.port, hostname: 'www.invoicecloud.test', path: '/', timeoutMs: 3_000 },
+        trust,
+        new AbortController().signal,
+      );
+      assert.ok(out.ok, out.ok ? '' : out.failure.message);
+      assert.ok(out.response.cert?.daysLeft !== undefined, 'the certificate is reported');
+      assert.equal(out.response.timing.reusedConnection, false);
+    }
+  } finally {
+    TLSSocket.prototype.getPeerCertificate = original;
+  }
+  assert.deepEqual(resumed, [false, false, false], 'no TLS session was resumed: each probe saw the server handshake');
+  assert.equal(reads, 3, 'one certificate read per connection');
+});
