@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// TEST DOUBLE — NOT k6. Replays one real k6 v1.3.0 run recorded in ../shared/fixtures/k6/<case>/ so the
+// TEST DOUBLE — NOT k6. Replays one real k6 v1.3.0 run recorded in test/k6/fixtures/<case>/ so the
 // adapter's process handling (spawn, arguments, environment, exit code, summary file) runs for real.
 // Called through a wrapper the tests generate: fake-k6.mjs <fixtureDir|hang> <recordFile> <k6 arguments…>
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';

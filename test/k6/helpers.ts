@@ -1,12 +1,15 @@
-// Shared by the k6 tests: where the real k6 outputs are, and a wrapper that makes the fake k6 (a test double
+// Shared by the k6 tests: where the real k6 outputs are (copied into test/k6/fixtures, so a clone needs nothing beside it), and a wrapper that makes the fake k6 (a test double
 // replaying one of them) look like a k6 binary on disk.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-export const FIXTURES = resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'k6');
-export const FIXTURE_CASES = ['pass', 'threshold-fail', 'refused', 'exception', 'init-exception'] as const;
+export const FIXTURES = resolve(REPO_ROOT, 'test', 'k6', 'fixtures');
+export const FIXTURE_CASES = [
+  'pass', 'threshold-fail', 'refused', 'exception', 'init-exception', 'no-samples', 'request-failed-causes',
+  'hosts-dns-name', 'hosts-ip', 'interrupted', 'interrupted-graceful0', 'abort', 'fail',
+] as const;
 export type FixtureCase = (typeof FIXTURE_CASES)[number];
 
 const made: string[] = [];
