@@ -25,12 +25,20 @@ export interface DnsMessage {
   tc: boolean;
   rd: boolean;
   ra: boolean;
+  /** Authentic Data: a validating resolver checked the answer's DNSSEC chain. */
+  ad: boolean;
   rcode: string;
   questions: DnsQuestion[];
   answers: DnsRecord[];
   authorities: DnsRecord[];
   additionals: DnsRecord[];
-  edns?: { udpPayloadSize: number; dnssecOk: boolean };
+  edns?: { udpPayloadSize: number; dnssecOk: boolean; ede: ExtendedError[] };
+}
+
+/** RFC 8914 extended DNS error (EDNS option 15): why a resolver answered SERVFAIL, in a code. */
+export interface ExtendedError {
+  code: number;
+  text: string;
 }
 
 export type Decoded = { ok: true; message: DnsMessage } | { ok: false; reason: string };
@@ -39,6 +47,8 @@ const FLAG_AA = 1 << 10;
 const FLAG_TC = 1 << 9;
 const FLAG_RD = 1 << 8;
 const FLAG_RA = 1 << 7;
+const FLAG_AD = 1 << 5;
+const OPTION_EDE = 15;
 const FIXED_RDATA: Record<number, number> = { 1: 4, 28: 16 };
 const MAX_MESSAGE = 65_535;
 
@@ -123,6 +133,21 @@ function record(r: Record<string, unknown>): DnsRecord {
   return { name: normName(String(r.name ?? '')), type: String(r.type), class: String(r.class ?? 'IN'), ttl: Number(r.ttl ?? 0), data: r.data };
 }
 
+/** EDE options out of dns-packet's decoded OPT options: 2-byte INFO-CODE, then UTF-8 EXTRA-TEXT. */
+function extendedErrors(options: unknown): ExtendedError[] {
+  if (!Array.isArray(options)) return [];
+  return options.flatMap((o: { code?: number; data?: Buffer }) =>
+    o.code === OPTION_EDE && Buffer.isBuffer(o.data) && o.data.length >= 2 ? [{ code: o.data.readUInt16BE(0), text: o.data.subarray(2).toString('utf8').replace(/\0+$/, '') }] : [],
+  );
+}
+
+/** An EDE option for the lab's answers (dns-packet encodes an option given as code + raw data). */
+export function edeOption(e: ExtendedError): { code: number; data: Buffer } {
+  const data = Buffer.concat([Buffer.alloc(2), Buffer.from(e.text, 'utf8')]);
+  data.writeUInt16BE(e.code, 0);
+  return { code: OPTION_EDE, data };
+}
+
 const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 const OPCODE_NAMES = ['QUERY', 'IQUERY', 'STATUS'];
 
@@ -139,6 +164,7 @@ export function decodeMessage(buf: Buffer): Decoded {
     tc: (flags & FLAG_TC) !== 0,
     rd: (flags & FLAG_RD) !== 0,
     ra: (flags & FLAG_RA) !== 0,
+    ad: (flags & FLAG_AD) !== 0,
     rcode: RCODE_NAMES[flags & 0xf] ?? `RCODE_${flags & 0xf}`,
     questions: [],
     answers: [],
@@ -155,7 +181,7 @@ export function decodeMessage(buf: Buffer): Decoded {
       if (codecs.answer.decode.bytes !== r.end - r.start) return { ok: false, reason: `record ${i + 1} (${String(raw.type)}) data does not fill its declared length` };
       if (raw.type === 'OPT') {
         if (r.section !== 'additionals') return { ok: false, reason: `record ${i + 1}: an OPT record outside the additional section` };
-        message.edns = { udpPayloadSize: Number(raw.udpPayloadSize), dnssecOk: raw.flag_do === true };
+        message.edns = { udpPayloadSize: Number(raw.udpPayloadSize), dnssecOk: raw.flag_do === true, ede: extendedErrors(raw.options) };
         continue;
       }
       message[r.section].push(record(raw));
