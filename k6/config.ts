@@ -22,6 +22,8 @@ export const K6ScriptConfig = z.strictObject({
   /** Pause at the end of each iteration, so the load stays light and steady. */
   pauseMs: z.number().int().min(0).default(500),
   requestTimeout: Duration.default('10s'),
+  /** How long iterations in flight may finish after `duration` (k6's default is 30 s); absent → requestTimeout. */
+  gracefulStop: Duration.optional(),
   /** Overrides of the section's thresholds for this script only. */
   thresholds: K6Thresholds.partial().default({}),
 });
@@ -57,8 +59,10 @@ export const K6Config = z.strictObject({
       duration: Duration.default('5s'),
       maxVus: z.number().int().min(1).default(2),
       concurrency: z.number().int().min(1).max(16).default(4),
+      /** The lab's cap stays a cap: 5 s + this, not 5 s + k6's 30 s default graceful stop. */
+      gracefulStop: Duration.default('1s'),
     })
-    .default({ duration: '5s', maxVus: 2, concurrency: 4 }),
+    .default({ duration: '5s', maxVus: 2, concurrency: 4, gracefulStop: '1s' }),
   installHint: z.string().min(1).default(DEFAULT_INSTALL_HINT),
   operator: z
     .strictObject({

@@ -30,7 +30,19 @@ export interface K6RunPlan {
   identityHeader: string;
   /** k6 thresholds, metric → expressions, exactly as set in `options.thresholds`. */
   thresholds: Record<string, string[]>;
-  load: { vus: number; duration: string; pauseMs: number; requestTimeout: string };
+  /** gracefulStop: how long iterations in flight may finish after `duration` (absent → requestTimeout, never k6's 30 s). */
+  load: { vus: number; duration: string; pauseMs: number; requestTimeout: string; gracefulStop?: string };
+}
+
+/** Counter each harness script adds 1 to when an iteration starts: k6 keeps nothing of an iteration it cuts off. */
+export const STARTED_METRIC = 'harness_iterations_started';
+
+/** error_code values the scripts expose as `http_reqs{error_code:N}` (k6 summarises only sub-metrics with thresholds). */
+export const WATCHED_ERROR_CODES = [1000, 1050, 1101, 1211, 1212, 1220, 1300, 1310, 1311, 1500, 1502, 1503, 1504] as const;
+
+/** k6 error codes (DNS 11xx, TCP 12xx, timeout 1050, 1010, 1020) whose request never reached a TLS handshake. */
+export function failedBeforeTls(errorCode: number): boolean {
+  return errorCode === 1010 || errorCode === 1020 || errorCode === 1050 || (errorCode >= 1100 && errorCode < 1300);
 }
 
 export function isScriptName(s: string): s is ScriptName {
@@ -65,6 +77,12 @@ export function parseRunPlan(raw: string | undefined, script: ScriptName): K6Run
   if (typeof p.thresholds !== 'object' || p.thresholds === null) fail('thresholds must be an object');
   const l = p.load;
   if (!l || typeof l.vus !== 'number' || typeof l.duration !== 'string' || typeof l.pauseMs !== 'number' || typeof l.requestTimeout !== 'string') fail('load needs vus, duration, pauseMs, requestTimeout');
+  if (l?.gracefulStop !== undefined && typeof l.gracefulStop !== 'string') fail('load.gracefulStop must be a k6 duration');
+  for (const t of p.targets ?? []) {
+    // k6 never looks a `hosts` value up: a name there dials 0.0.0.0 (k6 v1.3.0, lib/types/hosts.go). Only addresses.
+    const host = t.address?.replace(/^\[|\]?:\d+$/g, '');
+    if (host !== undefined && !/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(host)) fail(`target ${t.name}: address must be an IP address and port (k6 does not resolve names in hosts), got ${t.address}`);
+  }
   return p as K6RunPlan;
 }
 

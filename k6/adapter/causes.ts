@@ -18,8 +18,6 @@ export function errorCodeName(code: number): string {
   return K6_ERROR_CODES[code] ?? `k6 error_code ${code}`;
 }
 
-/** The codes the harness scripts expose as `http_reqs{error_code:N}` sub-metrics (k6 summarises only sub-metrics with thresholds). */
-export const WATCHED_ERROR_CODES = [1000, 1050, 1101, 1211, 1212, 1220, 1300, 1310, 1311, 1500, 1502, 1503, 1504] as const;
 
 export interface CodeCount { code: number; name: string; count: number }
 export interface RequestFailure { host: string; error: string; count: number }

@@ -1,11 +1,9 @@
 // Iterations k6 cut off when a scenario's duration and graceful stop ran out. Real k6 records nothing of them
 // (no iteration, request or check sample, no interrupted-iterations metric): the harness scripts count the
 // iterations they start, and k6's "No script iterations fully finished" warning and data_sent tell the rest.
+import { STARTED_METRIC } from '../contract.ts';
 import type { K6LogLine } from './logs.ts';
 import type { K6Summary } from './summary.ts';
-
-/** The Counter each harness script adds 1 to when an iteration starts (k6/scripts/lib/harness.ts). */
-export const STARTED_METRIC = 'harness_iterations_started';
 
 export interface Interruption {
   /** Iterations started and never finished; null when the script did not count (not a harness script). */

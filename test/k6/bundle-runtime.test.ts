@@ -14,7 +14,8 @@ import { readFixture, tmpDir } from './helpers.ts';
 interface Stub {
   requests: { url: string; params: { tags?: Record<string, string>; timeout?: string } }[];
   checks: Record<string, boolean[]>;
-  respond: (url: string) => { status: number; body: string; headers: Record<string, string>; tls_version: string };
+  respond: (url: string) => { status: number; body: string; headers: Record<string, string>; tls_version: string; error_code?: number };
+  counters?: Record<string, number>;
 }
 interface Loaded {
   options: { hosts: Record<string, string>; thresholds: Record<string, string[]>; scenarios: Record<string, unknown> };
@@ -25,14 +26,15 @@ interface Loaded {
 const STUB_K6 = `export function check(v, sets) { let ok = true; for (const [n, f] of Object.entries(sets)) { const r = Boolean(f(v)); (globalThis.__stub.checks[n] ??= []).push(r); ok &&= r; } return ok; }
 export function sleep() {}
 export function group(_n, f) { return f(); }`;
+const STUB_METRICS = `export class Counter { constructor(n) { this.n = n; } add(v) { const c = (globalThis.__stub.counters ??= {}); c[this.n] = (c[this.n] ?? 0) + v; } }`;
 const STUB_HTTP = `export const TLS_1_2 = 'tls1.2'; export const TLS_1_3 = 'tls1.3';
-export default { TLS_1_2, TLS_1_3, get(url, params) { globalThis.__stub.requests.push({ url, params }); return globalThis.__stub.respond(url); } };`;
+export default { TLS_1_2, TLS_1_3, get(url, params) { globalThis.__stub.requests.push({ url, params }); return { error_code: 0, ...globalThis.__stub.respond(url) }; } };`;
 
 const stubRuntime: Plugin = {
   name: 'stub-k6-runtime',
   setup(b) {
-    b.onResolve({ filter: /^k6(\/http)?$/ }, (a) => ({ path: a.path, namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({ contents: a.path === 'k6' ? STUB_K6 : STUB_HTTP, loader: 'js' }));
+    b.onResolve({ filter: /^k6(\/http|\/metrics)?$/ }, (a) => ({ path: a.path, namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({ contents: a.path === 'k6' ? STUB_K6 : a.path === 'k6/metrics' ? STUB_METRICS : STUB_HTTP, loader: 'js' }));
   },
 };
 
@@ -60,9 +62,17 @@ test('connection-sanity: options come from the plan, the request keeps the host 
   const p = plan('connection-sanity');
   const m = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(p) }, stub);
   assert.deepEqual(m.options.hosts, { 'www2.invoicecloud.test': '127.0.0.1:20100' });
-  assert.deepEqual(m.options.thresholds, p.thresholds);
-  assert.deepEqual(m.options.scenarios, { 'connection-sanity': { executor: 'constant-vus', vus: 2, duration: '5s' } });
+  for (const [metric, exprs] of Object.entries(p.thresholds)) assert.deepEqual(m.options.thresholds[metric], exprs, metric);
+  // The causes k6 saw reach the summary only through sub-metrics with thresholds: never crossed (count>=0).
+  assert.deepEqual(m.options.thresholds['http_reqs{error_code:1212}'], ['count>=0']);
+  assert.deepEqual(m.options.thresholds['http_reqs{error_code:1503}'], ['count>=0']);
+  // The graceful stop is set, never k6's 30 s default; count tells an empty trend from a measured one.
+  assert.deepEqual(m.options.scenarios, { 'connection-sanity': { executor: 'constant-vus', vus: 2, duration: '5s', gracefulStop: '10s' } });
+  assert.ok((m.options as { summaryTrendStats?: string[] }).summaryTrendStats?.includes('count'));
+  const lab = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity', { load: { vus: 1, duration: '5s', pauseMs: 0, requestTimeout: '10s', gracefulStop: '1s' } })) }, stub);
+  assert.deepEqual(lab.options.scenarios, { 'connection-sanity': { executor: 'constant-vus', vus: 1, duration: '5s', gracefulStop: '1s' } });
   m.default();
+  assert.equal(stub.counters?.harness_iterations_started, 1, 'each iteration counts itself when it starts');
   assert.deepEqual(stub.requests.map((r) => [r.url, r.params.tags?.host, r.params.timeout]), [['https://www2.invoicecloud.test/', 'www2', '10s']]);
   assert.deepEqual(Object.keys(stub.checks).sort(), allCheckNames(p).sort());
   assert.ok(Object.values(stub.checks).every((r) => r.every(Boolean)), JSON.stringify(stub.checks));
@@ -73,6 +83,18 @@ test('the checks fail on what they check: status, marker, identity header, TLS v
   const m = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity')) }, stub);
   m.default();
   assert.deepEqual(stub.checks, { 'status is 200': [false], 'page has marker': [false], 'served by a web server': [false], 'TLS 1.2 or newer': [false] });
+});
+
+test('a refused connection is not a TLS failure: the TLS check is made only when the request got past TCP', async () => {
+  const refused: Stub = { requests: [], checks: {}, respond: () => ({ status: 0, body: '', headers: {}, tls_version: '', error_code: 1212 }) };
+  const m = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity')) }, refused);
+  m.default();
+  assert.deepEqual(refused.checks, { 'status is 200': [false], 'page has marker': [false], 'served by a web server': [false] });
+  // An expired certificate (k6: status 0, error_code 1000) is a TLS failure and says so.
+  const expired: Stub = { requests: [], checks: {}, respond: () => ({ status: 0, body: '', headers: {}, tls_version: '', error_code: 1000 }) };
+  const e = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity')) }, expired);
+  e.default();
+  assert.deepEqual(expired.checks['TLS 1.2 or newer'], [false]);
 });
 
 test('backend-sweep: the identity header must name the swept server', async () => {

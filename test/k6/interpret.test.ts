@@ -157,7 +157,7 @@ test('causes: each failure names what k6 saw — the error_code sub-metrics and 
   const codes = (failed.details.causes as { codes: { code: number }[] }).codes.map((c) => c.code).sort();
   assert.deepEqual(codes, [1000, 1050, 1212, 1220, 1500], 'codes come from the tags, not from the text');
   // The x509 error has no code of its own (1000): it is named by quoting k6's line, per host.
-  const errors = (failed.details.causes as { errors: { host: string; error: string }[] }).errors;
+  const errors = (failed.details.causes as { errors: { host: string; error: string; count: number }[] }).errors;
   assert.ok(errors.some((e) => e.error.startsWith('tls: failed to verify certificate: x509: certificate has expired') && e.error.includes('current time … is')), JSON.stringify(errors));
   assert.ok(errors.some((e) => e.error === 'read tcp 127.0.0.1:…->127.0.0.1:18081: read: connection reset by peer'), JSON.stringify(errors));
   assert.equal(errors.find((e) => e.error.includes('connection reset'))!.count, 2, 'the ephemeral ports are folded, so both resets are one cause');

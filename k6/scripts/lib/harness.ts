@@ -3,23 +3,30 @@
 import http from 'k6/http';
 import type { RefinedResponse, ResponseType } from 'k6/http';
 import { check, sleep } from 'k6';
+import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { PLAN_ENV, SUMMARY_ENV, checkNamesFor, parseRunPlan } from '../../contract.ts';
+import { PLAN_ENV, STARTED_METRIC, SUMMARY_ENV, WATCHED_ERROR_CODES, checkNamesFor, failedBeforeTls, parseRunPlan } from '../../contract.ts';
 import type { K6RunPlan, K6SummaryData, K6Target, ScriptName } from '../../contract.ts';
 
 export function readPlan(script: ScriptName): K6RunPlan {
   return parseRunPlan(__ENV[PLAN_ENV], script);
 }
 
-/** Options come only from the plan: thresholds, load, and `hosts` pins so Host and TLS server name stay the FQDN. */
+/**
+ * Options come only from the plan: thresholds, load, and `hosts` pins (IP addresses: the harness resolved them)
+ * so Host and TLS server name stay the FQDN. gracefulStop is set, never k6's 30 s default; `count` in the trend
+ * stats tells an empty metric from a measured one; the error_code sub-metrics (`count>=0`, never crossed) exist
+ * only so the summary carries the causes.
+ */
 export function optionsFor(plan: K6RunPlan): Options {
   const hosts: Record<string, string> = {};
   for (const t of plan.targets) if (t.address) hosts[t.name] = t.address;
+  const observe = Object.fromEntries(WATCHED_ERROR_CODES.map((c) => [`http_reqs{error_code:${c}}`, ['count>=0']]));
   return {
-    scenarios: { [plan.script]: { executor: 'constant-vus', vus: plan.load.vus, duration: plan.load.duration } },
-    thresholds: plan.thresholds,
+    scenarios: { [plan.script]: { executor: 'constant-vus', vus: plan.load.vus, duration: plan.load.duration, gracefulStop: plan.load.gracefulStop ?? plan.load.requestTimeout } },
+    thresholds: { ...observe, ...plan.thresholds },
     hosts,
-    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
     tags: { script: plan.script },
   };
 }
@@ -37,12 +44,14 @@ export function probeTarget(plan: K6RunPlan, t: K6Target): void {
   const names = checkNamesFor(plan, t);
   const body = typeof r.body === 'string' ? r.body : '';
   const servedBy = header(r, plan.identityHeader);
-  check(r, {
+  const checks: Record<string, (x: typeof r) => boolean> = {
     [names.status]: (x) => x.status === t.expectStatus,
     [names.marker]: () => body.includes(t.marker),
     [names.servedBy]: () => (plan.server ? servedBy === plan.server : Boolean(servedBy)),
-    [names.tls]: (x) => x.tls_version === http.TLS_1_2 || x.tls_version === http.TLS_1_3,
-  }, { host: t.key });
+  };
+  // A request refused or timed out before TLS says nothing about TLS: no sample (the harness names the cause).
+  if (!failedBeforeTls(r.error_code)) checks[names.tls] = (x) => x.tls_version === http.TLS_1_2 || x.tls_version === http.TLS_1_3;
+  check(r, checks, { host: t.key });
 }
 
 export function pause(plan: K6RunPlan): void {
@@ -80,9 +89,11 @@ export interface HarnessScript {
 /** Reads `script`'s plan (in k6's init context) and builds the exports every harness script shares. */
 export function harnessScript(script: ScriptName): HarnessScript {
   const plan = readPlan(script);
+  const started = new Counter(STARTED_METRIC);
   return {
     options: optionsFor(plan),
     iteration: () => {
+      started.add(1);
       for (const t of plan.targets) probeTarget(plan, t);
       pause(plan);
     },
