@@ -1,8 +1,11 @@
 // A child in its own process group (Playwright and its workers; each browser is its own group, which a worker
 // closes, or which exits when its worker's pipe closes) that never outlives the harness: on abort SIGTERM to
-// the group, SIGKILL after a grace period; SIGKILL if the harness exits first; and the run is over only when
-// the whole group is gone (workers outlive the leader while they close their browsers).
+// the group, SIGKILL after a grace period; SIGKILL if the harness exits first — even by SIGKILL, through a
+// parent-death signal on the leader (util-linux setpriv) and a reaper that kills the group when the harness's
+// pipe to it closes; and the run is over only when the whole group is gone (workers outlive the leader).
 import { spawn, type ChildProcessByStdio, type SpawnOptionsWithoutStdio } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
 
 export interface GroupOptions {
@@ -41,9 +44,51 @@ async function groupEnded(pgid: number | undefined, graceMs: number): Promise<vo
   signalGroup(pgid, 'SIGKILL');
 }
 
+const executable = (f: string) => {
+  try {
+    accessSync(f, constants.X_OK);
+    return true;
+  } catch {
+    return false; // absent: the caller's spawn reports it (ENOENT) as usual
+  }
+};
+
+let setprivBin: string | null | undefined;
+/** util-linux setpriv, when this is Linux and it is installed; HARNESS_NO_SETPRIV=1 turns it off (tests of the reaper). */
+export function setpriv(): string | null {
+  if (process.env.HARNESS_NO_SETPRIV === '1') return null;
+  if (setprivBin === undefined) setprivBin = process.platform === 'linux' ? (['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'].find(executable) ?? null) : null;
+  return setprivBin;
+}
+
+/**
+ * The command as spawned: through `setpriv --pdeathsig KILL` (the kernel SIGKILLs it when the harness dies, however
+ * it dies) when setpriv exists and the command is an executable path, so a missing binary still fails as ENOENT.
+ */
+export function withDeathSignal(command: string, args: readonly string[]): [string, string[]] {
+  const sp = setpriv();
+  return sp && isAbsolute(command) && executable(command) ? [sp, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, [...args]];
+}
+
+/**
+ * A shell in its own session holding a pipe from the harness: when the pipe closes without "done" (the harness
+ * died, SIGKILL included) it SIGKILLs the group. Covers the leader's own children, which pdeathsig does not.
+ */
+function startReaper(pgid: number): () => void {
+  if (process.platform === 'win32') return () => {};
+  const reaper = spawn('/bin/sh', ['-c', 'read x; [ "$x" = done ] || kill -9 "-$1" 2>/dev/null', 'harness-reaper', String(pgid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  reaper.on('error', () => {}); // no /bin/sh: pdeathsig and the exit hook still stand
+  reaper.stdin.on('error', () => {}); // the reaper already gone
+  reaper.unref();
+  (reaper.stdin as unknown as { unref?: () => void }).unref?.();
+  return () => reaper.stdin.end('done\n');
+}
+
 export function spawnGroup(command: string, args: readonly string[], spawnOptions: SpawnOptionsWithoutStdio, o: GroupOptions = {}): GroupRun {
-  const child = spawn(command, args, { ...spawnOptions, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = withDeathSignal(command, args);
+  const child = spawn(cmd, argv, { ...spawnOptions, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pgid = child.pid;
+  const releaseReaper = pgid ? startReaper(pgid) : () => {};
   let killer: NodeJS.Timeout | undefined;
   const stop = () => {
     if (!pgid) return;
@@ -55,6 +100,7 @@ export function spawnGroup(command: string, args: readonly string[], spawnOption
     if (pgid) signalGroup(pgid, 'SIGKILL');
   };
   const release = () => {
+    releaseReaper();
     clearTimeout(killer);
     o.signal?.removeEventListener('abort', stop);
     process.off('exit', onHarnessExit);

@@ -1,6 +1,7 @@
 // Runs one k6 process: fixed arguments (no usage report, no REST API so runs can overlap), the environment
-// the caller built, stdout/stderr/summary kept as evidence, and a clean stop when the signal aborts.
-import { spawn } from 'node:child_process';
+// the caller built, stdout/stderr/summary kept as evidence, a clean stop when the signal aborts, and never an
+// orphan: its own process group with a parent-death signal and a reaper (e2e/process-group.ts).
+import { spawnGroup } from '../../e2e/process-group.ts';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,6 +16,8 @@ export interface K6Invocation {
   signal: AbortSignal;
   /** After SIGTERM (k6 then stops and still writes its summary), SIGKILL after this long. */
   killGraceMs?: number;
+  /** Told k6's pid (= its process group) once it runs. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface K6RawRun {
@@ -56,23 +59,18 @@ export function runK6(inv: K6Invocation): Promise<K6RawRun> {
     };
     let stopped = false;
     let spawnError: string | undefined;
-    let killer: NodeJS.Timeout | undefined;
-    const child = spawn(inv.bin, args, { env: inv.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stop = () => {
+    const stop = new AbortController();
+    const onAbort = () => {
       stopped = true;
-      child.kill('SIGTERM');
-      killer = setTimeout(() => child.kill('SIGKILL'), inv.killGraceMs ?? 5_000);
+      stop.abort();
     };
-    if (inv.signal.aborted) stop();
-    else inv.signal.addEventListener('abort', stop, { once: true });
+    if (inv.signal.aborted) onAbort();
+    else inv.signal.addEventListener('abort', onAbort, { once: true });
+    const { child, closed } = spawnGroup(inv.bin, args, { env: inv.env }, { signal: stop.signal, killGraceMs: inv.killGraceMs ?? 5_000, ...(inv.onSpawn ? { onSpawn: inv.onSpawn } : {}) });
     child.stdout.on('data', keep(out));
     child.stderr.on('data', keep(err));
-    let finished = false;
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(killer);
-      inv.signal.removeEventListener('abort', stop);
+      inv.signal.removeEventListener('abort', onAbort);
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       writeFileSync(join(inv.outDir, 'stdout.txt'), stdout);
@@ -86,10 +84,12 @@ export function runK6(inv: K6Invocation): Promise<K6RawRun> {
         durationMs: Math.round(performance.now() - t0),
       });
     };
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      spawnError = `${e.code ?? 'ERROR'}: cannot start ${inv.bin}: ${e.message}`;
-      if (child.pid === undefined) finish(null, null); // never started: no 'close' to wait for
-    });
-    child.on('close', finish);
+    closed.then(
+      ({ exitCode, signal }) => finish(exitCode, signal),
+      (e: NodeJS.ErrnoException) => {
+        spawnError = `${e.code ?? 'ERROR'}: cannot start ${inv.bin}: ${e.message}`;
+        finish(null, null);
+      },
+    );
   });
 }

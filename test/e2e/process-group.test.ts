@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { signalGroup, spawnGroup } from '../../e2e/process-group.ts';
 import { groupGone, liveMembers } from './support/procs.ts';
-import { ROOT } from './support/lab.ts';
+// The repository root (not support/lab.ts's: this test needs no lab).
+const ROOT = join(import.meta.dirname, '..', '..');
 
 const STUBBORN = join(import.meta.dirname, 'support', 'stubborn-group.mjs');
 
@@ -53,3 +54,22 @@ test('the harness exiting first (process.exit(130), a second Ctrl-C) SIGKILLs th
   // SIGKILL was sent inside process.exit: only the reaping of the killed processes is left to wait for.
   assert.deepEqual(await groupGone(pgid, 2_000), []);
 });
+
+for (const [how, env] of [['setpriv --pdeathsig and the reaper', {}], ['the reaper alone (no setpriv)', { HARNESS_NO_SETPRIV: '1' }]] as const) {
+  test(`the harness SIGKILLed: the whole group (Playwright and its workers) is gone within 1 s — ${how}`, { timeout: 10_000 }, async (t) => {
+    const harness = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'sigkill-harness.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const pgid = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      harness.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /group (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      harness.on('close', () => reject(new Error(`the harness ended first: ${out}`)));
+    });
+    t.after(() => signalGroup(pgid, 'SIGKILL'));
+    assert.equal(liveMembers(pgid).length, 2, 'the tool and its child run in one group');
+    harness.kill('SIGKILL');
+    assert.deepEqual(await groupGone(pgid, 1_000), [], 'nothing of the group outlives the harness by a second');
+  });
+}
