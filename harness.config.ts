@@ -1,4 +1,4 @@
-// The production estate of the 2025-06-22 runbook, and the policy the gate applies.
+// The production estate the windows (windows/*.ts) run against, and the policy the gate applies.
 // The lab is built from this same file (hosts move under .test, addresses are chosen at start).
 import { defineConfig } from './core/config/schema.ts';
 import { dnsConfig } from './config/dns.ts';
@@ -28,7 +28,6 @@ const everyAddressedName = [
 ];
 
 export default defineConfig({
-  window: { timezone: 'America/New_York', date: '2025-06-22' },
   estate: {
     domain: 'invoicecloud.com',
     hosts: [

@@ -1,28 +1,25 @@
-// --apply: carries out the verdict's action where it can be automated. Only "restore the maintenance page"
-// is, and only against the lab's control API; in production it prints the manual step instead.
+// --apply: performs the verdict's operation (the object the printed action came from) through the estate's
+// operator; only on no-go, never on inconclusive; without an operator it prints the manual step.
+import type { Operator } from './action.ts';
+import { describeOperation } from './action.ts';
 import type { Summary } from './result.ts';
-import type { HarnessConfig } from './config/schema.ts';
 
 export interface ApplyOutcome {
   applied: boolean;
+  /** true when there was nothing to do or it was done; false when it failed or must be done by hand. */
+  ok: boolean;
   lines: string[];
 }
 
-export async function applyAction(summary: Summary, config: HarnessConfig, controlUrl: string | undefined): Promise<ApplyOutcome> {
-  const restore = summary.phase === 'post-window' && summary.verdict !== 'go';
-  if (!restore) return { applied: false, lines: [`--apply: nothing to do for ${summary.phase} with verdict ${summary.verdict}`] };
-  const hosts = config.estate.hosts.filter((h) => h.maintenancePage).map((h) => h.key);
-  if (summary.env !== 'lab' || !controlUrl) {
-    return { applied: false, lines: [`--apply: restoring the maintenance page is not automated for env ${summary.env}; put it back by hand on ${hosts.join(', ')} (App Gateway ${config.estate.gateway.name})`] };
+export async function applyAction(summary: Summary, operator: Operator | undefined, signal = AbortSignal.timeout(10_000)): Promise<ApplyOutcome> {
+  const op = summary.operation;
+  if (summary.verdict !== 'no-go' || !op) {
+    return { applied: false, ok: true, lines: [`--apply: nothing to carry out for ${summary.phase} with verdict ${summary.verdict}${summary.verdict === 'inconclusive' ? ' (an inconclusive run is never acted on)' : ''}`] };
   }
-  const lines: string[] = [];
-  let applied = true;
-  for (const host of hosts) {
-    const res = await fetch(new URL(`/maintenance/${host}/on`, controlUrl), { method: 'POST', signal: AbortSignal.timeout(5_000) }).catch((err: Error) => err);
-    if (res instanceof Error || !res.ok) {
-      applied = false;
-      lines.push(`--apply: could not put the maintenance page up on ${host}: ${res instanceof Error ? res.message : `HTTP ${res.status}`}`);
-    } else lines.push(`--apply: maintenance page put back up on ${host} (lab)`);
-  }
-  return { applied, lines };
+  const what = describeOperation({ ...op, op: 'maintenance-page' });
+  if (!operator) return { applied: false, ok: false, lines: [`--apply: not automated for env ${summary.env}: ${what} by hand`] };
+  const res = await operator.perform({ ...op, op: 'maintenance-page' }, signal).catch((err: Error) => ({ ok: false, detail: err.message }));
+  return res.ok
+    ? { applied: true, ok: true, lines: [`--apply: done: ${what} (${res.detail})`] }
+    : { applied: false, ok: false, lines: [`--apply: FAILED to ${what}: ${res.detail}; do it by hand`] };
 }

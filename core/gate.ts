@@ -1,12 +1,13 @@
 // The gate: a pure function of stored results and the plan. Critical failed → no-go; critical broken or
 // missing → inconclusive; else go. One reason line per driving check.
-import { actionFor } from './actions.ts';
-import type { PhaseId } from './phases.ts';
+import { chooseAction, type ResolvedOperation } from './action.ts';
 import type { CheckResult, Verdict } from './result.ts';
-import type { PlannedCheck } from './ledger.ts';
+import type { PlannedCheck, RunPlan } from './ledger.ts';
+import type { Step } from './window/schema.ts';
 
 export interface GateInput {
-  phase: PhaseId;
+  /** The step's actions and cause-specific refinements (stored in plan.json, so a replay needs no window file). */
+  step: Pick<Step, 'actions' | 'refine'>;
   checks: readonly CheckResult[];
   planned: readonly PlannedCheck[];
   /** The run was stopped (Ctrl-C) before it finished: the verdict cannot be go or no-go. */
@@ -18,6 +19,8 @@ export interface GateInput {
 export interface GateDecision {
   verdict: Verdict;
   action: string | null;
+  /** The executable step of the action, when it has one (performed by --apply). */
+  operation?: ResolvedOperation;
   reasons: string[];
   /** Non-critical findings that did not drive the verdict. */
   warnings: string[];
@@ -65,7 +68,20 @@ export function decide(input: GateInput): GateDecision {
     verdict = 'go';
     reasons = [`all ${critical.length} critical checks passed (${checks.length} checks in all)`];
   }
-  return { verdict, action: actionFor(input.phase, verdict, verdict === 'no-go' ? failed : []), reasons, warnings, checks };
+  const action = chooseAction(input.step, verdict, verdict === 'no-go' ? failed : []);
+  return { verdict, action: action.text, ...(action.operation ? { operation: action.operation } : {}), reasons, warnings, checks };
 }
 
 export const EXIT_CODE: Record<Verdict, number> = { go: 0, 'no-go': 1, inconclusive: 2 };
+
+/** The step's actions as plan.json stored them; a plan written without them gets the runbook-neutral wording. */
+export function storedStep(plan: Pick<RunPlan, 'actions' | 'refine'> | undefined): Pick<Step, 'actions' | 'refine'> {
+  return {
+    actions: plan?.actions ?? {
+      go: { say: 'continue with the runbook' },
+      'no-go': { say: 'stop: fix the failing checks before the next step' },
+      inconclusive: { say: 're-run once the broken checks can run' },
+    },
+    refine: plan?.refine ?? [],
+  };
+}

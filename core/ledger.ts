@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from './config/load.ts';
 import { CheckKind, CheckResult, Severity, Summary, Target } from './result.ts';
+import { Action, Refinement } from './window/schema.ts';
 import type { Redactor } from './redact.ts';
+import { UsageError } from './errors.ts';
 
 /** What the plan expected, enough to count a missing result as broken with the right severity. */
 export const PlannedCheck = z.object({
@@ -25,11 +27,16 @@ export const RunPlan = z.object({
   env: z.string(),
   startedAt: z.string(),
   only: z.array(z.string()).optional(),
+  /** The window file the step came from, and the step's actions, so a replay needs neither. */
+  windowFile: z.string().optional(),
+  actions: z.object({ go: Action, 'no-go': Action, inconclusive: Action }).optional(),
+  refine: z.array(Refinement).default([]),
   planned: z.array(PlannedCheck).default([]),
 });
 export type RunPlan = z.infer<typeof RunPlan>;
 
-export class RunFolderInUseError extends Error {
+/** A second run on one folder would interleave results: usage error (64), the first run untouched. */
+export class RunFolderInUseError extends UsageError {
   override readonly name = 'RunFolderInUseError';
 }
 
@@ -66,7 +73,7 @@ export class RunLedger {
   }
 }
 
-export class StoredRunError extends Error {
+export class StoredRunError extends UsageError {
   override readonly name = 'StoredRunError';
 }
 

@@ -1,7 +1,7 @@
-// A phase may require earlier phases to have passed in the same window (web6-10 after web1-5 …).
+// A step may require earlier steps to have passed in the same window (web6-10 after web1-5 …).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Phase } from './phases.ts';
+import type { Step } from './window/schema.ts';
 
 export interface RequirementCheck {
   ok: boolean;
@@ -9,7 +9,7 @@ export interface RequirementCheck {
   lines: string[];
 }
 
-export function checkRequirements(phase: Phase, runsRoot: string, window: string, env: string): RequirementCheck {
+export function checkRequirements(phase: Pick<Step, 'requires'>, runsRoot: string, window: string, env: string): RequirementCheck {
   const lines: string[] = [];
   let ok = true;
   for (const req of phase.requires) {

@@ -1,11 +1,12 @@
-// The CheckResult and summary contract of DESIGN.md: what every runner writes and every reporter reads.
+// The CheckResult and summary contract (docs/contracts.md): what every runner writes and every reporter reads.
 import { z } from 'zod';
 
-export const CheckKind = z.enum(['sanity', 'dns', 'k6', 'e2e', 'maintenance', 'pool', 'service']);
+/** A registered check kind's id (kinds.ts); the registry, not this schema, says which ids exist. */
+export const CheckKind = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a check kind id');
 export type CheckKind = z.infer<typeof CheckKind>;
 
-/** The runner families `--only=` selects; each owns several check kinds. */
-export const Family = z.enum(['sanity', 'dns', 'k6', 'e2e']);
+/** The group of kinds `--only=` selects (sanity, dns, k6, e2e), declared by each kind. */
+export const Family = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
 export type Family = z.infer<typeof Family>;
 
 export const Severity = z.enum(['critical', 'major', 'minor']);
@@ -59,6 +60,8 @@ export const Summary = z.strictObject({
   finishedAt: z.string(),
   verdict: Verdict,
   action: z.string().nullable(),
+  /** Extension: the action's executable step (what --apply performs), when it has one. */
+  operation: z.strictObject({ op: z.string(), turn: z.enum(['on', 'off']), hosts: z.array(z.string()) }).optional(),
   reasons: z.array(z.string()),
   counts: Counts,
   checks: z.array(CheckResult),

@@ -1,24 +1,21 @@
-// The window's timeline: each phase's runbook time in ET (the runbook's zone), IST (the offshore team) and UTC.
+// The window's timeline: each step's runbook time in ET (the window's zone), IST (the offshore team) and UTC.
 import { DateTime } from 'luxon';
-import { PHASE_IDS, PHASES, type PhaseId } from './phases.ts';
+import type { WindowDef } from './window/schema.ts';
 
 export interface ScheduleRow {
-  phase: PhaseId;
+  phase: string;
   title: string;
   et: string;
   ist: string;
   utc: string;
 }
 
-export function windowSchedule(window: string, zone = 'America/New_York'): ScheduleRow[] {
-  const sunday = DateTime.fromISO(window, { zone });
-  if (!sunday.isValid) throw new Error(`invalid window date "${window}": ${sunday.invalidExplanation ?? 'expected YYYY-MM-DD'}`);
-  if (sunday.weekday !== 7) throw new Error(`window ${window} is a ${sunday.weekdayLong}; the runbook's window is the Sunday`);
+export function windowSchedule(window: Pick<WindowDef, 'date' | 'timezone' | 'steps'>): ScheduleRow[] {
+  const day = DateTime.fromISO(window.date, { zone: window.timezone });
   const fmt = (d: DateTime) => d.toFormat('ccc yyyy-MM-dd HH:mm ZZZZ');
-  return PHASE_IDS.map((id) => {
-    const { at, title } = PHASES[id];
+  return window.steps.map(({ id, at, title }) => {
     const [h, m] = at.time.split(':').map(Number) as [number, number];
-    const t = sunday.plus({ days: at.dayOffset }).set({ hour: h, minute: m });
+    const t = day.plus({ days: at.day }).set({ hour: h, minute: m });
     return { phase: id, title, et: fmt(t), ist: fmt(t.setZone('Asia/Kolkata')), utc: fmt(t.toUTC()) };
   });
 }

@@ -10,6 +10,8 @@ interface TaskBase {
   title: string;
   target: Target;
   severity: Severity;
+  /** Known at plan time: why this check cannot run (missing address, tool, secret …); `npm run plan` lists it. */
+  gap?: string;
 }
 
 export interface CheckTask extends TaskBase {
@@ -50,6 +52,7 @@ export function brokenTask(base: TaskBase & { kind: CheckKind }, message: string
     type: 'check',
     timeoutMs: 1_000,
     retries: 0,
+    gap: message,
     run: async () => ({ status: 'broken', message, failure: { layer: 'harness', code: 'NOT_AVAILABLE', message } }),
   };
 }

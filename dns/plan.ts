@@ -1,9 +1,11 @@
-// Plans the dns checks of a phase (phase.plan.dns.checks): one CheckTask per delegation, record, resolver, mail
-// record, DNSSEC and TTL; servers from the lab manifest in the lab, from config.dns elsewhere.
-import type { Planner, PlanContext } from '../core/plan-context.ts';
+// The dns check kind: one CheckTask per delegation, record, resolver, mail record, DNSSEC and TTL check the
+// window names; servers from the lab manifest in the lab, from config.dns elsewhere.
+import { z } from 'zod';
+import type { HarnessConfig } from '../core/config/schema.ts';
+import { defineKind, type PlanContext } from '../core/kind.ts';
 import type { CheckTask } from '../core/task.ts';
 import { brokenTask } from '../core/task.ts';
-import type { DnsCheckName } from '../core/phases.ts';
+import type { ResolvedEstate } from '../estate/model.ts';
 import type { ProbeResult } from '../core/probe.ts';
 import type { Target } from '../core/result.ts';
 import type { DnsTargets } from './targets.ts';
@@ -16,6 +18,9 @@ import type { MailCheck } from './checks/mail.ts';
 import { checkMail, mailQuestion } from './checks/mail.ts';
 import { checkDnssec } from './checks/dnssec.ts';
 import { checkTtl } from './checks/ttl.ts';
+
+export const DnsCheckName = z.enum(['delegation', 'parity', 'resolvers', 'mail', 'dnssec', 'ttl']);
+export type DnsCheckName = z.infer<typeof DnsCheckName>;
 
 type Make = (id: string, title: string, target: Target, run: (signal: AbortSignal) => Promise<ProbeResult>) => CheckTask;
 
@@ -59,21 +64,26 @@ export function dnsTasksFor(check: DnsCheckName, t: DnsTargets, live: 'old' | 'n
   }
 }
 
-export const planDns: Planner = (ctx: PlanContext) => {
-  const { phase, config } = ctx;
-  if (!phase.plan.dns) return [];
-  const severity = config.policy.severity.dns;
-  const base = { family: 'dns' as const, kind: 'dns' as const, severity };
-  let targets: DnsTargets;
-  try {
-    targets = dnsTargets(ctx);
-  } catch (err) {
-    return [brokenTask({ ...base, id: 'dns:config', title: `dns checks for ${phase.id}`, target: {} }, `the dns checks cannot be planned: ${(err as Error).message}`)];
-  }
-  const make: Make = (id, title, target, run) => ({ ...base, type: 'check', id, title, target, timeoutMs: config.policy.timeouts.dnsMs, retries: config.policy.retries, run });
-  return phase.plan.dns.checks.flatMap((check) => {
-    const gap = missing(targets, check);
-    if (gap) return [brokenTask({ ...base, id: `dns:${check}`, title: `dns ${check} checks`, target: {} }, `the dns ${check} checks cannot run: ${gap}; fill it in (config/dns.ts)`)];
-    return dnsTasksFor(check, targets, phase.state.dnsProvider, make);
-  });
-};
+export const dnsKind = defineKind({
+  id: 'dns',
+  family: 'dns',
+  summary: 'delegation, old-vs-new parity, resolvers, mail records, DNSSEC and TTL readiness of the zone being moved',
+  params: z.strictObject({ checks: z.array(DnsCheckName).min(1) }),
+  severity: 'critical',
+  plan: (ctx: PlanContext<HarnessConfig, ResolvedEstate>, p, severity) => {
+    const { step, config } = ctx;
+    const base = { family: 'dns' as const, kind: 'dns' as const, severity };
+    let targets: DnsTargets;
+    try {
+      targets = dnsTargets(ctx);
+    } catch (err) {
+      return [brokenTask({ ...base, id: 'dns:config', title: `dns checks for ${step.id}`, target: {} }, `the dns checks cannot be planned: ${(err as Error).message}`)];
+    }
+    const make: Make = (id, title, target, run) => ({ ...base, type: 'check', id, title, target, timeoutMs: config.policy.timeouts.dnsMs, retries: config.policy.retries, run });
+    return p.checks.flatMap((check) => {
+      const gap = missing(targets, check);
+      if (gap) return [brokenTask({ ...base, id: `dns:${check}`, title: `dns ${check} checks`, target: {} }, `the dns ${check} checks cannot run: ${gap}; fill it in (config/dns.ts)`)];
+      return dnsTasksFor(check, targets, step.after.dnsProvider, make);
+    });
+  },
+});

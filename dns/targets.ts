@@ -1,6 +1,7 @@
 // Where the dns checks send their questions: the lab manifest's dns section in the lab (never config.dns), config.dns elsewhere.
 import { z } from 'zod';
-import type { PlanContext } from '../core/plan-context.ts';
+import type { HarnessConfig } from '../core/config/schema.ts';
+import type { ResolvedEstate } from '../estate/model.ts';
 import type { DnsServer, QueryOptions } from './query.ts';
 import type { DnsConfig, NameServerConfig, ResolverConfig } from './config.ts';
 import type { ExpectedRecord } from './records.ts';
@@ -56,7 +57,7 @@ const udp = (s: { name: string; address: string; port: number }) => ({ name: nor
 const fromConfig = (s: NameServerConfig) => udp({ name: s.name, address: s.address ?? s.name, port: s.port });
 const resolverFrom = (r: ResolverConfig | z.infer<typeof Resolver>): DnsServer => (r.protocol === 'doh' ? { name: r.name, protocol: 'doh', url: r.url } : { name: r.name, protocol: r.protocol, address: r.address, port: r.port });
 
-export function dnsTargets(ctx: Pick<PlanContext, 'config' | 'estate'>): DnsTargets {
+export function dnsTargets(ctx: { config: HarnessConfig; estate: ResolvedEstate }): DnsTargets {
   const c = ctx.config.dns;
   const query: QueryOptions = { recursionDesired: false, ednsBufferSize: c.transport.ednsBufferSize, udpTryTimeoutMs: c.transport.udpTryTimeoutMs, udpTries: c.transport.udpTries };
   const common = { mail: c.mail, ttlMaxSeconds: c.ttlMaxSeconds, resolverSample: c.resolverSample, query };

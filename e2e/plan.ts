@@ -1,23 +1,30 @@
-// Plans the e2e checks of a phase: one Playwright run per suite (phase.plan.e2e), whose JSON report
-// becomes one CheckResult per test and host.
+// The e2e check kind: one Playwright run per suite and hosts the window names, whose JSON report becomes one
+// CheckResult per test and host.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JSONReport } from '@playwright/test/reporter';
-import type { HostKey } from '../core/config/estate.ts';
-import type { Planner, PlanContext } from '../core/plan-context.ts';
+import { z } from 'zod';
+import { HostKey } from '../core/config/estate.ts';
+import type { HarnessConfig } from '../core/config/schema.ts';
+import { defineKind, type PlanContext as KindContext } from '../core/kind.ts';
+import type { Severity } from '../core/result.ts';
+import type { ResolvedEstate } from '../estate/model.ts';
 import type { BatchTask } from '../core/task.ts';
 import type { CheckResult } from '../core/result.ts';
 import { makeClean, recordsFromReport, resultForTest, type AdapterOptions, type TestRecord } from './adapter.ts';
 import { followLines, type Follower } from './follow.ts';
 import { runPlaywright } from './run.ts';
 import { ENV } from './target.ts';
+import { findChromium } from './browser.ts';
+
+type PlanContext = KindContext<HarnessConfig, ResolvedEstate>;
 
 /** The variables the suites read (e2e/target.ts), from the resolved estate; the password only in the child's environment. */
 export function suiteEnv(ctx: PlanContext, manifestFile: string | undefined, hosts: readonly HostKey[]): Record<string, string> {
   const { estate } = ctx;
   const env: Record<string, string> = {
     [ENV.env]: estate.env,
-    [ENV.maintenanceOn]: ctx.phase.state.maintenanceOn.join(','),
+    [ENV.maintenanceOn]: ctx.step.after.maintenanceOn.join(','),
     [ENV.maintenanceMarker]: estate.maintenance.marker,
     [ENV.marker]: estate.hosts.find((h) => hosts.includes(h.key))?.marker ?? estate.hosts[0]?.marker ?? '',
     ...(estate.account.user ? { [ENV.user]: estate.account.user } : {}),
@@ -34,11 +41,6 @@ export function suiteEnv(ctx: PlanContext, manifestFile: string | undefined, hos
   return env;
 }
 
-/**
- * Severity of what concerns the run as a whole (Playwright stopped or crashed, a host ran no test, a stream
- * line lost): the suites hold @critical tests (smoke does), and such a failure means they were not checked.
- */
-export const E2E_RUN_SEVERITY = 'critical' as const;
 
 export interface BatchNarrowing {
   /** Only the tests whose title or tags match (tests use it to run only what a fault breaks). */
@@ -58,7 +60,7 @@ export function followResults(file: string, record: (rec: TestRecord) => void, e
 }
 
 /** One Playwright run as a batch; `grep` narrows the suite (tests use it to run only what a fault breaks). */
-export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKey[], narrow: BatchNarrowing = {}): BatchTask {
+export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKey[], narrow: BatchNarrowing = {}, severity: Severity = 'critical'): BatchTask {
   const { config, estate } = ctx;
   const outDir = join(ctx.runDir, 'e2e', suite);
   return {
@@ -69,8 +71,10 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
     kind: 'e2e',
     title: `Playwright ${suite} on ${hosts.join(', ')}`,
     target: {},
-    // The runner gives this severity to the placeholder results when the batch throws.
-    severity: E2E_RUN_SEVERITY,
+    // What concerns the run as a whole (Playwright crashed, a host ran no test) weighs as much as its tests.
+    severity,
+    // Known before running (npm run plan lists it); the run still starts and reports what Playwright says.
+    ...(findChromium({ ...process.env, ...narrow.env }) ? {} : { gap: 'no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, Playwright\'s own): run npm run setup' }),
     timeoutMs: config.policy.timeouts.e2eMs,
     // Test ids come from the specs; a planned host with no test is reported broken below.
     expected: [],
@@ -84,7 +88,7 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
         writeFileSync(manifestFile, JSON.stringify(estate.lab, null, 2));
       }
       const hostNames = Object.fromEntries(estate.hosts.map((h) => [h.key, h.name]));
-      const adapt: AdapterOptions = { defaultSeverity: config.policy.severity.e2e, hostNames, secrets: estate.account.password ? [estate.account.password] : [] };
+      const adapt: AdapterOptions = { defaultSeverity: severity, hostNames, secrets: estate.account.password ? [estate.account.password] : [] };
       const results: CheckResult[] = [];
       const record = (rec: TestRecord) => {
         const r = resultForTest(rec, adapt);
@@ -112,16 +116,16 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
       // The JSON report is complete: anything the stream missed is recorded from it.
       const report = JSON.parse(readFileSync(outcome.reportFile, 'utf8')) as JSONReport;
       for (const rec of recordsFromReport(report)) record(rec);
-      for (const h of hosts) if (!results.some((r) => r.details?.['project'] === h)) emit(noTests(suite, h, hostNames[h] ?? h, report));
-      if (report.errors.length) emit(runError(suite, clean(report.errors.map((e) => e.message ?? e.value ?? 'unknown error').join(' | '))));
+      for (const h of hosts) if (!results.some((r) => r.details?.['project'] === h)) emit(noTests(suite, h, hostNames[h] ?? h, report, severity));
+      if (report.errors.length) emit(runError(suite, severity, clean(report.errors.map((e) => e.message ?? e.value ?? 'unknown error').join(' | '))));
       if (followFailure) throw new Error(`the stream of results could not be followed: ${followFailure}`);
     },
   };
 }
 
-function noTests(suite: string, host: HostKey, hostName: string, report: JSONReport): CheckResult {
+function noTests(suite: string, host: HostKey, hostName: string, report: JSONReport, severity: Severity): CheckResult {
   return {
-    id: `e2e:${host}:${suite}`, kind: 'e2e', title: `${host}: @${suite} tests`, target: { host: hostName }, severity: E2E_RUN_SEVERITY,
+    id: `e2e:${host}:${suite}`, kind: 'e2e', title: `${host}: @${suite} tests`, target: { host: hostName }, severity,
     status: 'broken', attempts: 1, flaky: false, startedAt: new Date(report.stats.startTime).toISOString(), durationMs: 0,
     message: `no @${suite} test ran for ${host}: the project selected none (check the spec files and tags)`,
   };
@@ -129,22 +133,25 @@ function noTests(suite: string, host: HostKey, hostName: string, report: JSONRep
 
 function streamError(file: string, lineNo: number, message: string): CheckResult {
   return {
-    id: `e2e:stream:${lineNo}`, kind: 'e2e', title: `result line ${lineNo} of ${file}`, target: {}, severity: E2E_RUN_SEVERITY,
+    id: `e2e:stream:${lineNo}`, kind: 'e2e', title: `result line ${lineNo} of ${file}`, target: {}, severity: 'critical',
     status: 'broken', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 0,
     message: `line ${lineNo} of ${file} could not be recorded (that test's result is taken from report.json if it has one): ${message}`,
   };
 }
 
-function runError(suite: string, message: string): CheckResult {
+function runError(suite: string, severity: Severity, message: string): CheckResult {
   return {
-    id: `e2e:${suite}:run`, kind: 'e2e', title: `Playwright ${suite} run`, target: {}, severity: E2E_RUN_SEVERITY,
+    id: `e2e:${suite}:run`, kind: 'e2e', title: `Playwright ${suite} run`, target: {}, severity,
     status: 'broken', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 0,
     message: `Playwright reported an error outside any test: ${message.replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0]}`,
   };
 }
 
-export const planE2e: Planner = (ctx) => {
-  const e2e = ctx.phase.plan.e2e;
-  if (!e2e) return [];
-  return [e2eBatch(ctx, e2e.suite, e2e.hosts)];
-};
+export const e2eKind = defineKind({
+  id: 'e2e',
+  family: 'e2e',
+  summary: 'a Playwright suite (smoke or regression) on the named hosts, one result per test and host',
+  params: z.strictObject({ suite: z.enum(['smoke', 'regression']), hosts: z.array(HostKey).min(1) }),
+  severity: 'major',
+  plan: (ctx: PlanContext, p, severity) => [e2eBatch(ctx, p.suite, p.hosts, {}, severity)],
+});

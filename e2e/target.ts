@@ -2,7 +2,7 @@
 // the lab by default (hosts under .test reached through the lab gateway), a named environment only when asked.
 import { readFileSync } from 'node:fs';
 import { HOST_KEYS, type HostKey } from '../core/config/estate.ts';
-import { LAB_DEFAULT_PASSWORD, LAB_DEFAULT_USER } from '../core/estate.ts';
+import { LAB_DEFAULT_PASSWORD, LAB_DEFAULT_USER } from '../estate/model.ts';
 import type { LabManifest } from '../lab/manifest.ts';
 
 /** Environment variables the Playwright run reads (the harness's e2e adapter sets them). */

@@ -2,10 +2,15 @@
 // backend-sweep per web server). Each batch builds its bundle, runs k6, keeps the raw output under
 // runDir/k6/<run>/ and reports one result per threshold, per k6 check, and one for the run itself.
 import { join } from 'node:path';
-import type { Planner } from '../core/plan-context.ts';
+import { z } from 'zod';
+import { HostKey } from '../core/config/estate.ts';
+import type { HarnessConfig } from '../core/config/schema.ts';
+import { defineKind, type PlanContext } from '../core/kind.ts';
+import type { Severity } from '../core/result.ts';
+import type { ResolvedEstate } from '../estate/model.ts';
 import type { CheckResult } from '../core/result.ts';
 import type { BatchContext, BatchTask } from '../core/task.ts';
-import type { ScriptName } from './contract.ts';
+import { SCRIPT_NAMES, type ScriptName } from './contract.ts';
 import { PLAN_ENV, SUMMARY_ENV } from './contract.ts';
 import { bundleScript } from './build/bundle.ts';
 import type { BuiltBundle } from './build/bundle.ts';
@@ -41,11 +46,12 @@ export interface K6PlanOptions {
   distDir?: string;
 }
 
-export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
-  return ({ phase, config, estate }) => {
-    if (!phase.plan.k6) return [];
-    const runs = k6RunsForPhase(phase, config, estate);
-    const severity = config.policy.severity.k6;
+export const K6Params = z.strictObject({ script: z.enum(SCRIPT_NAMES), hosts: z.array(HostKey).min(1) });
+export type K6Params = z.output<typeof K6Params>;
+
+export function makeK6Planner(opts: K6PlanOptions = {}) {
+  return ({ step, config, estate }: PlanContext<HarnessConfig, ResolvedEstate>, params: K6Params, severity: Severity): BatchTask[] => {
+    const runs = k6RunsForPhase([params], step.after, config, estate);
     const bundles = new Map<ScriptName, Promise<BuiltBundle>>();
     const bundle = (s: ScriptName) => {
       let b = bundles.get(s);
@@ -58,6 +64,9 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
     const perRunMs = config.policy.timeouts.k6Ms;
     const batchMs = perRunMs * Math.ceil(runs.length / parallel) + 10_000;
     const caFile = estate.lab?.caFile;
+    // Known before running (npm run plan lists it); the batch still runs and reports each check broken.
+    const located = locateK6(opts.env ?? process.env);
+    const gap = located.ok ? undefined : `k6 not found (${located.reason}): ${config.k6.installHint}`;
 
     const task = (run: K6RunDef): BatchTask => {
       const result = (o: K6Outcome, startedAt: string, durationMs: number): CheckResult => ({
@@ -79,6 +88,7 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
         title: `k6 ${run.spec.label}`,
         target: run.target,
         severity,
+        ...(gap ? { gap } : {}),
         timeoutMs: batchMs,
         expected: expectedIds(run.spec),
         run: async (ctx) => {
@@ -127,4 +137,11 @@ export function makeK6Planner(opts: K6PlanOptions = {}): Planner {
   };
 }
 
-export const planK6: Planner = makeK6Planner();
+export const k6Kind = defineKind({
+  id: 'k6',
+  family: 'k6',
+  summary: 'a k6 script (connection-sanity, smoke-load, backend-sweep) bundled with esbuild and run by the k6 binary',
+  params: K6Params,
+  severity: 'major',
+  plan: makeK6Planner(),
+});

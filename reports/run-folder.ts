@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { CheckResult, Summary, countStatuses } from '../core/result.ts';
 import { RunPlan as PlanFile, parseResultsJsonl } from '../core/ledger.ts';
 import type { Verdict } from '../core/result.ts';
-import { decide } from '../core/gate.ts';
-import { isPhaseId } from '../core/phases.ts';
+import { decide, storedStep } from '../core/gate.ts';
 import type { Counts } from '../core/result.ts';
 import { formatIssues } from '../core/config/load.ts';
 
@@ -102,12 +101,12 @@ function partialRun(dir: string, plan: PlanFile | null, results: CheckResult[], 
     startedAt: plan?.startedAt ?? results[0]?.startedAt ?? 'unknown', finishedAt: null,
     partial: true, hasSummary: false, warnings,
   };
-  if (!plan || !isPhaseId(plan.phase)) {
+  if (!plan) {
     return { ...base, verdict: 'inconclusive', action: null, reasons: [`${note}; without plan.json the verdict is inconclusive`], findings: [], counts: countStatuses(results), checks: results, missing: [] };
   }
   // The same gate `npm run gate` replays: missing planned checks are broken, so the verdict is inconclusive
   // unless a critical check had already failed (then no-go, which the partial results already prove).
-  const decision = decide({ phase: plan.phase, checks: results, planned: plan.planned, finishedAt: lastEnd(results, plan.startedAt) });
+  const decision = decide({ step: storedStep(plan), checks: results, planned: plan.planned, finishedAt: lastEnd(results, plan.startedAt) });
   const have = new Set(results.map((r) => r.id));
   return {
     ...base, verdict: decision.verdict, action: decision.action, reasons: [note, ...decision.reasons], findings: decision.warnings,

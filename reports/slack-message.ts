@@ -1,5 +1,4 @@
 // The Slack summary of a run: verdict with emoji, where, the action, the reasons (capped), counts, the report.
-import { isPhaseId, PHASES } from '../core/phases.ts';
 import type { Verdict } from '../core/result.ts';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import type { RunView } from './run-folder.ts';
@@ -39,14 +38,13 @@ export function reasonLines(reasons: readonly string[]): string[] {
 
 export function buildSlackMessage(run: RunView, links: MessageLinks): SlackMessage {
   const verdict = run.verdict.toUpperCase();
-  const phaseTitle = isPhaseId(run.phase) ? ` (${PHASES[run.phase].title})` : '';
   const headline = `${EMOJI[run.verdict]} ${verdict}: ${run.phase} · window ${run.window} · ${run.env}${run.partial ? ' · PARTIAL RUN' : ''}`;
   const c = run.counts;
   const findings = run.findings.length ? ` · ${run.findings.length} non-critical finding(s) in the report` : '';
   const counts = `passed ${c.passed} · failed ${c.failed} · broken ${c.broken} · skipped ${c.skipped}${run.missing.length ? ` · no result ${run.missing.length}` : ''}${findings}`;
   const report = links.reportUrl ? `<${links.reportUrl}|Allure report>` : `Report: \`${slackEscape(links.reportPath)}\``;
   const blocks: Block[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${slackEscape(headline)}*\nPhase *${slackEscape(run.phase)}*${slackEscape(phaseTitle)}, window ${slackEscape(run.window)}, env ${slackEscape(run.env)}`, SECTION_LIMIT) } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${slackEscape(headline)}*\nPhase *${slackEscape(run.phase)}*, window ${slackEscape(run.window)}, env ${slackEscape(run.env)}`, SECTION_LIMIT) } },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*Action:* ${slackEscape(run.action ?? 'none')}`, SECTION_LIMIT) } },
   ];
   if (!run.hasSummary) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: ':warning: The run has no summary.json: these are partial results and the verdict is inconclusive.' } });

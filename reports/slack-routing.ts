@@ -1,8 +1,6 @@
 // Which Slack channels hear about which phase: the runbook's routing as a table, resolved against the config.
 import type { z } from 'zod';
 import type { SlackChannelConfig } from '../core/config/estate.ts';
-import { isPhaseId } from '../core/phases.ts';
-import type { PhaseId } from '../core/phases.ts';
 
 type ChannelConfig = z.infer<typeof SlackChannelConfig>;
 
@@ -10,7 +8,7 @@ const PER_PHASE = '#eng-monthlymaintenance';
 const WINDOW_CLOSED = ['#eng-monthlymaintenance', '#engineering-maintenance', '#dailyopsissues'];
 
 /** Per-phase results go to #eng-monthlymaintenance; the end of the window also to the wider channels. */
-export const SLACK_ROUTES: Record<PhaseId, readonly string[]> = {
+export const SLACK_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'pre-maintenance': [PER_PHASE],
   'web1-5': [PER_PHASE],
   'web6-10': [PER_PHASE],
@@ -27,7 +25,7 @@ export type RoutedChannel =
 
 /** A phase the table does not know (a partial run without plan.json) still reaches the per-phase channel. */
 export function routeFor(phase: string, channels: readonly ChannelConfig[]): RoutedChannel[] {
-  const names = isPhaseId(phase) ? SLACK_ROUTES[phase] : [PER_PHASE];
+  const names = SLACK_ROUTES[phase] ?? [PER_PHASE];
   return names.map((name) => {
     const found = channels.find((c) => c.name === name);
     return found ? { name, configured: true, webhookEnv: found.webhookEnv } : { name, configured: false };

@@ -1,7 +1,7 @@
 // Direct HTTPS sanity of one web server for one host: status 200, the host's marker, the latency budget and the
 // certificate's remaining days, with the server's FQDN as Host and TLS server name and the cert verified for it.
 import { broken, failed, passed, type Probe, type ProbeFailure } from '../core/probe.ts';
-import type { Endpoint, ResolvedHost } from '../core/estate.ts';
+import type { Endpoint, ResolvedHost } from '../estate/model.ts';
 import { exchange } from './exchange.ts';
 import type { Trust } from './trust.ts';
 

@@ -1,7 +1,7 @@
 // The maintenance page through the gateway, per host: up where the phase says it is (status, Retry-After, marker),
 // gone everywhere else (200 with the host's own marker) — and never on a host it does not cover (www2).
 import { broken, failed, passed, type Probe } from '../core/probe.ts';
-import type { Endpoint, ResolvedHost } from '../core/estate.ts';
+import type { Endpoint, ResolvedHost } from '../estate/model.ts';
 import { exchange, header } from './exchange.ts';
 import type { Trust } from './trust.ts';
 

@@ -1,112 +1,165 @@
-// Plans the sanity family of a phase (phase.plan.sanity): direct HTTPS per selected server × host, pool
-// membership through both balancers, the maintenance page per host, token portability, TCP to other servers.
-import type { PlanContext, Planner } from '../core/plan-context.ts';
-import type { Endpoint, ResolvedEstate, ResolvedHost } from '../core/estate.ts';
-import type { PhasePlan, PhaseState } from '../core/phases.ts';
+// The sanity family's check kinds: direct HTTPS per server × host, pool membership through both balancers,
+// the maintenance page per host, token portability, and the non-web server groups (TCP + banner).
+import { z } from 'zod';
+import { HostKey } from '../core/config/estate.ts';
+import type { HarnessConfig } from '../core/config/schema.ts';
+import { defineKind, type PlanContext } from '../core/kind.ts';
 import { brokenTask, type CheckTask } from '../core/task.ts';
+import type { EstateState } from '../core/window/schema.ts';
+import type { Endpoint, ResolvedEstate, ResolvedHost } from '../estate/model.ts';
 import { httpsProbe } from './https-probe.ts';
-import { poolProbe } from './pool-probe.ts';
 import { maintenanceProbe } from './maintenance-probe.ts';
-import { tokenProbe } from './token-probe.ts';
+import { poolProbe } from './pool-probe.ts';
 import { tcpProbe } from './tcp-probe.ts';
+import { tokenProbe } from './token-probe.ts';
 import { createTrust } from './trust.ts';
 
-type SanityPlan = NonNullable<PhasePlan['sanity']>;
+type Ctx = PlanContext<HarnessConfig, ResolvedEstate>;
 
-/** `servers: [a, b]` is 1-based inclusive into the estate's web servers; `[1, 0]` selects none. */
-export function selectServers(estate: ResolvedEstate, servers: SanityPlan['servers']): Endpoint[] {
-  if (servers === 'all') return estate.webServers;
-  const [from, to] = servers;
-  return to < from ? [] : estate.webServers.slice(from - 1, to);
+/** 'all', or web servers by name: a window names its batches (IC-Web1..5). */
+export const Servers = z.union([z.literal('all'), z.array(z.string().min(1)).min(1).max(10_000)]).default('all');
+export const Hosts = z.union([z.literal('all'), z.array(HostKey).min(1)]).default('all');
+
+/** The named servers in estate order; a name the estate does not have is a gap, never silently skipped. */
+export function selectServers(estate: ResolvedEstate, servers: z.output<typeof Servers>): { servers: Endpoint[]; unknown: string[] } {
+  if (servers === 'all') return { servers: estate.webServers, unknown: [] };
+  return { servers: estate.webServers.filter((s) => servers.includes(s.name)), unknown: servers.filter((n) => !estate.webServers.some((s) => s.name === n)) };
 }
 
-export function selectHosts(estate: ResolvedEstate, hosts: SanityPlan['hosts']): ResolvedHost[] {
+export function selectHosts(estate: ResolvedEstate, hosts: z.output<typeof Hosts>): ResolvedHost[] {
   return hosts === 'all' ? estate.hosts : estate.hosts.filter((h) => hosts.includes(h.key));
 }
 
-/** The web servers the phase expects in both pools, and configured names the estate does not know. */
-export function expectedPool(estate: ResolvedEstate, state: PhaseState): { members: Endpoint[]; unknown: string[] } {
+/** The web servers the step expects in both pools, and configured names the estate does not know. */
+export function expectedPool(estate: ResolvedEstate, state: EstateState): { members: Endpoint[]; unknown: string[] } {
   if (state.inPools === 'all') return { members: estate.webServers, unknown: [] };
   const names = state.inPools;
   return { members: estate.webServers.filter((s) => names.includes(s.name)), unknown: names.filter((n) => !estate.webServers.some((s) => s.name === n)) };
 }
 
-export const planSanity: Planner = (ctx: PlanContext) => {
-  const plan = ctx.phase.plan.sanity;
-  if (!plan) return [];
-  const { estate, config, phase } = ctx;
-  const { policy } = config;
-  const trust = createTrust(estate.ca);
-  const probeMs = policy.timeouts.probeMs;
-  const base = { type: 'check' as const, family: 'sanity' as const, retries: policy.retries };
-  const tasks: CheckTask[] = [];
-  const servers = selectServers(estate, plan.servers);
-  const hosts = selectHosts(estate, plan.hosts);
-  const pool = expectedPool(estate, phase.state);
+const base = (ctx: Ctx) => ({ type: 'check' as const, family: 'sanity' as const, retries: ctx.config.policy.retries });
+const unknownServers = (names: string[]) => `the window names ${names.join(', ')}, but the estate has no such web server (estate.webServers)`;
 
-  for (const server of servers) {
-    for (const host of hosts) {
-      const options = { trust, latencyBudgetMs: policy.latencyBudgetMs, tlsExpiryWarningDays: policy.tlsExpiryWarningDays, timeoutMs: probeMs };
-      tasks.push({
-        ...base, id: `sanity:${server.name}:${host.key}:${host.path}`, kind: 'sanity', severity: policy.severity.sanity, timeoutMs: probeMs,
-        title: `${server.name} serves https://${host.name}${host.path} directly`, target: { server: server.name, host: host.name },
-        run: (signal) => httpsProbe({ server, host }, options, signal),
-      });
+export const directKind = defineKind({
+  id: 'sanity',
+  family: 'sanity',
+  summary: 'HTTPS straight to each web server with the host name as Host and TLS name: status, marker, latency, certificate',
+  params: z.strictObject({ servers: Servers, hosts: Hosts }),
+  severity: 'critical',
+  plan: (ctx: Ctx, p, severity) => {
+    const { estate, config } = ctx;
+    const { policy } = config;
+    const trust = createTrust(estate.ca);
+    const probeMs = policy.timeouts.probeMs;
+    const { servers, unknown } = selectServers(estate, p.servers);
+    const tasks: CheckTask[] = [];
+    if (unknown.length) tasks.push(brokenTask({ id: `sanity:${unknown.join('+')}`, family: 'sanity', kind: 'sanity', severity, title: `direct probes of ${unknown.join(', ')}`, target: {} }, unknownServers(unknown)));
+    const options = { trust, latencyBudgetMs: policy.latencyBudgetMs, tlsExpiryWarningDays: policy.tlsExpiryWarningDays, timeoutMs: probeMs };
+    for (const server of servers) {
+      for (const host of selectHosts(estate, p.hosts)) {
+        tasks.push({
+          ...base(ctx), id: `sanity:${server.name}:${host.key}:${host.path}`, kind: 'sanity', severity, timeoutMs: probeMs,
+          title: `${server.name} serves https://${host.name}${host.path} directly`, target: { server: server.name, host: host.name },
+          run: (signal) => httpsProbe({ server, host }, options, signal),
+        });
+      }
     }
-  }
+    return tasks;
+  },
+});
 
-  if (plan.pools) {
-    // A host the gateway passes to the pool now (not behind the maintenance page), the phase's hosts first.
-    const host = [...hosts, ...estate.hosts].find((h) => !phase.state.maintenanceOn.includes(h.key));
+export const poolKind = defineKind({
+  id: 'pool',
+  family: 'sanity',
+  summary: 'enough requests through the gateway and the ILB to see every expected pool member by its identity header',
+  params: z.strictObject({ balancers: z.array(z.enum(['gateway', 'ilb'])).min(1).default(['gateway', 'ilb']), host: HostKey.optional() }),
+  severity: 'critical',
+  plan: (ctx: Ctx, p, severity) => {
+    const { estate, config, step } = ctx;
+    const { policy } = config;
+    const probeMs = policy.timeouts.probeMs;
+    const pool = expectedPool(estate, step.after);
+    // A host the gateway passes to the pool now (not behind the maintenance page), the named one first.
+    const host = [...estate.hosts].sort((a, b) => Number(b.key === p.host) - Number(a.key === p.host)).find((h) => !step.after.maintenanceOn.includes(h.key));
     const expected = pool.members.map((m) => m.name);
     const requests = policy.poolSamplesPerMember * Math.max(1, expected.length);
     const concurrency = Math.max(1, Math.min(policy.concurrency, expected.length));
     const timeoutMs = probeMs * (1 + Math.ceil(requests / concurrency));
-    for (const [key, balancer] of [['gateway', estate.gateway], ['ilb', estate.ilb]] as const) {
-      const task = { id: `pool:${key}`, kind: 'pool' as const, family: 'sanity' as const, severity: policy.severity.pool, title: `${balancer.name} routes to every expected pool member`, target: { server: balancer.name, ...(host ? { host: host.name } : {}) } };
-      if (!host || pool.unknown.length) {
-        tasks.push(brokenTask(task, host ? `the phase expects ${pool.unknown.join(', ')} in the pools, but the estate has no such web server` : 'every host is behind the maintenance page in this phase: pool membership cannot be observed'));
-        continue;
-      }
-      const options = { trust, samplesPerMember: policy.poolSamplesPerMember, concurrency, requestTimeoutMs: probeMs, timeoutMs };
-      tasks.push({ ...base, ...task, timeoutMs, run: (signal) => poolProbe({ balancer, host, expected }, options, signal) });
-    }
-  }
+    return p.balancers.map((key): CheckTask => {
+      const balancer = key === 'gateway' ? estate.gateway : estate.ilb;
+      const task = { id: `pool:${key}`, kind: 'pool', family: 'sanity', severity, title: `${balancer.name} routes to every expected pool member`, target: { server: balancer.name, ...(host ? { host: host.name } : {}) } };
+      if (!host) return brokenTask(task, 'every host is behind the maintenance page in this step: pool membership cannot be observed');
+      if (pool.unknown.length) return brokenTask(task, `the step expects ${pool.unknown.join(', ')} in the pools, but the estate has no such web server`);
+      const options = { trust: createTrust(estate.ca), samplesPerMember: policy.poolSamplesPerMember, concurrency, requestTimeoutMs: probeMs, timeoutMs };
+      return { ...base(ctx), ...task, timeoutMs, run: (signal) => poolProbe({ balancer, host, expected }, options, signal) };
+    });
+  },
+});
 
-  if (plan.maintenance) {
-    for (const host of estate.hosts) {
-      const expectedOn = phase.state.maintenanceOn.includes(host.key);
+export const maintenanceKind = defineKind({
+  id: 'maintenance',
+  family: 'sanity',
+  summary: 'the maintenance page is up or down on each host as the step expects; hosts without a page keep serving',
+  params: z.strictObject({ hosts: Hosts }),
+  severity: 'critical',
+  plan: (ctx: Ctx, p, severity) => {
+    const { estate, config, step } = ctx;
+    const probeMs = config.policy.timeouts.probeMs;
+    const options = { trust: createTrust(estate.ca), maintenance: estate.maintenance, timeoutMs: probeMs };
+    return selectHosts(estate, p.hosts).map((host): CheckTask => {
+      const expectedOn = step.after.maintenanceOn.includes(host.key);
       const title = expectedOn ? `maintenance page is up on ${host.name}` : host.maintenancePage ? `maintenance page is down on ${host.name}` : `${host.name} still serving, not behind the maintenance page`;
-      const options = { trust, maintenance: estate.maintenance, timeoutMs: probeMs };
-      tasks.push({
-        ...base, id: `maintenance:${host.key}`, kind: 'maintenance', severity: policy.severity.maintenance, timeoutMs: probeMs, title, target: { host: host.name },
+      return {
+        ...base(ctx), id: `maintenance:${host.key}`, kind: 'maintenance', severity, timeoutMs: probeMs, title, target: { host: host.name },
         run: (signal) => maintenanceProbe({ gateway: estate.gateway, host, expectedOn }, options, signal),
-      });
-    }
-  }
+      };
+    });
+  },
+});
 
-  if (plan.tokens) {
+export const tokensKind = defineKind({
+  id: 'tokens',
+  family: 'sanity',
+  summary: 'an auth cookie issued by one web server, presented directly to every other (machineKey, PLAT-2374)',
+  params: z.strictObject({ issuers: Servers }),
+  severity: 'critical',
+  plan: (ctx: Ctx, p, severity) => {
+    const { estate, config, step } = ctx;
+    const { policy } = config;
+    const probeMs = policy.timeouts.probeMs;
     const host = estate.hosts.find((h) => h.key === estate.tokens.host);
-    // The phase's own servers issue first: their machineKey is the one this phase changed.
-    const members = [...pool.members].sort((a, b) => Number(servers.includes(b)) - Number(servers.includes(a)));
+    const issuers = selectServers(estate, p.issuers).servers;
+    // The step's own servers issue first: their machineKey is the one this step changed.
+    const members = [...expectedPool(estate, step.after).members].sort((a, b) => Number(issuers.includes(b)) - Number(issuers.includes(a)));
     const concurrency = Math.max(1, Math.min(policy.concurrency, members.length));
     const timeoutMs = probeMs * (3 + Math.ceil(members.length / concurrency));
-    const task = { id: 'sanity:tokens', kind: 'sanity' as const, family: 'sanity' as const, severity: policy.severity.sanity, title: `an auth cookie issued by one web server is accepted by every other (machineKey, PLAT-2374)`, target: host ? { host: host.name } : {} };
-    if (!host) tasks.push(brokenTask(task, `estate.tokens.host is "${estate.tokens.host}", which is not one of the configured hosts`));
-    else {
-      const options = { trust, tokens: estate.tokens, account: estate.account, requestTimeoutMs: probeMs, concurrency, timeoutMs };
-      tasks.push({ ...base, ...task, timeoutMs, run: (signal) => tokenProbe({ servers: members, host }, options, signal) });
-    }
-  }
+    const task = { id: 'sanity:tokens', kind: 'tokens', family: 'sanity', severity, title: 'an auth cookie issued by one web server is accepted by every other (machineKey, PLAT-2374)', target: host ? { host: host.name } : {} };
+    if (!host) return [brokenTask(task, `estate.tokens.host is "${estate.tokens.host}", which is not one of the configured hosts`)];
+    const options = { trust: createTrust(estate.ca), tokens: estate.tokens, account: estate.account, requestTimeoutMs: probeMs, concurrency, timeoutMs };
+    const check: CheckTask = { ...base(ctx), ...task, timeoutMs, run: (signal) => tokenProbe({ servers: members, host }, options, signal) };
+    return [check];
+  },
+});
 
-  if (plan.services) {
-    for (const service of estate.services) {
-      tasks.push({
-        ...base, id: `service:${service.name}`, kind: 'service', severity: policy.severity.service, timeoutMs: probeMs,
+export const serviceKind = defineKind({
+  id: 'service',
+  family: 'sanity',
+  summary: 'each server of the named groups accepts TCP on its port and sends the expected banner',
+  params: z.strictObject({ groups: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all') }),
+  severity: 'major',
+  plan: (ctx: Ctx, p, severity) => {
+    const { estate, config } = ctx;
+    const probeMs = config.policy.timeouts.probeMs;
+    const unknown = p.groups === 'all' ? [] : p.groups.filter((g) => !estate.services.some((s) => s.group === g));
+    const gaps = unknown.map((g) => brokenTask({ id: `service:${g}`, family: 'sanity', kind: 'service', severity, title: `server group ${g}`, target: {} }, `the window names server group "${g}", which estate.serverGroups does not define`));
+    const services = estate.services.filter((s) => p.groups === 'all' || p.groups.includes(s.group));
+    return [
+      ...gaps,
+      ...services.map((service): CheckTask => ({
+        ...base(ctx), id: `service:${service.name}`, kind: 'service', severity, timeoutMs: probeMs,
         title: `${service.name} (${service.title}) accepts TCP on port ${service.port}${service.banner ? ' with the expected banner' : ''}`, target: { server: service.name },
         run: (signal) => tcpProbe(service, { timeoutMs: probeMs }, signal),
-      });
-    }
-  }
-  return tasks;
-};
+      })),
+    ];
+  },
+});

@@ -2,7 +2,7 @@
 // every expected member answers at least once, counted by the identity header each backend sets.
 import { Pool } from 'undici';
 import { broken, failed, passed, type Probe, type ProbeFailure } from '../core/probe.ts';
-import type { Endpoint, ResolvedHost } from '../core/estate.ts';
+import type { Endpoint, ResolvedHost } from '../estate/model.ts';
 import { exchange, header, originOf, watchingConnector } from './exchange.ts';
 import { deadline, mapLimited } from './limit.ts';
 import type { Trust } from './trust.ts';

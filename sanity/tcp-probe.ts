@@ -3,7 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { failed, passed, type Probe } from '../core/probe.ts';
-import type { ServiceEndpoint } from '../core/estate.ts';
+import type { ServiceEndpoint } from '../estate/model.ts';
 import { failureFromError, timeoutFailure, type ErrorContext } from './net-errors.ts';
 import { deadline } from './limit.ts';
 

@@ -1,7 +1,7 @@
 // Token portability: log in on one web server, present its auth cookie directly to every other in-pool server.
 // A server that rejects it signs with a different machineKey (PLAT-2374); the password never leaves this module.
 import { broken, failed, passed, type Probe, type ProbeFailure, type ProbeResult } from '../core/probe.ts';
-import type { Endpoint, ResolvedHost } from '../core/estate.ts';
+import type { Endpoint, ResolvedHost } from '../estate/model.ts';
 import type { TokenConfig } from '../core/config/estate.ts';
 import { exchange, type ExchangeOutcome } from './exchange.ts';
 import { deadline, mapLimited } from './limit.ts';

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../core/config/load.ts';
 import type { HarnessConfig } from '../core/config/schema.ts';
-import { estateFromLab, type Endpoint, type ResolvedEstate } from '../core/estate.ts';
+import { estateFromLab, type Endpoint, type ResolvedEstate } from '../estate/model.ts';
 import { PHASES } from '../core/phases.ts';
 import { runTasks } from '../core/runner.ts';
 import { startLab } from '../lab/index.ts';

@@ -1,81 +1,66 @@
-// npm run smoke -- --phase=<id> …  and  npm run regression: thin entry point over core/run.ts.
+// npm run smoke -- --phase=<step> …  and  npm run regression: thin entry point over core/run.ts.
 import { resolve } from 'node:path';
 import { applyAction } from '../core/apply.ts';
-import { parseSmokeArgs, SMOKE_USAGE, UsageError } from '../core/cli-args.ts';
-import { ConfigError, loadConfig } from '../core/config/load.ts';
+import { runCommand } from '../core/cli.ts';
+import { checkSmokeArgs, SMOKE_OPTIONS, SMOKE_USAGE, type RawSmoke } from '../core/cli-args.ts';
+import { UsageError } from '../core/errors.ts';
 import { EXIT_CODE } from '../core/gate.ts';
-import { RunFolderInUseError } from '../core/ledger.ts';
-import { PHASES } from '../core/phases.ts';
 import { checkRequirements } from '../core/requires.ts';
-import { runPhase } from '../core/run.ts';
-import { defaultRunDir, windowDate } from '../core/window.ts';
+import { runStep } from '../core/run.ts';
+import { defaultRunDir } from '../core/window.ts';
+import { stepOf } from '../core/window/load.ts';
+import { KINDS } from '../kinds.ts';
 import { ConsoleReporter } from '../reports/console.ts';
+import { checkOnly, loadHarnessConfig, openWindow, parseFaults, sourceFor } from './lib/context.ts';
 
-async function main(): Promise<number> {
-  const args = parseSmokeArgs(process.argv.slice(2));
-  if (args.help) {
-    process.stdout.write(SMOKE_USAGE + '\n');
-    return 0;
-  }
-  const config = await loadConfig(args.config);
-  const phase = PHASES[args.phase];
-  const window = windowDate(config, args.window);
-  // In the lab every run starts a fresh estate in the phase's state, so earlier runs say nothing about it.
-  if (args.env !== 'lab' && !args.force) {
-    const req = checkRequirements(phase, resolve('runs'), window, args.env);
-    if (!req.ok) throw new UsageError(`${phase.id} requires earlier phases to have passed in window ${window}:\n${req.lines.map((l) => `  - ${l}`).join('\n')}\nRun them first, or pass --force.`);
-  }
-  const outDir = resolve(args.out ?? defaultRunDir(window, phase.id));
-  const controller = new AbortController();
-  let interrupts = 0;
-  const interrupt = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\n${signal}: finishing with a partial summary (again to quit now)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
-  const plain = args.json || !process.stdout.isTTY || Boolean(process.env.CI);
-  let reporter: ConsoleReporter | undefined;
-  const summary = await runPhase({
-    config, configFile: args.config, phase, env: args.env, window, outDir, signal: controller.signal,
-    ...(args.only ? { only: args.only } : {}), faults: args.faults,
-    onPlan: (tasks) => {
-      reporter = args.json ? undefined : new ConsoleReporter({ out: process.stdout, plain }, tasks.length);
-    },
-    onResult: (r) => reporter?.onResult(r),
-    beforeStop: async (s, lab) => {
-      if (!args.apply) return;
-      const outcome = await applyAction(s, config, lab?.manifest.control.url);
-      for (const line of outcome.lines) process.stderr.write(line + '\n');
-    },
-  });
-  const code = EXIT_CODE[summary.verdict];
-  if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-  else reporter?.finish(summary, outDir, code);
-  return code;
-}
-
-// A crash is never a verdict: exit 2 (inconclusive), not 1 (no-go). Results written so far stay on disk.
-const crash = (err: unknown) => {
-  process.stderr.write(`harness error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\nNo verdict could be reached (inconclusive); the results written so far are in the run folder.\n`);
-  process.exit(2);
-};
-process.on('uncaughtException', crash);
-process.on('unhandledRejection', crash);
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError || err instanceof RunFolderInUseError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      process.exit(64);
+runCommand<RawSmoke>({
+  usage: SMOKE_USAGE,
+  options: SMOKE_OPTIONS,
+  run: async (raw, io) => {
+    const args = checkSmokeArgs(raw);
+    checkOnly(args.only);
+    const faults = parseFaults(args.faults);
+    if (args.out !== undefined && args.out.trim() === '') throw new UsageError('--out= is empty: name a folder, or leave --out out for runs/<window>/<step>/<time>/');
+    const config = await loadHarnessConfig(args.config);
+    const chosen = await openWindow(args.window, args.env);
+    const step = stepOf(chosen.window, args.phase);
+    io.err.write(`window ${chosen.date} (${chosen.why}): ${chosen.file}\n`);
+    // In the lab every run starts a fresh estate in the step's state, so earlier runs say nothing about it.
+    if (args.env !== 'lab' && !args.force) {
+      const req = checkRequirements(step, resolve('runs'), chosen.date, args.env);
+      if (!req.ok) throw new UsageError(`${step.id} requires earlier steps to have passed in window ${chosen.date}:\n${req.lines.map((l) => `  - ${l}`).join('\n')}\nRun them first, or pass --force.`);
     }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    crash(err);
+    const outDir = resolve(args.out ?? defaultRunDir(chosen.date, step.id));
+    const controller = new AbortController();
+    let interrupts = 0;
+    const interrupt = (signal: NodeJS.Signals) => {
+      interrupts += 1;
+      if (interrupts > 1) process.exit(130);
+      io.err.write(`\n${signal}: finishing with a partial summary (again to quit now)\n`);
+      controller.abort();
+    };
+    process.on('SIGINT', interrupt);
+    process.on('SIGTERM', interrupt);
+    const plain = args.json || !process.stdout.isTTY || Boolean(process.env.CI);
+    let reporter: ConsoleReporter | undefined;
+    let applyFailed = false;
+    const summary = await runStep({
+      config, kinds: KINDS, source: sourceFor(config, args.env, args.config, { faults }), step, window: chosen.date, windowFile: chosen.file,
+      outDir, signal: controller.signal, ...(args.only ? { only: args.only } : {}),
+      onPlan: (tasks) => {
+        reporter = args.json ? undefined : new ConsoleReporter({ out: process.stdout, plain }, tasks.length);
+      },
+      onResult: (r) => reporter?.onResult(r),
+      beforeClose: async (s, open) => {
+        if (!args.apply) return;
+        const outcome = await applyAction(s, open.operator);
+        applyFailed = !outcome.ok;
+        for (const line of outcome.lines) io.err.write(line + '\n');
+      },
+    });
+    const code = EXIT_CODE[summary.verdict];
+    if (args.json) io.out.write(JSON.stringify(summary, null, 2) + '\n');
+    else reporter?.finish(summary, outDir, code);
+    return applyFailed && code === 0 ? 1 : code;
   },
-);
+});

@@ -3,12 +3,14 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { z } from 'zod';
+import { HarnessError } from '../errors.ts';
 import { HarnessConfig } from './schema.ts';
 
-export class ConfigError extends Error {
+/** Bad configuration (a config or window file, or what an environment lacks): every bad path named, exit 78. */
+export class ConfigError extends HarnessError {
   override readonly name = 'ConfigError';
   constructor(readonly file: string, readonly problems: string[]) {
-    super(`Invalid configuration in ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`Invalid configuration in ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 78);
   }
 }
 

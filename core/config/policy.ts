@@ -5,17 +5,8 @@ import { Severity } from '../result.ts';
 const Ms = z.number().int().positive();
 
 export const PolicyConfig = z.strictObject({
-  severity: z
-    .strictObject({
-      sanity: Severity.default('critical'),
-      pool: Severity.default('critical'),
-      maintenance: Severity.default('critical'),
-      service: Severity.default('major'),
-      dns: Severity.default('critical'),
-      k6: Severity.default('major'),
-      e2e: Severity.default('major'),
-    })
-    .default({ sanity: 'critical', pool: 'critical', maintenance: 'critical', service: 'major', dns: 'critical', k6: 'major', e2e: 'major' }),
+  /** Fallback severity per check kind id (kinds.ts) for checks a window leaves unmarked; unknown ids are refused at load. */
+  severity: z.record(z.string(), Severity).default({}),
   timeouts: z
     .strictObject({
       /** Per HTTP/TCP probe; a server slower than this fails with TIMEOUT. */

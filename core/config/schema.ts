@@ -15,13 +15,6 @@ export const EnvironmentConfig = z.strictObject({
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 
 export const HarnessConfig = z.strictObject({
-  window: z
-    .strictObject({
-      timezone: z.string().default('America/New_York'),
-      /** The runbook's Sunday, YYYY-MM-DD; `--window` overrides. */
-      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').optional(),
-    })
-    .default({ timezone: 'America/New_York' }),
   estate: EstateConfig,
   policy: PolicyConfig.default(PolicyConfig.parse({})),
   dns: DnsConfig.default(DnsConfig.parse({})),

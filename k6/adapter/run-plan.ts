@@ -2,8 +2,8 @@
 // load from the k6 config. Shared by the planner and the k6-operator manifests.
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import type { HostKey } from '../../core/config/estate.ts';
-import type { Endpoint, ResolvedEstate, ResolvedHost } from '../../core/estate.ts';
-import type { Phase } from '../../core/phases.ts';
+import type { Endpoint, ResolvedEstate, ResolvedHost } from '../../estate/model.ts';
+import type { EstateState } from '../../core/window/schema.ts';
 import type { Target } from '../../core/result.ts';
 import { allCheckNames } from '../contract.ts';
 import type { K6RunPlan, K6Target, ScriptName } from '../contract.ts';
@@ -80,20 +80,20 @@ function def(script: ScriptName, part: string, label: string, target: Target, pl
 }
 
 /** Every k6 run of the phase: connection-sanity once per host, smoke-load once, backend-sweep once per web server. */
-export function k6RunsForPhase(phase: Phase, config: HarnessConfig, estate: ResolvedEstate): K6RunDef[] {
+export function k6RunsForPhase(requested: readonly { script: ScriptName; hosts: readonly HostKey[] }[], state: EstateState, config: HarnessConfig, estate: ResolvedEstate): K6RunDef[] {
   const k6 = config.k6;
   const lab = estate.lab !== undefined;
   const pin = k6.pinHosts === 'always' || (k6.pinHosts === 'lab' && lab);
-  const base = { maintenanceOn: phase.state.maintenanceOn, maintenance: estate.maintenance };
+  const base = { maintenanceOn: state.maintenanceOn, maintenance: estate.maintenance };
   const through = { ...base, ...(pin ? { pinTo: hostPort(estate.gateway) } : {}) };
   const hostsOf = (keys: readonly HostKey[]) =>
     keys.map((k) => {
       const h = estate.hosts.find((x) => x.key === k);
-      if (!h) throw new Error(`phase ${phase.id} runs k6 on host ${k}, which the estate config does not define`);
+      if (!h) throw new Error(`k6 is asked to run on host ${k}, which the estate config does not define`);
       return h;
     });
   const identity = estate.gateway.identityHeader;
-  return (phase.plan.k6?.runs ?? []).flatMap(({ script, hosts }): K6RunDef[] => {
+  return requested.flatMap(({ script, hosts }): K6RunDef[] => {
     const hs = hostsOf(hosts);
     switch (script) {
       case 'connection-sanity':

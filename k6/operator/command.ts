@@ -3,10 +3,9 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../../core/config/load.ts';
-import { estateFromEnvironment } from '../../core/estate.ts';
-import type { ResolvedHost } from '../../core/estate.ts';
+import { estateFromEnvironment } from '../../estate/model.ts';
+import type { ResolvedHost } from '../../estate/model.ts';
 import { HostKey } from '../../core/config/estate.ts';
-import { PHASES } from '../../core/phases.ts';
 import { SCRIPT_NAMES, isScriptName } from '../contract.ts';
 import type { K6Target, ScriptName } from '../contract.ts';
 import { bundleScript, DIST_DIR } from '../build/bundle.ts';
@@ -21,7 +20,7 @@ Writes <out>/<name>.yaml: a ConfigMap with the bundle and a k6-operator TestRun.
 Options:
   --script=<name>       ${SCRIPT_NAMES.join(', ')}
   --parallelism=<n>     k6 runners (pods) sharing the load; each must get at least one VU
-  --hosts=www,my,sso    hosts to load (default: the phase catalogue's hosts for the script; connection-sanity: www2)
+  --hosts=www,my,sso    hosts to load (default: connection-sanity www2; smoke-load www, my, sso; backend-sweep all four)
   --server=<IC-WebN>    backend-sweep only: the web server to sweep (needs --env for its address)
   --env=<name>          take addresses from environments.<name> in the config (pins names when k6.pinHosts is 'always')
   --vus=<n> --duration=<d>   override the script's load from the config
@@ -78,8 +77,8 @@ async function main(argv: string[], out: Io): Promise<number> {
 
   const defaultHosts: Record<ScriptName, string[]> = {
     'connection-sanity': ['www2'],
-    'smoke-load': PHASES['post-window'].plan.k6?.runs.find((r) => r.script === 'smoke-load')?.hosts ?? ['www', 'my', 'sso'],
-    'backend-sweep': PHASES.regression.plan.k6?.runs.find((r) => r.script === 'backend-sweep')?.hosts ?? ['www'],
+    'smoke-load': ['www', 'my', 'sso'],
+    'backend-sweep': ['www', 'www2', 'my', 'sso'],
   };
   const keys = values.hosts ? values.hosts.split(',').map((h) => h.trim()) : defaultHosts[script];
   for (const k of keys) if (!HostKey.safeParse(k).success) throw new Usage(`--hosts: unknown host ${k} (known: ${HostKey.options.join(', ')})`);

@@ -1,7 +1,7 @@
 // The runbook's operations on the lab (pull / put back, page on / off, DNS cutover, phase state) and fault
 // injection, in-process; lab/control/http.ts exposes the same over HTTP.
 import type { HostKey } from '../../core/config/estate.ts';
-import type { PhaseState } from '../../core/phases.ts';
+import type { EstateState as PhaseState } from '../../core/window/schema.ts';
 import { FAULTS, parseFault, FaultError, type ActiveFaults, type Fault } from '../faults.ts';
 import type { SlackMessage } from '../slack/index.ts';
 import type { MemberStatus } from '../web/balancer.ts';

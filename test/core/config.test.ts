@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig, parseConfig } from '../../core/config/load.ts';
-import { estateFromEnvironment } from '../../core/estate.ts';
+import { estateFromEnvironment } from '../../estate/model.ts';
 
 test('the repo config is valid and describes the runbook estate', async () => {
   const c = await loadConfig('harness.config.ts');

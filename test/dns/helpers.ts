@@ -2,7 +2,7 @@
 import { createSocket } from 'node:dgram';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { loadConfig } from '../../core/config/load.ts';
-import type { ResolvedEstate } from '../../core/estate.ts';
+import type { ResolvedEstate } from '../../estate/model.ts';
 import type { LabManifest } from '../../lab/manifest.ts';
 import { PHASES, type PhaseId } from '../../core/phases.ts';
 import type { CheckTask } from '../../core/task.ts';

@@ -2,7 +2,7 @@
 // config is incomplete. Every server a test plans against is on 127.0.0.1; config/dns.ts values are asserted as data only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ResolvedEstate } from '../../core/estate.ts';
+import type { ResolvedEstate } from '../../estate/model.ts';
 import { PHASES } from '../../core/phases.ts';
 import type { CheckTask } from '../../core/task.ts';
 import { planDns } from '../../dns/plan.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_DEFAULT_PASSWORD } from '../../core/estate.ts';
+import { LAB_DEFAULT_PASSWORD } from '../../estate/model.ts';
 import type { Summary } from '../../core/result.ts';
 import { ROOT, tmpDir } from './support/lab.ts';
 

@@ -13,7 +13,7 @@ import { bundleScript } from '../../k6/build/bundle.ts';
 import { PLAN_ENV } from '../../k6/contract.ts';
 import { k6RunsForPhase } from '../../k6/adapter/run-plan.ts';
 import type { K6RunDef } from '../../k6/adapter/run-plan.ts';
-import { estateFromLab } from '../../core/estate.ts';
+import { estateFromLab } from '../../estate/model.ts';
 import { PHASES } from '../../core/phases.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import { startLab } from '../../lab/index.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import rawConfig from '../../harness.config.ts';
 import { parseConfig } from '../../core/config/load.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
-import type { ResolvedEstate } from '../../core/estate.ts';
+import type { ResolvedEstate } from '../../estate/model.ts';
 import { PHASES } from '../../core/phases.ts';
 import type { Phase, PhaseId } from '../../core/phases.ts';
 import { CheckResult } from '../../core/result.ts';

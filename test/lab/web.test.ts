@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { estateFromLab } from '../../core/estate.ts';
+import { estateFromLab } from '../../estate/model.ts';
 import type { Lab } from '../../lab/index.ts';
 import { config, getWithHost, labPerFile, port, type LabClient } from './helpers.ts';
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../core/config/load.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
-import { estateFromLab } from '../../core/estate.ts';
+import { estateFromLab } from '../../estate/model.ts';
 import { decide } from '../../core/gate.ts';
 import { PHASES, type PhaseId, type PhaseState } from '../../core/phases.ts';
 import type { CheckResult } from '../../core/result.ts';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../core/config/load.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
-import { estateFromEnvironment } from '../../core/estate.ts';
+import { estateFromEnvironment } from '../../estate/model.ts';
 import { PHASES, type Phase, type PhaseId } from '../../core/phases.ts';
 import { planSanity, selectServers } from '../../sanity/plan.ts';
 import type { CheckTask } from '../../core/task.ts';

@@ -6,7 +6,7 @@ import { createApp } from '../../lab/app/index.ts';
 import { ActiveFaults } from '../../lab/faults.ts';
 import { TokenConfig } from '../../core/config/estate.ts';
 import { tokenProbe, type TokenOptions } from '../../sanity/token-probe.ts';
-import type { Endpoint } from '../../core/estate.ts';
+import type { Endpoint } from '../../estate/model.ts';
 import { closedPort, httpsServer, page, testPki, type Running } from './fixtures.ts';
 
 const running: Running[] = [];

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../../core/config/load.ts';
 import type { HarnessConfig } from '../../../core/config/schema.ts';
-import { estateFromLab } from '../../../core/estate.ts';
+import { estateFromLab } from '../../../estate/model.ts';
 import { PHASES, type PhaseId } from '../../../core/phases.ts';
 import type { PlanContext } from '../../../core/plan-context.ts';
 import type { CheckResult } from '../../../core/result.ts';

@@ -1,9 +1,10 @@
 // The estate a run probes: config names + addresses from the lab manifest or the chosen environment.
 import { readFileSync } from 'node:fs';
-import type { HarnessConfig } from './config/schema.ts';
-import type { HostKey, TokenConfig } from './config/estate.ts';
-import { ConfigError } from './config/load.ts';
+import type { HarnessConfig } from '../core/config/schema.ts';
+import type { HostKey, TokenConfig } from '../core/config/estate.ts';
+import { ConfigError } from '../core/config/load.ts';
 import type { LabManifest } from '../lab/manifest.ts';
+import type { EstateSource } from '../core/source.ts';
 
 export interface Endpoint {
   name: string;
@@ -102,4 +103,12 @@ export function estateFromEnvironment(config: HarnessConfig, env: string, file =
   };
   if (problems.length) throw new ConfigError(file, problems);
   return estate;
+}
+
+/** A named environment of the config as an estate source; nothing there is automated, so no operator. */
+export function environmentSource(config: HarnessConfig, env: string, file: string): EstateSource<ResolvedEstate> {
+  return {
+    env,
+    open: async () => ({ estate: estateFromEnvironment(config, env, file), close: async () => undefined }),
+  };
 }

@@ -1,0 +1,12 @@
+// The registry of check kinds (blackbox_exporter's prober map): a new kind is a folder plus one line here.
+// Window files, `--only` families, policy.severity keys and `npm run plan` are all derived from this list.
+import { windowDefiner } from './core/window/define.ts';
+import { dnsKind } from './dns/plan.ts';
+import { e2eKind } from './e2e/plan.ts';
+import { k6Kind } from './k6/plan.ts';
+import { directKind, maintenanceKind, poolKind, serviceKind, tokensKind } from './sanity/plan.ts';
+
+export const KINDS = [directKind, poolKind, maintenanceKind, tokensKind, serviceKind, dnsKind, k6Kind, e2eKind] as const;
+
+/** The typed defineWindow for the registered kinds: window files import it from here. */
+export const defineWindow = windowDefiner(KINDS);

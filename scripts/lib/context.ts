@@ -1,0 +1,59 @@
+// What every command starts from: the config (validated against the registry), the window file it chose and
+// why, and the estate source (the lab with its faults, or a named environment).
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../../core/config/load.ts';
+import type { HarnessConfig } from '../../core/config/schema.ts';
+import { UsageError } from '../../core/errors.ts';
+import { familiesOf } from '../../core/kind.ts';
+import type { EstateSource } from '../../core/source.ts';
+import { chooseWindow, loadWindow, todayIn, type WindowChoice } from '../../core/window/load.ts';
+import type { WindowDef } from '../../core/window/schema.ts';
+import { environmentSource, type ResolvedEstate } from '../../estate/model.ts';
+import { KINDS } from '../../kinds.ts';
+import { FaultError, parseFault, type Fault } from '../../lab/faults.ts';
+import { labSource, type LabSourceOptions } from '../../lab/source.ts';
+
+export const WINDOWS_DIR = resolve('windows');
+
+export async function loadHarnessConfig(file: string): Promise<HarnessConfig> {
+  const config = await loadConfig(file);
+  const ids = KINDS.map((k) => k.id);
+  const unknown = Object.keys(config.policy.severity).filter((k) => !ids.includes(k as (typeof ids)[number]));
+  if (unknown.length) throw new ConfigError(file, unknown.map((k) => `policy.severity.${k}: no check kind "${k}" (known: ${ids.join(', ')})`));
+  return config;
+}
+
+export interface ChosenWindow extends WindowChoice {
+  window: WindowDef;
+}
+
+/** --window=DATE or FILE, else by date; a real environment never runs a window chosen only because it is the latest. */
+export async function openWindow(flag: string | undefined, env: string, now = new Date()): Promise<ChosenWindow> {
+  let choice: WindowChoice;
+  if (flag?.endsWith('.ts')) choice = { file: resolve(flag), date: '', why: 'given by --window', stale: false };
+  else choice = chooseWindow(WINDOWS_DIR, flag, todayIn('America/New_York', now));
+  if (choice.stale && env !== 'lab') {
+    throw new UsageError(`no window file is dated today or later, and --env=${env} never runs an old window by default: pass --window=DATE (window files in ${WINDOWS_DIR}) or write next month's window`);
+  }
+  const window = await loadWindow(choice.file, KINDS);
+  return { ...choice, date: window.date, window };
+}
+
+export function checkOnly(only: readonly string[] | undefined): void {
+  const families = familiesOf(KINDS);
+  const bad = (only ?? []).filter((f) => !families.includes(f));
+  if (bad.length) throw new UsageError(`--only: unknown family "${bad.join(', ')}"; valid: ${families.join(', ')}`);
+}
+
+export function parseFaults(texts: readonly string[]): Fault[] {
+  try {
+    return texts.map(parseFault);
+  } catch (err) {
+    if (err instanceof FaultError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export function sourceFor(config: HarnessConfig, env: string, configFile: string, lab: LabSourceOptions = {}): EstateSource<ResolvedEstate> {
+  return env === 'lab' ? labSource(config, lab) : environmentSource(config, env, configFile);
+}
