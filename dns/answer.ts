@@ -1,12 +1,14 @@
 // From a server's answer to the RRset a check compares: follows the CNAME chain, canonical values, the TTL;
 // and turns "no usable answer" (timeout, SERVFAIL, malformed) into a ProbeFailure that names the server.
-import type { ProbeFailure } from '../core/probe.ts';
+import type { ProbeFailure, ProbeResult } from '../core/probe.ts';
+import { broken, failed } from '../core/probe.ts';
 import type { DnsServer, QueryOptions } from './query.ts';
 import { describeServer, dnsQuery } from './query.ts';
 import type { Outcome } from './outcome.ts';
 import type { DnsMessage } from './wire.ts';
 import { normName } from './wire.ts';
 import { canonicalFromPacket } from './rdata.ts';
+import { edeText, isDnssecEde, servfailCause } from './ede.ts';
 
 export interface RRset {
   name: string;
@@ -17,6 +19,8 @@ export interface RRset {
   ttl?: number;
   /** CNAME hops from the asked name: ["portal.x → www.x"]. */
   chain: string[];
+  /** Set when the CNAME chain comes back to a name already in it: "a → b → a". */
+  loop?: string;
   rcode: string;
   transport: string;
   truncatedOverUdp: boolean;
@@ -25,19 +29,27 @@ export interface RRset {
 export function rrsetFrom(message: DnsMessage, name: string, type: string, transport = 'udp', truncatedOverUdp = false): RRset {
   let owner = normName(name);
   const chain: string[] = [];
-  for (let hops = 0; hops < 8 && type !== 'CNAME'; hops++) {
+  const seen = [owner];
+  let loop: string | undefined;
+  for (let hops = 0; hops < 16 && type !== 'CNAME'; hops++) {
     const cname = message.answers.find((r) => r.name === owner && r.type === 'CNAME');
     if (!cname || message.answers.some((r) => r.name === owner && r.type === type)) break;
     const target = normName(String(cname.data));
     chain.push(`${owner} → ${target}`);
+    if (seen.includes(target)) {
+      loop = [...seen.slice(seen.indexOf(target)), target].join(' → ');
+      break;
+    }
+    seen.push(target);
     owner = target;
   }
-  const records = message.answers.filter((r) => r.name === owner && r.type === type);
+  const records = loop ? [] : message.answers.filter((r) => r.name === owner && r.type === type);
   const values = [...new Set(records.map((r) => canonicalFromPacket(type, r.data)))].sort();
-  return { name: normName(name), type, values, ...(records.length ? { ttl: Math.min(...records.map((r) => r.ttl)) } : {}), chain, rcode: message.rcode, transport, truncatedOverUdp };
+  return { name: normName(name), type, values, ...(records.length ? { ttl: Math.min(...records.map((r) => r.ttl)) } : {}), chain, ...(loop ? { loop } : {}), rcode: message.rcode, transport, truncatedOverUdp };
 }
 
-export function showSet(s: Pick<RRset, 'values' | 'ttl' | 'rcode' | 'chain'>): string {
+export function showSet(s: Pick<RRset, 'values' | 'ttl' | 'rcode' | 'chain' | 'loop'>): string {
+  if (s.loop) return `a CNAME loop (${s.loop}), so no records at all`;
   const via = s.chain.length ? ` via ${s.chain.join(', ')}` : '';
   if (!s.values.length) return `no records (${s.rcode})${via}`;
   return `${s.values.join(', ')}${s.ttl !== undefined ? ` (TTL ${s.ttl} s)` : ''}${via}`;
@@ -57,7 +69,10 @@ export async function ask(server: DnsServer, name: string, type: string, opts: Q
   }
   const rcode = out.message.rcode;
   if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') {
-    return { server, ok: false, outcome: out, failure: { layer: 'dns', code: `DNS_${rcode}`, message: `${who} answered ${rcode} for ${normName(name)} ${type}${rcode === 'SERVFAIL' ? ': resolvers that pick this nameserver get no answer; check that the zone is active and loaded there' : ''}` } };
+    const ede = out.message.edns?.ede ?? [];
+    const dnssec = rcode === 'SERVFAIL' && ede.some((e) => isDnssecEde(e.code));
+    const why = rcode === 'SERVFAIL' ? `: ${servfailCause(ede)}` : ede.length ? ` (${ede.map(edeText).join(', ')})` : '';
+    return { server, ok: false, outcome: out, failure: { layer: 'dns', code: dnssec ? 'DNS_SERVFAIL_DNSSEC' : `DNS_${rcode}`, message: `${who} answered ${rcode} for ${normName(name)} ${type}${why}` } };
   }
   // An authoritative server that does not set AA is a lame delegation: resolvers will not trust it.
   if (authoritative && !out.message.aa && !(type === 'NS' && out.message.authorities.length)) {
@@ -73,13 +88,22 @@ export function askAll(servers: readonly DnsServer[], name: string, type: string
 /** Per-server evidence for a result's details. */
 export function evidence(asked: readonly Asked[]): Record<string, unknown> {
   return Object.fromEntries(
-    asked.map((a) => [a.server.name, a.ok ? { values: a.set.values, ttl: a.set.ttl, rcode: a.set.rcode, chain: a.set.chain, transport: a.set.transport, truncatedOverUdp: a.set.truncatedOverUdp } : { error: a.failure.code, message: a.failure.message }]),
+    asked.map((a) => [a.server.name, a.ok ? { values: a.set.values, ttl: a.set.ttl, rcode: a.set.rcode, chain: a.set.chain, ...(a.set.loop ? { loop: a.set.loop } : {}), transport: a.set.transport, truncatedOverUdp: a.set.truncatedOverUdp } : { error: a.failure.code, message: a.failure.message, ...(a.outcome?.ok && a.outcome.message.edns?.ede.length ? { ede: a.outcome.message.edns.ede } : {}) }]),
   );
 }
 
-/** The first failure, with how many servers failed, or undefined when every server answered. */
+/**
+ * A check's result when a server gave no usable answer: broken when the harness could not ask or could not read the
+ * answer (layer harness: malformed, mismatched, DoH transport), failed when the server was asked and answered wrong.
+ */
+export function unanswered(f: ProbeFailure, details: Record<string, unknown>): ProbeResult {
+  return f.layer === 'harness' ? broken(f.code, f.message, details) : failed(f, details);
+}
+
+/** The first failure, with how many servers failed, or undefined when every server answered; a server asked and wrong comes first. */
 export function firstFailure(asked: readonly Asked[]): ProbeFailure | undefined {
-  const failures = asked.flatMap((a) => (a.ok ? [] : [a.failure]));
+  const all = asked.flatMap((a) => (a.ok ? [] : [a.failure]));
+  const failures = [...all.filter((f) => f.layer !== 'harness'), ...all.filter((f) => f.layer === 'harness')];
   const first = failures[0];
   if (!first) return undefined;
   return failures.length === 1 ? first : { ...first, message: `${first.message} (and ${failures.length - 1} more: ${failures.slice(1).map((f) => f.message).join('; ')})` };

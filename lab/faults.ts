@@ -27,6 +27,16 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'dns-servfail', arg: 'nameserver', does: 'a nameserver answers SERVFAIL', caughtBy: 'dns' },
   { name: 'dns-truncate', arg: 'none', does: 'UDP answers come back truncated; only TCP carries them whole', caughtBy: 'nothing: the checks must still pass over TCP' },
   { name: 'dns-ds-stale', arg: 'none', does: 'the parent publishes a DS record that matches no key', caughtBy: 'dns DNSSEC' },
+  { name: 'dns-ds-extra', arg: 'none', does: 'the parent publishes the good DS plus a leftover DS that matches no key (a rollover)', caughtBy: 'nothing: dns DNSSEC passes with a warning' },
+  { name: 'dns-ds-zsk', arg: 'none', does: "the parent's DS points at the zone-signing key, not the KSK", caughtBy: 'dns DNSSEC' },
+  { name: 'dns-ds-early', arg: 'none', does: "the parent publishes the new provider's DS whoever it delegates to", caughtBy: 'dns DNSSEC (while the old provider is delegated)' },
+  { name: 'dns-rrsig-expired', arg: 'none', does: "the new provider's signatures have expired", caughtBy: 'dns DNSSEC' },
+  { name: 'dns-dnskey-split', arg: 'nameserver', does: 'that new nameserver serves (and signs with) a different key set', caughtBy: 'dns DNSSEC' },
+  { name: 'dns-glue-old', arg: 'none', does: "the parent's glue for the new nameservers points at a copy of the old provider", caughtBy: 'dns delegation' },
+  { name: 'dns-delegation-extra', arg: 'none', does: "the parent delegates to the live provider's nameservers plus one of the other's", caughtBy: 'dns delegation' },
+  { name: 'dns-cname-loop', arg: 'record', does: 'the new provider answers NAME with a CNAME loop (NAME → loop.NAME → NAME)', caughtBy: 'dns parity' },
+  { name: 'dns-ns-ttl-high', arg: 'none', does: "the old provider's apex NS TTL stays at 3600 s", caughtBy: 'dns TTL readiness' },
+  { name: 'dns-resolver-bogus', arg: 'resolver', does: 'a validating resolver answers SERVFAIL with EDE 6 (DNSSEC Bogus)', caughtBy: 'dns resolvers (cause named)' },
   { name: 'slack-down', arg: 'none', does: 'the webhook answers 500', caughtBy: 'nothing is lost: results and report stay, the run says the post failed' },
 ];
 

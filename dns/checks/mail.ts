@@ -4,7 +4,7 @@ import type { ProbeResult } from '../../core/probe.ts';
 import { failed, passed } from '../../core/probe.ts';
 import type { DnsTargets } from '../targets.ts';
 import type { Asked } from '../answer.ts';
-import { askAll, evidence, firstFailure, sameValues } from '../answer.ts';
+import { askAll, evidence, firstFailure, sameValues, unanswered } from '../answer.ts';
 
 export type MailCheck = { kind: 'mx' } | { kind: 'spf' } | { kind: 'dmarc' } | { kind: 'dkim'; selector: string };
 
@@ -40,11 +40,11 @@ export async function checkMail(t: DnsTargets, c: MailCheck, signal: AbortSignal
   const [oldAsked, newAsked] = await Promise.all([askAll(oldP.servers, q.name, q.type, t.query, signal, true), askAll(newP.servers, q.name, q.type, t.query, signal, true)]);
   const details: Record<string, unknown> = { record: `${q.name} ${q.type}`, check: q.label, old: evidence(oldAsked), new: evidence(newAsked) };
   const newFail = firstFailure(newAsked);
-  if (newFail) return failed(newFail, details);
+  if (newFail) return unanswered(newFail, details);
   // The old provider is the reference; once it cannot be asked (zone removed at GoDaddy), the declared records are.
   const oldFail = firstFailure(oldAsked);
   const declared = t.records.find((r) => r.name === q.name && r.type === q.type);
-  if (oldFail && !declared) return failed(oldFail, details);
+  if (oldFail && !declared) return unanswered(oldFail, details);
   const oldSets = oldFail ? [relevant(c, declared?.values ?? [])] : agreedValues(oldAsked, c);
   const oldName = oldFail ? `${declared?.source} (${oldP.name} did not answer: ${oldFail.message})` : oldP.name;
   const newSets = agreedValues(newAsked, c);

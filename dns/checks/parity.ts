@@ -5,7 +5,7 @@ import { failed, passed } from '../../core/probe.ts';
 import type { DnsTargets } from '../targets.ts';
 import type { ExpectedRecord } from '../records.ts';
 import type { Asked, RRset } from '../answer.ts';
-import { askAll, evidence, firstFailure, sameValues, showSet } from '../answer.ts';
+import { askAll, evidence, firstFailure, sameValues, showSet, unanswered } from '../answer.ts';
 import { inRanges, rangeList } from '../cidr.ts';
 
 type Ok = Extract<Asked, { ok: true }>;
@@ -45,7 +45,7 @@ export async function checkParity(t: DnsTargets, rec: ExpectedRecord, signal: Ab
   ]);
   const details: Record<string, unknown> = { record: `${rec.name} ${rec.type}`, asked: qtype, source: rec.source, proxied: rec.proxied, expected: rec.values, old: evidence(oldAsked), new: evidence(newAsked) };
   const newFail = firstFailure([...newAsked, ...targetAsked]);
-  if (newFail) return failed(newFail, details);
+  if (newFail) return unanswered(newFail, details);
   const newSet = agreed(newAsked as Ok[], newP.name);
   if (typeof newSet === 'string') return mismatch(`${rec.name} ${qtype}: ${newSet}`, details);
   // Reference: the old provider's answer; the declared values only when the old provider cannot be asked.
@@ -60,7 +60,7 @@ export async function checkParity(t: DnsTargets, rec: ExpectedRecord, signal: Ab
   } else if (oldFail && rec.values.length && !apexCname) {
     reference = rec.values;
     refName = `${rec.source} (the old provider did not answer: ${oldFail.message})`;
-  } else if (oldFail) return failed(oldFail, details);
+  } else if (oldFail) return unanswered(oldFail, details);
   else {
     const oldSet = agreed(oldAsked as Ok[], oldP.name);
     if (typeof oldSet === 'string') return mismatch(`${rec.name} ${qtype}: ${oldSet}`, details);

@@ -4,7 +4,7 @@ import type { ProbeResult } from '../../core/probe.ts';
 import { failed, passed } from '../../core/probe.ts';
 import type { DnsServer } from '../query.ts';
 import type { DnsTargets } from '../targets.ts';
-import { ask, askFirst, sameValues, showSet } from '../answer.ts';
+import { ask, askFirst, sameValues, showSet, unanswered } from '../answer.ts';
 import { mailRole } from '../records.ts';
 
 export interface Probe {
@@ -39,10 +39,10 @@ export async function checkResolver(t: DnsTargets, resolver: DnsServer, live: 'o
     asked: rows.map(({ p, r, w, o }) => ({ question: `${p.name} ${p.type}`, resolver: r.ok ? r.set.values : r.failure.message, [live]: w?.ok ? w.set.values : w?.failure.message, ttl: r.ok ? r.set.ttl : undefined, other: o?.ok ? o.set.values : o?.failure.message })),
   };
   const resolverFail = rows.find((x) => !x.r.ok)?.r;
-  if (resolverFail && !resolverFail.ok) return failed(resolverFail.failure, details);
+  if (resolverFail && !resolverFail.ok) return unanswered(resolverFail.failure, details);
   const providerFail = rows.find((x) => !x.w?.ok)?.w;
   if (!want.servers.length) return failed({ layer: 'harness', code: 'NOT_CONFIGURED', message: `${want.name} has no nameservers configured to compare ${resolver.name} with` }, details);
-  if (providerFail && !providerFail.ok) return failed(providerFail.failure, details);
+  if (providerFail && !providerFail.ok) return unanswered(providerFail.failure, details);
   const stale: string[] = [];
   const different: string[] = [];
   for (const { p, r, w, o } of rows) {

@@ -4,14 +4,14 @@ import type { ProbeResult } from '../../core/probe.ts';
 import { failed, passed } from '../../core/probe.ts';
 import type { DnsTargets } from '../targets.ts';
 import type { ExpectedRecord } from '../records.ts';
-import { askAll, evidence, firstFailure } from '../answer.ts';
+import { askAll, evidence, firstFailure, unanswered } from '../answer.ts';
 
 export async function checkTtl(t: DnsTargets, rec: ExpectedRecord, signal: AbortSignal): Promise<ProbeResult> {
   const p = t.providers.old;
   const asked = await askAll(p.servers, rec.name, rec.type, t.query, signal, true);
   const details: Record<string, unknown> = { record: `${rec.name} ${rec.type}`, max: t.ttlMaxSeconds, old: evidence(asked) };
   const fail = firstFailure(asked);
-  if (fail) return failed(fail, details);
+  if (fail) return unanswered(fail, details);
   const ttls = asked.flatMap((a) => (a.ok && a.set.ttl !== undefined ? [a.set.ttl] : []));
   if (!ttls.length) return failed({ layer: 'assertion', code: 'DNS_RECORD_MISSING', message: `${p.name} serves no ${rec.type} for ${rec.name} (declared in ${rec.source}), so its TTL cannot be checked` }, details);
   const ttl = Math.max(...ttls);

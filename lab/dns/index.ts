@@ -14,7 +14,9 @@ import { AuthZone } from './zone.ts';
 import { LabResolver } from './resolver.ts';
 import { startLabDohServer, type LabDohServer } from './doh-server.ts';
 import { drift } from './drift.ts';
-import { LAB_EDGE_RANGE, LAB_FLATTEN_TARGET, LAB_NAMESERVERS, dsOf, newDnskey, newZoneRecords, oldZoneRecords, parentRecords } from './lab-zones.ts';
+import { LAB_EDGE_RANGE, LAB_FLATTEN_TARGET, LAB_NAMESERVERS, OLD_NS_TTL, dsOf, newZoneRecords, oldZoneRecords, parentRecords } from './lab-zones.ts';
+import { LabSigner, newLabKey, newZoneKeys, sigWindow } from './signer.ts';
+import { cnameLoop, isLoopName } from './cname-loop.ts';
 
 export interface DnsLabOptions {
   config: HarnessConfig;
@@ -42,6 +44,8 @@ export interface DnsLab {
 export const LAB_ZONE_FILE = fileURLToPath(new URL('./invoicecloud.test.zone', import.meta.url));
 export const LAB_RESOLVERS = ['lab-resolver-1', 'lab-resolver-2'] as const;
 export const LAB_DOH_RESOLVER = 'lab-doh';
+/** dns-glue-old: where the parent's wrong glue points (another loopback address, on the new nameservers' ports). */
+export const LAB_IMPOSTOR_ADDRESS = '127.0.0.2';
 
 /** The zone file's web host A records (and the apex, origin) point at the lab gateway. */
 function labEntries(file: string, domain: string, config: HarnessConfig, gateway: string): ZoneEntry[] {
@@ -56,20 +60,38 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
   const file = opts.zoneFile ?? LAB_ZONE_FILE;
   const entries = labEntries(file, zone, opts.config, opts.gatewayAddress);
   const flatten = entries.some((e) => e.name === `${LAB_FLATTEN_TARGET}.${zone}` && e.type === 'A');
-  const key = newDnskey();
-  const staleKey = newDnskey(); // the key the DS was made for before the move: matches nothing served
+  // Cloudflare signs the zone: a KSK over the DNSKEY set, a ZSK over the rest (Ed25519, made at start).
+  const keys = newZoneKeys();
+  const splitKeys = newZoneKeys(); // dns-dnskey-split: a nameserver whose signer has its own keys
+  const staleKey = newLabKey(true).dnskey; // the key the DS was made for before the move: matches nothing served
+  const windows = { valid: sigWindow(false), expired: sigWindow(true) };
   const oldZone = new AuthZone(zone, oldZoneRecords(entries, zone));
-  const newZone = new AuthZone(zone, newZoneRecords(entries, zone, key, flatten), flatten ? { flattenApexTo: `${LAB_FLATTEN_TARGET}.${zone}` } : {});
+  const oldZoneNsHigh = new AuthZone(zone, oldZoneRecords(entries, zone, OLD_NS_TTL.default));
+  const flattenOpts = flatten ? { flattenApexTo: `${LAB_FLATTEN_TARGET}.${zone}` } : {};
+  const newZone = new AuthZone(zone, newZoneRecords(entries, zone, [keys.ksk.dnskey, keys.zsk.dnskey], flatten), flattenOpts);
+  const splitZone = new AuthZone(zone, newZoneRecords(entries, zone, [splitKeys.ksk.dnskey, splitKeys.zsk.dnskey], flatten), flattenOpts);
   let provider: 'old' | 'new' = opts.provider ?? 'old';
   const { faults } = opts;
+  const window = () => (faults.has('dns-rrsig-expired') ? windows.expired : windows.valid);
+  const signer = new LabSigner(zone, () => keys, window);
+  const splitSigner = new LabSigner(zone, () => splitKeys, window);
 
   const parentCache = new Map<string, AuthZone>();
   const parentZoneNow = (): AuthZone => {
     const effective = faults.has('dns-delegation-old') ? 'old' : provider;
-    const ds = faults.has('dns-ds-stale') ? dsOf(zone, staleKey) : effective === 'new' ? dsOf(zone, key) : undefined;
-    const cacheKey = `${effective}|${ds ? ds.keyTag : '-'}`;
+    const signedAtRegistrar = effective === 'new' || faults.has('dns-ds-early');
+    const ds = faults.has('dns-ds-stale')
+      ? [dsOf(zone, staleKey)]
+      : faults.has('dns-ds-zsk')
+        ? [dsOf(zone, keys.zsk.dnskey)]
+        : signedAtRegistrar
+          ? [dsOf(zone, keys.ksk.dnskey), ...(faults.has('dns-ds-extra') ? [dsOf(zone, staleKey)] : [])]
+          : [];
+    const extraNs = faults.has('dns-delegation-extra') ? [LAB_NAMESERVERS[effective === 'new' ? 'old' : 'new'][0]] : [];
+    const glue = faults.has('dns-glue-old') && effective === 'new' ? Object.fromEntries(LAB_NAMESERVERS.new.map((n) => [n, LAB_IMPOSTOR_ADDRESS])) : {};
+    const cacheKey = `${effective}|${ds.map((d) => d.keyTag).join(',')}|${extraNs.join(',')}|${Object.keys(glue).length}`;
     let z = parentCache.get(cacheKey);
-    if (!z) parentCache.set(cacheKey, (z = new AuthZone(parentZone, parentRecords(zone, parentZone, { provider: effective, ...(ds ? { ds } : {}) }, '127.0.0.1'))));
+    if (!z) parentCache.set(cacheKey, (z = new AuthZone(parentZone, parentRecords(zone, parentZone, { provider: effective, ds, extraNs, glue }, '127.0.0.1'))));
     return z;
   };
 
@@ -87,17 +109,33 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
       if (servfail(name)) return { rcode: 'SERVFAIL' };
       const qname = normName(q.name);
       if (isNew && q.type === 'TXT' && faultNames('dns-missing-txt').includes(qname)) return { rcode: 'NOERROR', aa: true, authorities: newZone.answer({ ...q, type: 'SOA' }).answers ?? [] };
-      const a = answer(q);
-      return isNew && faultNames('dns-record-drift').includes(qname) ? drift(a, qname) : a;
+      const loop = isNew ? faultNames('dns-cname-loop').find((n) => isLoopName(qname, n)) : undefined;
+      const a = loop ? cnameLoop(loop, qname) : answer(q);
+      const drifted = isNew && faultNames('dns-record-drift').includes(qname) ? drift(a, qname) : a;
+      if (!isNew || !q.dnssecOk) return drifted;
+      // Signed as Cloudflare signs: RRSIGs only for a DO query; the split nameserver signs with its own keys.
+      const s = faults.has('dns-dnskey-split', name) ? splitSigner : signer;
+      return { ...drifted, answers: s.sign(drifted.answers) };
     },
   });
+  // dns-glue-old: a copy of the old provider answering at the glue address, on the new nameservers' ports.
+  let impostors: Promise<LabDnsServer[]> | undefined;
+  const startImpostors = () =>
+    (impostors ??= Promise.all(LAB_NAMESERVERS.new.map((n) => startLabDnsServer({ ...authoritative(`${n}@${LAB_IMPOSTOR_ADDRESS}`, (q) => oldZone.answer(q), false), address: LAB_IMPOSTOR_ADDRESS, port: servers[n]?.port ?? 0 }))));
 
   const servers: Record<string, LabDnsServer> = {};
   const started: { stop(): Promise<void> }[] = [];
   try {
-    for (const n of LAB_NAMESERVERS.parent) started.push((servers[n] = await startLabDnsServer(authoritative(n, (q) => parentZoneNow().answer(q), false))));
-    for (const n of LAB_NAMESERVERS.old) started.push((servers[n] = await startLabDnsServer(authoritative(n, (q) => oldZone.answer(q), false))));
-    for (const n of LAB_NAMESERVERS.new) started.push((servers[n] = await startLabDnsServer(authoritative(n, (q) => newZone.answer(q), true))));
+    for (const n of LAB_NAMESERVERS.parent) {
+      const plain = authoritative(n, (q) => parentZoneNow().answer(q), false);
+      const handler: LabHandler = async (q, tr) => {
+        if (faults.has('dns-glue-old')) await startImpostors();
+        return plain.handler(q, tr);
+      };
+      started.push((servers[n] = await startLabDnsServer({ ...plain, handler })));
+    }
+    for (const n of LAB_NAMESERVERS.old) started.push((servers[n] = await startLabDnsServer(authoritative(n, (q) => (faults.has('dns-ns-ttl-high') ? oldZoneNsHigh : oldZone).answer(q), false))));
+    for (const n of LAB_NAMESERVERS.new) started.push((servers[n] = await startLabDnsServer(authoritative(n, (q) => (faults.has('dns-dnskey-split', n) ? splitZone : newZone).answer(q), true))));
     const udp = (n: string) => ({ name: n, protocol: 'udp' as const, address: '127.0.0.1', port: servers[n]?.port ?? 0 });
     const resolverFor = (name: string) =>
       new LabResolver(name, {
@@ -108,7 +146,12 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
     const resolverOptions = (r: LabResolver): ServerOptions => ({
       name: r.name,
       truncateUdp: () => faults.has('dns-truncate'),
-      handler: (q) => (servfail(r.name) ? { rcode: 'SERVFAIL', ra: true } : r.handle(q)),
+      handler: (q) =>
+        servfail(r.name)
+          ? { rcode: 'SERVFAIL', ra: true }
+          : faults.has('dns-resolver-bogus', r.name)
+            ? { rcode: 'SERVFAIL', ra: true, ede: [{ code: 6, text: `validation failure <${normName(q.name)} ${q.type}>: no valid signature found` }] }
+            : r.handle(q),
     });
     const resolvers = [...LAB_RESOLVERS, LAB_DOH_RESOLVER].map(resolverFor);
     for (const r of resolvers.slice(0, LAB_RESOLVERS.length)) started.push((servers[r.name] = await startLabDnsServer(resolverOptions(r))));
@@ -147,7 +190,7 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
         void warm();
       },
       stop: async () => {
-        await Promise.all(started.map((s) => s.stop()));
+        await Promise.all([...started, ...(await (impostors ?? Promise.resolve([])).catch(() => []))].map((s) => s.stop()));
       },
     };
   } catch (err) {

@@ -1,6 +1,6 @@
 // The lab's DNS data: the zone as GoDaddy serves it (old), as Cloudflare serves it (new: proxied records answer
 // from the lab's edge range, the apex is a flattened CNAME, DNSKEY published), and the parent zone that delegates.
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { LabRecord } from './zone.ts';
 import type { ZoneEntry } from '../../dns/zonefile.ts';
 import { normName } from '../../dns/wire.ts';
@@ -17,20 +17,14 @@ export const LAB_NAMESERVERS = {
 export const LAB_EDGE_RANGE = '127.64.0.0/16';
 export const LAB_FLATTEN_TARGET = 'origin';
 
-const NS_TTL = 3600;
+/** GoDaddy's apex NS TTL once lowered ahead of the window (dns-ns-ttl-high: left at GoDaddy's 3600 s). */
+export const OLD_NS_TTL = { lowered: 300, default: 3600 } as const;
 const DELEGATION_TTL = 60;
 
 /** Deterministic edge address per name, inside LAB_EDGE_RANGE. */
 export function edgeAddress(name: string): string {
   const h = createHash('sha256').update(name).digest();
   return `127.64.${h[0] ?? 0}.${((h[1] ?? 0) % 254) + 1}`;
-}
-
-export function newDnskey(): DnskeyData {
-  const { publicKey } = generateKeyPairSync('ed25519');
-  const jwk = publicKey.export({ format: 'jwk' });
-  // Flags 257 = zone key + secure entry point (a KSK); algorithm 15 = Ed25519 (RFC 8080).
-  return { flags: 257, algorithm: 15, key: Buffer.from(String(jwk.x), 'base64url') };
 }
 
 const soa = (zone: string, mname: string, rname: string): LabRecord => ({
@@ -40,22 +34,22 @@ const soa = (zone: string, mname: string, rname: string): LabRecord => ({
 const entryRecords = (entries: readonly ZoneEntry[], zone: string): LabRecord[] =>
   entries.filter((e) => e.type !== 'SOA' && !(e.type === 'NS' && e.name === zone)).map((e) => ({ name: e.name, type: e.type, ttl: e.ttl, data: e.data }));
 
-export function oldZoneRecords(entries: readonly ZoneEntry[], zone: string): LabRecord[] {
+export function oldZoneRecords(entries: readonly ZoneEntry[], zone: string, nsTtl: number = OLD_NS_TTL.lowered): LabRecord[] {
   return [
     soa(zone, LAB_NAMESERVERS.old[0], `dns.jomax.test`),
-    ...LAB_NAMESERVERS.old.map((ns) => ({ name: zone, type: 'NS', ttl: NS_TTL, data: ns })),
+    ...LAB_NAMESERVERS.old.map((ns) => ({ name: zone, type: 'NS', ttl: nsTtl, data: ns })),
     ...entryRecords(entries, zone),
   ];
 }
 
-/** Cloudflare's copy: proxied A/AAAA/CNAME become edge A records; the apex A goes (the flattened CNAME answers it). */
-export function newZoneRecords(entries: readonly ZoneEntry[], zone: string, key: DnskeyData, flatten: boolean): LabRecord[] {
+/** Cloudflare's copy: proxied A/AAAA/CNAME become edge A records; the apex A goes (the flattened CNAME answers it); its DNSKEY set (KSK + ZSK). */
+export function newZoneRecords(entries: readonly ZoneEntry[], zone: string, keys: readonly DnskeyData[], flatten: boolean): LabRecord[] {
   const proxied = new Set(entries.filter((e) => e.proxied).map((e) => e.name));
   const kept = entryRecords(entries, zone).filter((r) => !(proxied.has(r.name) && ['A', 'AAAA', 'CNAME'].includes(r.type)) && !(flatten && r.name === zone && (r.type === 'A' || r.type === 'AAAA')));
   return [
     soa(zone, LAB_NAMESERVERS.new[0], 'dns.cloudflare.test'),
     ...LAB_NAMESERVERS.new.map((ns) => ({ name: zone, type: 'NS', ttl: 86_400, data: ns })),
-    { name: zone, type: 'DNSKEY', ttl: 3600, data: key },
+    ...keys.map((key) => ({ name: zone, type: 'DNSKEY', ttl: 3600, data: key })),
     ...[...proxied].map((name) => ({ name, type: 'A', ttl: 300, data: edgeAddress(name) })),
     ...kept,
   ];
@@ -63,7 +57,11 @@ export function newZoneRecords(entries: readonly ZoneEntry[], zone: string, key:
 
 export interface ParentState {
   provider: 'old' | 'new';
-  ds?: DsData;
+  ds?: DsData[];
+  /** dns-delegation-extra: NS names delegated on top of the provider's. */
+  extraNs?: readonly string[];
+  /** dns-glue-old: NS name → the glue address the parent hands out instead of the server's. */
+  glue?: Record<string, string>;
 }
 
 /** The `test.` zone: its own SOA/NS, the delegation of the lab zone (and its DS), and the nameservers' addresses. */
@@ -73,9 +71,9 @@ export function parentRecords(zone: string, parentZone: string, state: ParentSta
   return [
     soa(parentZone, LAB_NAMESERVERS.parent[0], `nstld.${parentZone}`),
     { name: parentZone, type: 'NS', ttl: 86_400, data: LAB_NAMESERVERS.parent[0] },
-    ...nameservers.map((ns) => ({ name: zone, type: 'NS', ttl: DELEGATION_TTL, data: ns })),
-    ...(state.ds ? [{ name: zone, type: 'DS', ttl: DELEGATION_TTL, data: state.ds }] : []),
-    ...all.map((ns) => ({ name: ns, type: 'A', ttl: 86_400, data: address })),
+    ...[...nameservers, ...(state.extraNs ?? [])].map((ns) => ({ name: zone, type: 'NS', ttl: DELEGATION_TTL, data: ns })),
+    ...(state.ds ?? []).map((ds) => ({ name: zone, type: 'DS', ttl: DELEGATION_TTL, data: ds })),
+    ...all.map((ns) => ({ name: ns, type: 'A', ttl: 86_400, data: state.glue?.[ns] ?? address })),
   ];
 }
 

@@ -2,7 +2,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import * as dnsPacket from 'dns-packet';
-import { encodePacket, FLAGS, RCODES } from '../../dns/wire.ts';
+import { edeOption, encodePacket, FLAGS, RCODES, type ExtendedError } from '../../dns/wire.ts';
 
 export interface LabQuestion {
   name: string;
@@ -18,6 +18,8 @@ export interface LabAnswer {
   answers?: Record<string, unknown>[];
   authorities?: Record<string, unknown>[];
   additionals?: Record<string, unknown>[];
+  /** RFC 8914 extended errors, sent in the OPT record when the query had EDNS. */
+  ede?: ExtendedError[];
 }
 
 export type LabHandler = (q: LabQuestion, transport: 'udp' | 'tcp') => Promise<LabAnswer> | LabAnswer;
@@ -36,6 +38,9 @@ export interface ServerOptions {
   handler: LabHandler;
   /** dns-truncate: every UDP answer goes out with TC set and no records. */
   truncateUdp: () => boolean;
+  /** Loopback address and port to listen on (default 127.0.0.1, a free port). */
+  address?: string;
+  port?: number;
 }
 
 interface RawQuery {
@@ -68,7 +73,8 @@ async function respond(opts: ServerOptions, raw: RawQuery, transport: 'udp' | 't
     answer = { rcode: 'SERVFAIL' };
   }
   const flags = rdFlag | (answer.aa ? FLAGS.AA : 0) | (answer.ra ? FLAGS.RA : 0) | (RCODES[answer.rcode] ?? 2);
-  const full = encodePacket({ ...header, flags, answers: answer.answers ?? [], authorities: answer.authorities ?? [], additionals: [...(answer.additionals ?? []), ...optOut] });
+  const opts1 = opt && answer.ede?.length ? [{ ...optOut[0], options: answer.ede.map(edeOption) }] : optOut;
+  const full = encodePacket({ ...header, flags, answers: answer.answers ?? [], authorities: answer.authorities ?? [], additionals: [...(answer.additionals ?? []), ...opts1] });
   if (transport === 'tcp') return full;
   const limit = opt ? Math.max(512, Math.min(opt.udpPayloadSize ?? 512, 4096)) : 512;
   if (full.length <= limit && !opts.truncateUdp()) return full;
@@ -104,17 +110,17 @@ function serveTcp(opts: ServerOptions, counts: LabDnsServer['counts'], socket: T
   });
 }
 
-function listenBoth(udp: Socket, tcp: Server, port: number): Promise<number> {
+function listenBoth(udp: Socket, tcp: Server, port: number, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
     udp.once('error', reject);
-    udp.bind(port, '127.0.0.1', () => {
+    udp.bind(port, address, () => {
       udp.off('error', reject);
       const p = udp.address().port;
       tcp.once('error', (err) => {
         udp.close();
         reject(err);
       });
-      tcp.listen(p, '127.0.0.1', () => resolve(p));
+      tcp.listen(p, address, () => resolve(p));
     });
   });
 }
@@ -126,7 +132,8 @@ export async function startLabDnsServer(opts: ServerOptions): Promise<LabDnsServ
     const tcp = createServer((s) => serveTcp(opts, counts, s));
     try {
       // Port 0 for UDP, then TCP on the same number; another process may hold it, so try again.
-      const port = await listenBoth(udp, tcp, 0);
+      const address = opts.address ?? '127.0.0.1';
+      const port = await listenBoth(udp, tcp, opts.port ?? 0, address);
       let closed = false;
       udp.on('message', (msg, rinfo) => {
         const raw = decodeQuery(msg);
@@ -145,7 +152,7 @@ export async function startLabDnsServer(opts: ServerOptions): Promise<LabDnsServ
       });
       return {
         name: opts.name,
-        address: '127.0.0.1',
+        address,
         port,
         counts,
         stop: async () => {
@@ -155,7 +162,7 @@ export async function startLabDnsServer(opts: ServerOptions): Promise<LabDnsServ
         },
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20 || opts.port) throw err;
     }
   }
 }
