@@ -1,6 +1,6 @@
 // One HTTPS request to an address:port with a chosen FQDN as Host and TLS server name: timings per phase,
 // the peer certificate, a capped body, and every error turned into a failure naming what it was waiting for.
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Client, type Dispatcher } from 'undici';
 import type { ProbeFailure } from '../core/probe.ts';
@@ -67,7 +67,10 @@ interface ConnWatch {
 }
 
 export function describeCert(socket: TLSSocket, now = Date.now()): PeerCert | undefined {
-  const c = socket.getPeerCertificate();
+  return certFacts(socket.getPeerCertificate(), now);
+}
+
+function certFacts(c: PeerCertificate | undefined, now = Date.now()): PeerCert | undefined {
   if (!c || !c.valid_to) return undefined;
   return {
     subject: String(c.subject?.CN ?? ''),
@@ -78,6 +81,11 @@ export function describeCert(socket: TLSSocket, now = Date.now()): PeerCert | un
     daysLeft: Math.floor((Date.parse(c.valid_to) - now) / 86_400_000),
     fingerprint256: c.fingerprint256,
   };
+}
+
+/** The verification result OpenSSL already holds when the status callback runs (null: the chain verified). */
+function chainError(socket: TLSSocket): Error | null | undefined {
+  return (socket as unknown as { _handle?: { verifyError?: () => Error | null } })._handle?.verifyError?.();
 }
 
 /**
@@ -97,7 +105,9 @@ export function connectPort(opts: { protocol?: string; port?: string | number })
  * full handshake with the server it reaches (a resumed session would skip the server's certificate and hide a
  * server whose own TLS setup is broken behind a ticket another server issued); the shared secureContext holds only
  * the trust, so sharing it resumes nothing. HTTP/1.1 only (what IIS and the balancers answer every probe with),
- * Nagle off (small requests go out at once), and the certificate is read once per connection.
+ * Nagle off (small requests go out at once). The certificate is read once per connection: Node reads it (with its
+ * chain, ~0.2 ms) for its own identity check, and that read is the one reported; a second read happens only for a
+ * chain that failed verification, whose socket is gone before the error reaches us.
  */
 export function watchingConnector(trust: Trust, servername: string, limitMs: number, watch?: ConnWatch) {
   return (opts: { hostname: string; port: string; protocol?: string }, callback: (err: Error | null, socket: TLSSocket | null) => void) => {
@@ -107,14 +117,21 @@ export function watchingConnector(trust: Trust, servername: string, limitMs: num
     }
     let done = false;
     let seen: PeerCert | undefined;
+    let verified: PeerCert | undefined;
     // requestOCSP: the status callback runs once the server's certificate has arrived and before verification can
     // destroy the socket, so an expired or untrusted certificate's dates can still be reported.
     const tlsOptions: ConnectionOptions & { requestOCSP: boolean } = {
       host: opts.hostname, port: connectPort(opts), servername, secureContext: trust.secureContext, ALPNProtocols: ['http/1.1'], requestOCSP: true,
+      // Node's own name check, unchanged; it is handed the certificate Node has just read, which we keep.
+      checkServerIdentity: (name, cert) => {
+        verified = certFacts(cert);
+        return checkServerIdentity(name, cert);
+      },
     };
     const socket = tlsConnect(tlsOptions);
     socket.once('OCSPResponse', () => {
-      seen = describeCert(socket);
+      // Read here only when the chain did not verify (or the result is unknown): a good chain is read by Node.
+      if (chainError(socket) !== null) seen = describeCert(socket);
     });
     socket.setNoDelay(true);
     const limit = setTimeout(() => {
@@ -133,14 +150,15 @@ export function watchingConnector(trust: Trust, servername: string, limitMs: num
       if (watch) {
         watch.secureAt = performance.now();
         // The certificate the status callback already read is the one just verified: one read per connection.
-        watch.cert = seen ?? describeCert(socket);
+        watch.cert = verified ?? seen ?? describeCert(socket);
         watch.stage = 'headers';
       }
       if (!done) (done = true), callback(null, socket);
     });
     socket.on('error', (err: Error & { peer?: PeerCert }) => {
-      // A chain error (expired, untrusted) carries no certificate; attach the one seen so the message can date it.
-      if (seen) err.peer = seen;
+      // A chain or name error (expired, untrusted, wrong host) carries no certificate; attach the one seen so the
+      // message can date it.
+      if (seen ?? verified) err.peer = seen ?? verified;
       if (!done) (done = true), callback(err, null);
     });
     return socket;
