@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Severity, Status, Target } from '../core/result.ts';
 import { reportedChecks, targetLabel } from './checks.ts';
 import type { ReportedCheck } from './checks.ts';
+import { findingOf } from './findings.ts';
+import type { Finding } from './findings.ts';
 import type { RunView } from './run-folder.ts';
 
 /** The subset of the Allure result model (allure-js-commons `TestResult`) this harness writes. */
@@ -38,7 +40,7 @@ export function stableCaseId(checkId: string): string {
   return createHash('md5').update(checkId).digest('hex');
 }
 
-function labelsOf(check: ReportedCheck, run: RunView): AllureLabel[] {
+function labelsOf(check: ReportedCheck, run: RunView, finding: Finding): AllureLabel[] {
   const labels: AllureLabel[] = [
     { name: 'parentSuite', value: run.window },
     { name: 'suite', value: run.phase },
@@ -46,6 +48,9 @@ function labelsOf(check: ReportedCheck, run: RunView): AllureLabel[] {
     { name: 'feature', value: check.kind },
     { name: 'severity', value: ALLURE_SEVERITY[check.severity] },
     { name: 'tag', value: run.env },
+    // the report's tree (step › kind › target) and its categories key on these two
+    { name: 'target', value: targetLabel(check) || 'run' },
+    { name: 'finding', value: finding },
   ];
   if (check.target.host) labels.push({ name: 'host', value: check.target.host });
   if (check.target.server) labels.push({ name: 'server', value: check.target.server });
@@ -69,7 +74,7 @@ function timings(check: ReportedCheck): { start?: number; stop?: number } {
 }
 
 /** Pure mapping of one check; `attachmentSource` names the details file when the check has details. */
-export function toAllureResult(check: ReportedCheck, run: RunView, uuid: string, attachmentSource?: string): AllureTestResult {
+export function toAllureResult(check: ReportedCheck, run: RunView, uuid: string, attachmentSource?: string, finding: Finding = findingOf(check)): AllureTestResult {
   const statusDetails: AllureTestResult['statusDetails'] = {};
   if (check.message !== undefined) statusDetails.message = check.message;
   if (check.details !== undefined && check.status !== 'passed') statusDetails.trace = JSON.stringify(check.details, null, 2);
@@ -86,7 +91,7 @@ export function toAllureResult(check: ReportedCheck, run: RunView, uuid: string,
     stage: 'finished',
     description: descriptionOf(check),
     ...timings(check),
-    labels: labelsOf(check, run),
+    labels: labelsOf(check, run, finding),
     parameters: TARGET_FIELDS.flatMap((f) => (check.target[f] ? [{ name: f, value: check.target[f] }] : [])),
     attachments: attachmentSource ? [{ name: 'details', source: attachmentSource, type: 'application/json' }] : [],
     links: [],
@@ -109,24 +114,37 @@ function environmentProperties(run: RunView): string {
   return entries.map(([k, v]) => propertiesLine(k, v)).join('\n') + '\n';
 }
 
+export interface WrittenResults {
+  dir: string;
+  /** check id → the uuid of its result file (the report links a check as `#md5(uuid)`). */
+  uuidById: Map<string, string>;
+}
+
 /** Replaces DIR/allure-results with one result file per check (plus attachments and environment); returns the folder. */
 export async function writeAllureResults(run: RunView): Promise<string> {
+  return (await writeAllureResultsFor(run)).dir;
+}
+
+/** As writeAllureResults; `findings` classifies each check (pre-existing needs the baseline run). */
+export async function writeAllureResultsFor(run: RunView, findings: (c: ReportedCheck) => Finding = (c) => findingOf(c)): Promise<WrittenResults> {
+  const uuidById = new Map<string, string>();
   const out = join(run.dir, 'allure-results');
   await rm(out, { recursive: true, force: true }); // a replay must not leave the previous replay's duplicates
   await mkdir(out, { recursive: true });
   for (const check of reportedChecks(run)) {
     const uuid = randomUUID();
+    uuidById.set(check.id, uuid);
     let source: string | undefined;
     if (check.details !== undefined) {
       source = `${randomUUID()}-attachment.json`;
       await writeFile(join(out, source), JSON.stringify(check.details, null, 2), 'utf8');
     }
-    await writeFile(join(out, `${uuid}-result.json`), JSON.stringify(toAllureResult(check, run, uuid, source), null, 2), 'utf8');
+    await writeFile(join(out, `${uuid}-result.json`), JSON.stringify(toAllureResult(check, run, uuid, source, findings(check)), null, 2), 'utf8');
   }
   await writeFile(join(out, 'environment.properties'), environmentProperties(run), 'utf8');
   const executor = { name: 'maintenance-window harness', type: 'local', buildName: `${run.window} ${run.phase} (${run.env})`, reportName: reportTitle(run) };
   await writeFile(join(out, 'executor.json'), JSON.stringify(executor, null, 2), 'utf8');
-  return out;
+  return { dir: out, uuidById };
 }
 
 export function reportTitle(run: RunView): string {

@@ -1,7 +1,8 @@
-// JUnit XML for CI: one testsuite per check kind, one testcase per check, failed → failure, broken → error.
+// JUnit XML that CI test views read right: only blocking checks fail or error, the verdict is a test case of its own.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { groupByKind, reportedChecks, targetLabel } from './checks.ts';
+import { blocks } from './findings.ts';
 import type { ReportedCheck } from './checks.ts';
 import type { RunView } from './run-folder.ts';
 import { xmlAttr, xmlText } from './xml.ts';
@@ -22,19 +23,34 @@ function bodyOf(check: ReportedCheck): string {
   return lines.join('\n');
 }
 
+/**
+ * Blocking (critical) failed → <failure>; blocking broken → <error> (type missing for a planned check without result);
+ * a non-blocking failed or broken check → <skipped> saying why it did not count, its evidence in <system-out>.
+ */
 function testcase(check: ReportedCheck): string {
   const open = `    <testcase classname="${xmlAttr(check.kind)}" name="${xmlAttr(junitCaseName(check))}" time="${seconds(check.durationMs)}"`;
   const message = xmlAttr(check.message ?? check.status);
-  switch (check.status) {
-    case 'passed':
-      return check.flaky ? `${open}>\n      <system-out>${xmlText(`passed after ${check.attempts} attempts (flaky)`)}</system-out>\n    </testcase>` : `${open}/>`;
-    case 'failed':
-      return `${open}>\n      <failure message="${message}" type="failed">${xmlText(bodyOf(check))}</failure>\n    </testcase>`;
-    case 'broken':
-      return `${open}>\n      <error message="${message}" type="${check.missing ? 'missing' : 'broken'}">${xmlText(bodyOf(check))}</error>\n    </testcase>`;
-    case 'skipped':
-      return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
+  const out = (text: string) => `      <system-out>${xmlText(text)}</system-out>`;
+  if (check.status === 'passed') return check.flaky ? `${open}>\n${out(`passed after ${check.attempts} attempts (flaky)`)}\n    </testcase>` : `${open}/>`;
+  if (check.status === 'skipped') return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
+  if (!blocks(check)) {
+    const what = check.status === 'failed' ? 'failed' : 'could not be checked';
+    const why = `not blocking (severity ${check.severity}), ${what}: ${check.message ?? 'no message'}`;
+    return `${open}>\n      <skipped message="${xmlAttr(why)}"/>\n${out(bodyOf(check))}\n    </testcase>`;
   }
+  if (check.status === 'failed') return `${open}>\n      <failure message="${message}" type="failed">${xmlText(bodyOf(check))}</failure>\n    </testcase>`;
+  return `${open}>\n      <error message="${message}" type="${check.missing ? 'missing' : 'broken'}">${xmlText(bodyOf(check))}</error>\n    </testcase>`;
+}
+
+/** The run's verdict as a test case: go passes, no-go fails, inconclusive is an error; the body is the reasons. */
+function verdictCase(run: RunView): string {
+  const name = `verdict: ${run.phase} · window ${run.window} · ${run.env}`;
+  const open = `    <testcase classname="verdict" name="${xmlAttr(name)}" time="0.000"`;
+  const body = xmlText([`verdict: ${run.verdict}${run.partial ? ' (partial run)' : ''}`, `action: ${run.action ?? 'none'}`, 'reasons:', ...run.reasons.map((r) => `  - ${r}`), ...(run.findings.length ? ['warnings (not blocking):', ...run.findings.map((w) => `  - ${w}`)] : [])].join('\n'));
+  const headline = xmlAttr(`${run.verdict.toUpperCase()}: ${run.action ?? 'no action'}`);
+  if (run.verdict === 'go') return `${open}>\n      <system-out>${body}</system-out>\n    </testcase>`;
+  if (run.verdict === 'no-go') return `${open}>\n      <failure message="${headline}" type="no-go">${body}</failure>\n    </testcase>`;
+  return `${open}>\n      <error message="${headline}" type="inconclusive">${body}</error>\n    </testcase>`;
 }
 
 function properties(run: RunView, indent: string): string {
@@ -46,12 +62,13 @@ function properties(run: RunView, indent: string): string {
   return `${indent}<properties>\n${lines.join('\n')}\n${indent}</properties>`;
 }
 
+/** Counts as the test cases render them (a non-blocking failed or broken check is skipped). */
 function tally(checks: readonly ReportedCheck[]) {
   return {
     tests: checks.length,
-    failures: checks.filter((c) => c.status === 'failed').length,
-    errors: checks.filter((c) => c.status === 'broken').length,
-    skipped: checks.filter((c) => c.status === 'skipped').length,
+    failures: checks.filter((c) => c.status === 'failed' && blocks(c)).length,
+    errors: checks.filter((c) => c.status === 'broken' && blocks(c)).length,
+    skipped: checks.filter((c) => c.status === 'skipped' || (c.status !== 'passed' && !blocks(c))).length,
     time: seconds(checks.reduce((sum, c) => sum + c.durationMs, 0)),
   };
 }
@@ -63,11 +80,17 @@ export function renderJUnit(run: RunView): string {
     const head = `  <testsuite name="${xmlAttr(kind)}" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}" time="${t.time}" timestamp="${xmlAttr(run.startedAt)}">`;
     return [head, properties(run, '    '), ...list.map(testcase), '  </testsuite>'].join('\n');
   });
+  const v = { failures: run.verdict === 'no-go' ? 1 : 0, errors: run.verdict === 'inconclusive' ? 1 : 0 };
+  const verdictSuite = [
+    `  <testsuite name="verdict" tests="1" failures="${v.failures}" errors="${v.errors}" skipped="0" time="0.000" timestamp="${xmlAttr(run.startedAt)}">`,
+    properties(run, '    '), verdictCase(run), '  </testsuite>',
+  ].join('\n');
   const t = tally(checks);
   const name = `maintenance window ${run.window} ${run.phase} (${run.env})`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlAttr(name)}" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}" time="${t.time}">`,
+    `<testsuites name="${xmlAttr(name)}" tests="${t.tests + 1}" failures="${t.failures + v.failures}" errors="${t.errors + v.errors}" skipped="${t.skipped}" time="${t.time}">`,
+    verdictSuite,
     ...suites,
     '</testsuites>',
     '',

@@ -2,10 +2,15 @@
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { SlackChannelConfig } from '../core/config/estate.ts';
-import { reportTitle, writeAllureResults } from './allure-results.ts';
+import { reportTitle, writeAllureResultsFor } from './allure-results.ts';
 import { AllureHtmlError, buildAllureHtml } from './allure-html.ts';
+import { decisionPanel } from './decision-page.ts';
+import type { DecisionInput } from './decision-page.ts';
+import { baselineOf, findingOf } from './findings.ts';
 import { writeJUnit } from './junit.ts';
 import { readRunFolder } from './run-folder.ts';
+import type { RunView } from './run-folder.ts';
+import type { ReportedCheck } from './checks.ts';
 import { postSlackSummary, writeSlackReport } from './slack.ts';
 import type { SlackReport } from './slack.ts';
 
@@ -14,6 +19,10 @@ export const REPORT_EXIT = { ok: 0, slackFailed: 3, reportFailed: 4, dataError: 
 
 export interface ReportOptions {
   runDir: string;
+  /** More run folders in the same HTML report (each gets its own junit.xml and allure-results/); Slack is about runDir. */
+  moreRunDirs?: readonly string[];
+  /** The window's baseline run (pre-maintenance): a non-blocking failure it had the same way is shown as pre-existing. */
+  baselineDir?: string;
   html?: boolean;
   historyPath?: string;
   reportUrl?: string;
@@ -38,27 +47,48 @@ export interface ReportOutcome {
   slack: SlackReport | null;
 }
 
+function logRun(run: RunView, log: (line: string) => void): void {
+  const source = run.hasSummary ? 'from summary.json' : 'the run has no summary.json: partial run';
+  log(`run ${run.dir}: ${run.phase} · window ${run.window} · ${run.env} · verdict ${run.verdict.toUpperCase()} (${source})`);
+  if (run.missing.length) log(`${run.missing.length} planned check(s) have no result; shown as broken`);
+}
+
 /** Never changes the verdict; a failed Slack post or HTML build is reported after everything else is on disk. */
 export async function runReport(opts: ReportOptions): Promise<ReportOutcome> {
   const redact = opts.redact ?? ((t: string) => t);
   const log = (line: string) => opts.log(redact(line));
   const run = await readRunFolder(opts.runDir, { redact });
-  for (const w of run.warnings) log(`warning: ${w}`);
-  const source = run.hasSummary ? 'from summary.json' : 'the run has no summary.json: partial run';
-  log(`run ${run.dir}: ${run.phase} · window ${run.window} · ${run.env} · verdict ${run.verdict.toUpperCase()} (${source})`);
-  if (run.missing.length) log(`${run.missing.length} planned check(s) have no result; shown as broken`);
+  const more = await Promise.all((opts.moreRunDirs ?? []).map((d) => readRunFolder(d, { redact })));
+  const baseline = opts.baselineDir ? await readRunFolder(opts.baselineDir, { redact }) : undefined;
+  const before = baselineOf(baseline);
+  // the baseline run itself has nothing to compare with
+  const findingsFor = (view: RunView) => (c: ReportedCheck) => findingOf(c, view.dir === baseline?.dir ? undefined : before);
+  if (baseline) log(`baseline ${baseline.dir}: ${baseline.phase} · verdict ${baseline.verdict.toUpperCase()} (non-blocking failures it had the same way are pre-existing)`);
 
-  const junitPath = await writeJUnit(run);
-  log(`junit: ${junitPath}`);
-  const allureResultsDir = await writeAllureResults(run);
-  log(`allure results: ${allureResultsDir}`);
+  const decisions: DecisionInput[] = [];
+  let junitPath = '';
+  let allureResultsDir = '';
+  for (const view of [run, ...more]) {
+    for (const w of view.warnings) log(`warning: ${w}`);
+    logRun(view, log);
+    const junit = await writeJUnit(view);
+    log(`junit: ${junit}`);
+    const findings = findingsFor(view);
+    const written = await writeAllureResultsFor(view, findings);
+    log(`allure results: ${written.dir}`);
+    decisions.push({ run: view, uuidById: written.uuidById, findings });
+    if (view === run) [junitPath, allureResultsDir] = [junit, written.dir];
+  }
 
   let htmlPath: string | null = null;
   let htmlFailed = false;
   if (opts.html ?? true) {
     const hideEnv = opts.slack?.channels.map((c) => c.webhookEnv) ?? [];
     try {
-      htmlPath = await buildAllureHtml({ resultsDir: allureResultsDir, outDir: join(run.dir, 'allure-report'), reportName: reportTitle(run), historyPath: opts.historyPath, hideEnv });
+      htmlPath = await buildAllureHtml({
+        resultsDir: allureResultsDir, moreResultsDirs: decisions.slice(1).map((d) => join(d.run.dir, 'allure-results')),
+        outDir: join(run.dir, 'allure-report'), reportName: reportTitle(run), historyPath: opts.historyPath, hideEnv, decisionHtml: decisionPanel(decisions),
+      });
       log(`allure report: ${htmlPath}`);
     } catch (err) {
       if (!(err instanceof AllureHtmlError)) throw err;

@@ -7,11 +7,11 @@ import { CheckKind } from '../../core/result.ts';
 import { renderJUnit, writeJUnit } from '../../reports/junit.ts';
 import { readRunFolder } from '../../reports/run-folder.ts';
 import { xmlAttr, xmlText } from '../../reports/xml.ts';
-import { makeRunFolder, NASTY, tmpRoot } from './fixture.ts';
+import { makeRunFolder, NASTY, syntheticChecks, tmpRoot } from './fixture.ts';
 
 const TMP_ROOT = tmpRoot('junit');
 
-interface Case { classname: string; name: string; time: string; failure?: Fault; error?: Fault; skipped?: { message: string } }
+interface Case { classname: string; name: string; time: string; failure?: Fault; error?: Fault; skipped?: { message: string }; 'system-out'?: string }
 interface Fault { message: string; type: string; '#text': string }
 interface Suite { name: string; tests: string; failures: string; errors: string; skipped: string; testcase: Case[]; properties: { property: { name: string; value: string }[] } }
 
@@ -42,16 +42,17 @@ test('escaping: markup becomes entities, characters XML cannot carry become U+FF
   }
 });
 
-test('junit.xml: a testsuite per kind, a testcase per check, failure/error/skipped by status', async () => {
+test('junit.xml: blocking failed → failure, blocking broken → error, non-blocking → skipped with its reason; the verdict a case of its own', async () => {
   const { dir, checks } = await makeRunFolder(TMP_ROOT, { extraPlanned: ['k6:connection-sanity:www'] });
   const path = await writeJUnit(await readRunFolder(dir));
   const doc = parse(await readFile(path, 'utf8'));
 
-  assert.equal(doc.testsuites.tests, String(checks.length + 1));
-  assert.equal(doc.testsuites.failures, '7');
-  assert.equal(doc.testsuites.errors, '8', '7 broken + 1 planned check without result');
-  assert.equal(doc.testsuites.skipped, '7');
-  assert.deepEqual(doc.testsuites.testsuite.map((s) => s.name).sort(), [...CheckKind.options].sort());
+  // fixture: failed checks are critical, broken ones major, skipped ones critical; one critical planned check has no result
+  assert.equal(doc.testsuites.tests, String(checks.length + 1 + 1), 'every check, the missing one, the verdict');
+  assert.equal(doc.testsuites.failures, '8', '7 blocking failures + the no-go verdict');
+  assert.equal(doc.testsuites.errors, '1', 'only the blocking planned check without result');
+  assert.equal(doc.testsuites.skipped, '14', '7 skipped + 7 non-blocking broken');
+  assert.deepEqual(doc.testsuites.testsuite.map((s) => s.name).sort(), ['verdict', ...CheckKind.options].sort());
 
   for (const suite of doc.testsuites.testsuite) {
     assert.ok(suite.testcase.every((c) => c.classname === suite.name), `classname = kind in ${suite.name}`);
@@ -59,7 +60,18 @@ test('junit.xml: a testsuite per kind, a testcase per check, failure/error/skipp
     assert.equal(props.verdict, 'no-go');
     assert.equal(props.phase, 'post-window');
     assert.equal(props.window, '2025-06-22');
+    const cases = suite.testcase;
+    assert.equal(suite.failures, String(cases.filter((c) => c.failure).length), `${suite.name} failures attribute`);
+    assert.equal(suite.errors, String(cases.filter((c) => c.error).length), `${suite.name} errors attribute`);
+    assert.equal(suite.skipped, String(cases.filter((c) => c.skipped).length), `${suite.name} skipped attribute`);
   }
+  const verdict = doc.testsuites.testsuite.find((s) => s.name === 'verdict')!.testcase;
+  assert.equal(verdict.length, 1);
+  assert.equal(verdict[0]!.name, 'verdict: post-window · window 2025-06-22 · lab');
+  assert.equal(verdict[0]!.failure?.type, 'no-go');
+  assert.match(verdict[0]!.failure!.message, /^NO-GO: restore the maintenance page/);
+  assert.match(verdict[0]!.failure!['#text'], /reasons:\n {2}- /);
+
   const cases = doc.testsuites.testsuite.flatMap((s) => s.testcase);
   const byName = (name: string) => cases.find((c) => c.name === name);
 
@@ -71,7 +83,10 @@ test('junit.xml: a testsuite per kind, a testcase per check, failure/error/skipp
   assert.equal(f.time, '1.235', 'milliseconds as seconds');
 
   const broken = checks.find((c) => c.kind === 'k6' && c.status === 'broken')!;
-  assert.equal(byName(`${broken.id}: ${broken.title}`)?.error?.type, 'broken');
+  const b = byName(`${broken.id}: ${broken.title}`)!;
+  assert.equal(b.error, undefined, 'a non-blocking broken check is no error');
+  assert.equal(b.skipped?.message, `not blocking (severity major), could not be checked: ${broken.message}`);
+  assert.match(b['system-out'] ?? '', /"code": "HTTP_STATUS"/, 'its evidence stays in the file');
   const skipped = checks.find((c) => c.kind === 'e2e' && c.status === 'skipped')!;
   assert.ok(byName(`${skipped.id}: ${skipped.title}`)?.skipped, 'skipped element');
   const passed = checks.find((c) => c.kind === 'service' && c.status === 'passed')!;
@@ -81,6 +96,32 @@ test('junit.xml: a testsuite per kind, a testcase per check, failure/error/skipp
   const missing = cases.find((c) => c.name.startsWith('k6:connection-sanity:www'))!;
   assert.equal(missing.error?.type, 'missing', 'the gate synthesised the missing check as broken in summary.json');
   assert.match(missing.error!.message, /no result was recorded/);
+});
+
+test('junit.xml of a GO run with non-blocking broken and failed checks: zero failures, zero errors', async () => {
+  const checks = syntheticChecks().filter((c) => c.status !== 'failed' || c.kind === 'dns')
+    .map((c) => (c.status === 'failed' || c.status === 'broken' ? { ...c, severity: 'major' as const } : c));
+  const { dir, summary } = await makeRunFolder(TMP_ROOT, { checks });
+  assert.equal(summary.verdict, 'go');
+  const doc = parse(renderJUnit(await readRunFolder(dir)));
+  assert.equal(doc.testsuites.failures, '0');
+  assert.equal(doc.testsuites.errors, '0');
+  assert.equal(doc.testsuites.skipped, String(7 + 7 + 1), 'skipped, broken and the failed dns check, each with its reason');
+  const verdict = doc.testsuites.testsuite.find((s) => s.name === 'verdict')!;
+  assert.equal(verdict.testcase[0]!.failure ?? verdict.testcase[0]!.error, undefined);
+  assert.match(verdict.testcase[0]!['system-out'] ?? '', /^verdict: go\naction: keep the site open/);
+  assert.equal(Object.fromEntries(verdict.properties.property.map((p) => [p.name, p.value])).verdict, 'go');
+});
+
+test('junit.xml of an inconclusive run: the blocking broken check and the verdict are errors', async () => {
+  const checks = syntheticChecks().filter((c) => c.status !== 'failed').map((c) => (c.kind === 'k6' && c.status === 'broken' ? { ...c, severity: 'critical' as const } : c));
+  const { dir, summary } = await makeRunFolder(TMP_ROOT, { checks });
+  assert.equal(summary.verdict, 'inconclusive');
+  const doc = parse(renderJUnit(await readRunFolder(dir)));
+  assert.equal(doc.testsuites.failures, '0');
+  assert.equal(doc.testsuites.errors, '2', 'the critical k6 check + the verdict');
+  const verdict = doc.testsuites.testsuite.find((s) => s.name === 'verdict')!.testcase[0]!;
+  assert.equal(verdict.error?.type, 'inconclusive');
 });
 
 test('junit.xml: nasty ids, titles and messages survive escaping', async () => {
