@@ -1,116 +1,216 @@
-// npm run bench:sanity — the web1-5 sanity plan on the lab (planner + runner + probes) against the same HTTPS
-// requests sent by a bare undici loop at the same concurrency. Prints both medians and the ratio (target ≤ 1.25).
-// Flags: --rounds=N (default 5), --help. Exit 1 when the target is missed.
+// npm run bench:sanity — the direct HTTPS probes (every lab server × host, full handshakes) through the harness's
+// sanity path (plan + runner + probe), interleaved in one run with a bare undici loop, Prometheus blackbox_exporter
+// driven by one client, and one `curl --parallel` (each skipped with the reason when absent). The lab runs in a
+// child process. Prints per-round times, medians and ratios; targets: ≤ 1.1× bare undici, ≤ 1.0× blackbox_exporter.
+// Flags: --rounds=N (default 10), --concurrency=N (default policy.concurrency), --help. Exit 1 when a target is missed.
 import { parseArgs } from 'node:util';
-import { Agent, request } from 'undici';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Client, Pool } from 'undici';
 import { loadConfig } from '../core/config/load.ts';
-import type { HarnessConfig } from '../core/config/schema.ts';
-import { estateFromLab, type Endpoint, type ResolvedEstate } from '../estate/model.ts';
-import { PHASES } from '../core/phases.ts';
 import { runTasks } from '../core/runner.ts';
-import { startLab } from '../lab/index.ts';
-import { expectedPool, planSanity, selectHosts, selectServers } from '../sanity/plan.ts';
+import type { Step } from '../core/window/schema.ts';
+import { estateFromLab, type ResolvedEstate } from '../estate/model.ts';
+import { startLabInChild } from '../lab/remote.ts';
+import { directKind } from '../sanity/plan.ts';
 
-const TARGET = 1.25;
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, help: { type: 'boolean', default: false } } });
+const TARGET_BARE = 1.1;
+const TARGET_BLACKBOX = 1.0;
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, concurrency: { type: 'string' }, help: { type: 'boolean', default: false } } });
 if (values.help) {
-  console.log(`usage: npm run bench:sanity [-- --rounds=5]\n  web1-5 sanity plan on the lab vs the same HTTPS requests in a bare undici loop; target ratio ≤ ${TARGET}.`);
+  console.log(`usage: npm run bench:sanity [-- --rounds=10] [--concurrency=16]
+  every lab server × host probed directly (full TLS handshake each): the harness vs a bare undici loop,
+  blackbox_exporter (one client) and curl --parallel, interleaved; targets ≤ ${TARGET_BARE}× bare undici, ≤ ${TARGET_BLACKBOX}× blackbox_exporter.`);
   process.exit(0);
 }
+
+interface Probe {
+  server: { name: string; address: string; port: number };
+  host: { key: string; name: string; path: string; marker: string };
+}
+
+const config = await loadConfig();
+const concurrency = Number(values.concurrency ?? config.policy.concurrency);
 const rounds = Math.max(1, Number(values.rounds));
-const phase = PHASES['web1-5'];
+const probeMs = config.policy.timeouts.probeMs;
 
-interface BareRequest {
-  endpoint: Endpoint;
-  host: string;
-  path: string;
-  kind: 'get' | 'login' | 'verify';
-}
-
-/** Every HTTPS request the web1-5 sanity plan sends on a healthy lab, derived the way sanity/plan.ts derives them. */
-function planRequests(config: HarnessConfig, estate: ResolvedEstate): BareRequest[] {
-  const plan = phase.plan.sanity!;
-  const servers = selectServers(estate, plan.servers);
-  const hosts = selectHosts(estate, plan.hosts);
-  const pool = expectedPool(estate, phase.state).members;
-  const out: BareRequest[] = [];
-  for (const s of servers) for (const h of hosts) out.push({ endpoint: s, host: h.name, path: h.path, kind: 'get' });
-  const poolHost = [...hosts, ...estate.hosts].find((h) => !phase.state.maintenanceOn.includes(h.key))!;
-  for (const b of [estate.gateway, estate.ilb]) {
-    for (let i = 0; i < config.policy.poolSamplesPerMember * pool.length; i++) out.push({ endpoint: b, host: poolHost.name, path: poolHost.path, kind: 'get' });
-  }
-  for (const h of estate.hosts) out.push({ endpoint: estate.gateway, host: h.name, path: h.path, kind: 'get' });
-  const tokenHost = estate.hosts.find((h) => h.key === estate.tokens.host)!.name;
-  out.push({ endpoint: servers[0]!, host: tokenHost, path: estate.tokens.loginPath, kind: 'login' });
-  for (const s of pool) out.push({ endpoint: s, host: tokenHost, path: estate.tokens.verifyPath, kind: 'verify' });
-  return out;
-}
-
-/** The bare loop: one undici Agent trusting the lab CA, `concurrency` workers, SNI from the Host header. */
-async function bareLoop(requests: BareRequest[], estate: ResolvedEstate, concurrency: number): Promise<number> {
-  const agent = new Agent({ connect: { ca: estate.ca } });
-  const { user = '', password = '' } = estate.account;
-  let cookieReady: (c: string) => void = () => undefined;
-  const cookie = new Promise<string>((r) => (cookieReady = r));
-  const send = async (r: BareRequest) => {
-    const verify = r.kind === 'verify' ? await cookie : undefined;
-    const res = await request(`https://${r.endpoint.address}:${r.endpoint.port}${r.path}`, {
-      dispatcher: agent,
-      method: r.kind === 'login' ? 'POST' : 'GET',
-      headers: { host: r.host, ...(r.kind === 'login' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(verify ? { cookie: `${estate.tokens.cookieName}=${verify}` } : {}) },
-      ...(r.kind === 'login' ? { body: new URLSearchParams({ user, password }).toString() } : {}),
-    });
-    await res.body.text();
-    if (r.kind === 'login') {
-      const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${estate.tokens.cookieName}=`));
-      cookieReady(set?.split(';')[0]?.split('=').slice(1).join('=') ?? '');
-    }
-    return res.statusCode;
-  };
-  // The login goes first, as in the token probe; verifies wait for its cookie.
-  const queue = [...requests].sort((a, b) => Number(b.kind === 'login') - Number(a.kind === 'login'));
+/** The harness path: the sanity kind's own planner (one trust per plan), the runner, the direct HTTPS probe. */
+async function harness(estate: ResolvedEstate): Promise<number> {
   const t0 = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < queue.length) await send(queue[next++]!);
-  }));
-  const ms = performance.now() - t0;
-  await agent.close();
-  return ms;
-}
-
-async function harnessRun(config: HarnessConfig, estate: ResolvedEstate): Promise<number> {
-  const t0 = performance.now();
-  const tasks = planSanity({ phase, config, estate, runDir: '.tmp' });
-  const results = await runTasks(tasks, { concurrency: config.policy.concurrency, backoffMs: config.policy.retryBackoffMs, runDir: '.tmp', signal: new AbortController().signal, onResult: () => undefined });
+  const tasks = directKind.plan({ step: {} as Step, config, estate, runDir: '.tmp' }, { servers: 'all', hosts: 'all' }, 'critical');
+  const results = await runTasks(tasks, { concurrency, backoffMs: config.policy.retryBackoffMs, runDir: '.tmp', signal: new AbortController().signal, onResult: () => undefined });
   const ms = performance.now() - t0;
   const bad = results.filter((r) => r.status !== 'passed');
-  if (bad.length) throw new Error(`the healthy lab should pass every check; these did not:\n${bad.map((r) => `  ${r.id}: ${r.message}`).join('\n')}`);
+  if (bad.length) throw new Error(`harness: the healthy lab should pass every probe:\n${bad.map((r) => `  ${r.id}: ${r.message}`).join('\n')}`);
   return ms;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const config = await loadConfig();
-const lab = await startLab({ config, state: phase.state });
-try {
-  const estate = estateFromLab(config, lab.manifest);
-  const requests = planRequests(config, estate);
-  const concurrency = config.policy.concurrency;
-  await harnessRun(config, estate); // warm-up: module loading, JIT, the lab's first handshakes
-  await bareLoop(requests, estate, concurrency);
-  const harness: number[] = [];
-  const bare: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    // Alternate, so machine noise falls on both sides alike.
-    harness.push(await harnessRun(config, estate));
-    bare.push(await bareLoop(requests, estate, concurrency));
+async function limited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+/** What anyone would write with undici: a client per server × host (its own SNI, no session cache), GET, read, close. */
+async function bareUndici(ca: string, probes: Probe[]): Promise<number> {
+  const t0 = performance.now();
+  let wrong = 0;
+  await limited(probes, async ({ server, host }) => {
+    const client = new Client(`https://${server.address}:${server.port}`, { connect: { ca, servername: host.name, maxCachedSessions: 0 } });
+    try {
+      const res = await client.request({ path: host.path, method: 'GET', headers: { host: host.name } });
+      const body = await res.body.text();
+      if (res.statusCode !== 200 || !body.includes(host.marker)) wrong += 1;
+    } finally {
+      await client.close();
+    }
+  });
+  const ms = performance.now() - t0;
+  if (wrong) throw new Error(`bare undici: ${wrong} of ${probes.length} answers were not 200 with the marker`);
+  return ms;
+}
+
+const freePort = () => new Promise<number>((ok) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = (s.address() as { port: number }).port;
+    s.close(() => ok(p));
+  });
+});
+
+const which = (bin: string) => new Promise<string | undefined>((ok) => execFile('sh', ['-c', `command -v ${bin}`], (err, out) => ok(err ? undefined : out.trim() || undefined)));
+
+interface Blackbox { url: string; pool: Pool; child: ChildProcess; stop(): Promise<void> }
+
+/** blackbox_exporter with one http module per host (Host header, TLS server name, the lab CA, the marker). */
+async function startBlackbox(bin: string, caFile: string, hosts: Probe['host'][], dir: string): Promise<Blackbox> {
+  const modules = hosts.map((h) => `  ${h.key}:
+    prober: http
+    timeout: ${Math.ceil(probeMs / 1000)}s
+    http:
+      preferred_ip_protocol: ip4
+      valid_status_codes: [200]
+      headers: { Host: "${h.name}" }
+      fail_if_body_not_matches_regexp: ["${h.marker}"]
+      tls_config: { ca_file: "${caFile}", server_name: "${h.name}" }`).join('\n');
+  const file = join(dir, 'blackbox.yml');
+  writeFileSync(file, `modules:\n${modules}\n`);
+  const port = await freePort();
+  const child = spawn(bin, [`--config.file=${file}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => void (log = (log + d.toString()).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  const pool = new Pool(url, { connections: concurrency });
+  for (let i = 0; ; i++) {
+    try {
+      const res = await pool.request({ path: '/metrics', method: 'GET' });
+      await res.body.text();
+      break;
+    } catch {
+      if (i > 100 || child.exitCode !== null) throw new Error(`blackbox_exporter did not start: ${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
-  const ratio = median(harness) / median(bare);
-  console.log(`web1-5 sanity plan: ${requests.length} HTTPS requests, concurrency ${concurrency}, ${rounds} rounds`);
-  console.log(`  harness (plan + runner + probes): median ${median(harness).toFixed(1)} ms  [${harness.map((x) => x.toFixed(0)).join(', ')}]`);
-  console.log(`  bare undici loop:                 median ${median(bare).toFixed(1)} ms  [${bare.map((x) => x.toFixed(0)).join(', ')}]`);
-  console.log(`  ratio ${ratio.toFixed(2)} (target ≤ ${TARGET}): ${ratio <= TARGET ? 'met' : 'NOT met'}`);
-  process.exitCode = ratio <= TARGET ? 0 : 1;
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  return { url, pool, child, stop: async () => { await pool.close(); child.kill('SIGTERM'); await exited; } };
+}
+
+/** One client (a keep-alive pool of `concurrency` connections) asking the exporter to probe each target. */
+async function blackbox(bb: Blackbox, probes: Probe[]): Promise<number> {
+  const t0 = performance.now();
+  let wrong = 0;
+  await limited(probes, async ({ server, host }) => {
+    const target = encodeURIComponent(`https://${server.address}:${server.port}${host.path}`);
+    const res = await bb.pool.request({ path: `/probe?module=${host.key}&target=${target}`, method: 'GET' });
+    const text = await res.body.text();
+    if (!/^probe_success 1$/m.test(text)) wrong += 1;
+  });
+  const ms = performance.now() - t0;
+  if (wrong) throw new Error(`blackbox_exporter: ${wrong} of ${probes.length} probes did not succeed`);
+  return ms;
+}
+
+/** One curl process, every URL with --parallel; --resolve pins each name:port to the lab, no session reuse. */
+function curlArgs(caFile: string, probes: Probe[]): string[] {
+  const args = ['--parallel', '--parallel-immediate', '--parallel-max', String(concurrency), '--silent', '--no-sessionid', '--cacert', caFile, '--write-out', '%{http_code}\\n'];
+  for (const { server, host } of probes) args.push('--resolve', `${host.name}:${server.port}:${server.address}`, '-o', '/dev/null', `https://${host.name}:${server.port}${host.path}`);
+  return args;
+}
+
+function curl(bin: string, args: string[], total: number): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((ok, fail) => execFile(bin, args, { maxBuffer: 1 << 20 }, (err, out) => {
+    const ms = performance.now() - t0;
+    const good = out.split('\n').filter((l) => l === '200').length;
+    if (err || good !== total) fail(new Error(`curl: ${good} of ${total} answered 200${err ? ` (${err.message})` : ''}`));
+    else ok(ms);
+  }));
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+const work = mkdtempSync(join(resolve('.tmp'), 'bench-sanity-'));
+const lab = await startLabInChild({ config, healthIntervalMs: 5_000 });
+let bb: Blackbox | undefined;
+try {
+  const m = lab.manifest;
+  const estate = estateFromLab(config, m);
+  const ca = readFileSync(m.caFile, 'utf8');
+  const hosts = config.estate.hosts.map((h) => ({ key: h.key, name: m.hosts[h.key], path: h.path, marker: h.marker }));
+  const probes: Probe[] = m.webServers.flatMap((server) => hosts.map((host) => ({ server, host })));
+
+  const contenders: { name: string; run: () => Promise<number> }[] = [
+    { name: 'harness (plan + runner + probe)', run: () => harness(estate) },
+    { name: 'bare undici loop', run: () => bareUndici(ca, probes) },
+  ];
+  const skipped: string[] = [];
+  const bbBin = (await which('prometheus-blackbox-exporter')) ?? (await which('blackbox_exporter'));
+  if (bbBin) {
+    bb = await startBlackbox(bbBin, m.caFile, hosts, work);
+    const b = bb;
+    contenders.push({ name: 'blackbox_exporter, one client', run: () => blackbox(b, probes) });
+  } else skipped.push('blackbox_exporter: not installed (apt-get install prometheus-blackbox-exporter)');
+  const curlBin = await which('curl');
+  if (curlBin) {
+    const args = curlArgs(m.caFile, probes);
+    contenders.push({ name: 'curl --parallel, one process', run: () => curl(curlBin, args, probes.length) });
+  } else skipped.push('curl: not installed (apt-get install curl)');
+
+  for (const c of contenders) await c.run(); // warm-up: module loading, JIT, the lab's first handshakes
+  const times = contenders.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    // Interleaved, the order rotated each round, so machine noise falls on every contender alike.
+    for (let k = 0; k < contenders.length; k++) {
+      const i = (r + k) % contenders.length;
+      times[i]!.push(await contenders[i]!.run());
+    }
+  }
+  console.log(`direct HTTPS probes: ${m.webServers.length} servers × ${hosts.length} hosts = ${probes.length} per round, concurrency ${concurrency}, full handshakes, ${rounds} rounds (lab in child pid ${lab.pid})`);
+  const med = times.map(median);
+  contenders.forEach((c, i) => console.log(`  ${c.name.padEnd(34)} median ${med[i]!.toFixed(1).padStart(6)} ms  [${times[i]!.map((x) => x.toFixed(0)).join(', ')}]`));
+  for (const s of skipped) console.log(`  skipped ${s}`);
+  let missed = false;
+  const ratio = (name: string, target: number) => {
+    const i = contenders.findIndex((c) => c.name.startsWith(name));
+    if (i < 0) return;
+    const q = med[0]! / med[i]!;
+    missed ||= q > target;
+    console.log(`  harness / ${name}: ${q.toFixed(2)}× (target ≤ ${target}×) ${q <= target ? 'met' : 'NOT met'}`);
+  };
+  ratio('bare undici', TARGET_BARE);
+  ratio('blackbox_exporter', TARGET_BLACKBOX);
+  const ci = contenders.findIndex((c) => c.name.startsWith('curl'));
+  if (ci >= 0) console.log(`  harness / curl --parallel: ${(med[0]! / med[ci]!).toFixed(2)}× (for reference, no target)`);
+  console.log(`  harness process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (the lab's is its own process)`);
+  process.exitCode = missed ? 1 : 0;
 } finally {
+  await bb?.stop();
   await lab.stop();
+  rmSync(work, { recursive: true, force: true });
 }
