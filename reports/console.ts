@@ -1,11 +1,24 @@
-// Console reporter: a live line per finished check (a rewritten progress line in a terminal,
-// plain lines in CI), then the final block with verdict, action and reasons.
+// Console reporter: a line per finished check, progress (done/total, the slowest running check) rewritten in place
+// in a terminal and as an occasional plain line in CI, then the final block with verdict, action and reasons.
 import type { CheckResult, Summary } from '../core/result.ts';
 
 export interface ConsoleOptions {
   out: NodeJS.WritableStream & { isTTY?: boolean };
   /** Plain lines, no colour, no carriage returns (CI, pipes). */
   plain: boolean;
+  /** Clock (tests); Date.now by default. */
+  now?: () => number;
+  /** How often the terminal's status line is redrawn (1 s); in plain mode a progress line every 30 s. */
+  refreshMs?: number;
+  plainEveryMs?: number;
+}
+
+/** "12/120 checks done · slowest running: k6:smoke-load:www (41 s)". */
+export function progressLine(done: number, total: number, running: ReadonlyMap<string, number>, now: number): string {
+  let slowest: [string, number] | undefined;
+  for (const [id, at] of running) if (!slowest || at < slowest[1]) slowest = [id, at];
+  const head = `${done}/${Math.max(total, done + running.size)} checks done`;
+  return slowest ? `${head} · ${running.size} running, slowest: ${slowest[0]} (${Math.round((now - slowest[1]) / 1000)} s)` : head;
 }
 
 const ICON: Record<CheckResult['status'], string> = { passed: 'ok  ', failed: 'FAIL', broken: 'BRKN', skipped: 'skip' };
@@ -54,25 +67,67 @@ export function finalBlock(s: Summary, runDir: string, exitCode: number): string
 export class ConsoleReporter {
   private done = 0;
   private statusShown = false;
+  private readonly running = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastPlain: number;
+  private readonly now: () => number;
 
-  constructor(private readonly opts: ConsoleOptions, private readonly total: number) {}
+  constructor(private readonly opts: ConsoleOptions, private readonly total: number) {
+    this.now = opts.now ?? Date.now;
+    this.lastPlain = this.now();
+  }
 
   private paint(code: string | undefined, text: string): string {
     return this.opts.plain || !code ? text : `\x1b[${code}m${text}\x1b[0m`;
   }
 
+  private status(): string {
+    return progressLine(this.done, this.total, this.running, this.now());
+  }
+
+  /** A check started (the runner's proposed onStart hook); lets the progress name the slowest running one. */
+  onStart(id: string, at: number = this.now()): void {
+    this.running.set(id, at);
+    if (!this.timer) {
+      const every = this.opts.plain ? (this.opts.plainEveryMs ?? 30_000) : (this.opts.refreshMs ?? 1_000);
+      this.timer = setInterval(() => this.tick(), Math.min(every, 1_000));
+      this.timer.unref(); // progress never keeps the process alive
+    }
+  }
+
+  /** Redraws the terminal's status line; in plain mode writes a progress line when plainEveryMs has passed. */
+  tick(): void {
+    if (!this.running.size) return;
+    if (this.opts.plain) {
+      if (this.now() - this.lastPlain < (this.opts.plainEveryMs ?? 30_000)) return;
+      this.lastPlain = this.now();
+      this.opts.out.write(`progress: ${this.status()}\n`);
+      return;
+    }
+    this.opts.out.write(`${this.statusShown ? '\r\x1b[2K' : ''}${this.paint('90', `… ${this.status()}`)}`);
+    this.statusShown = true;
+  }
+
   onResult(r: CheckResult): void {
     this.done += 1;
+    this.running.delete(r.id);
     const line = this.paint(COLOR[r.status], checkLine(r));
     if (this.opts.plain) {
       this.opts.out.write(line + '\n');
       return;
     }
-    this.opts.out.write(`${this.statusShown ? '\r\x1b[2K' : ''}${line}\n${this.paint('90', `… ${this.done}/${this.total} checks done`)}`);
+    this.opts.out.write(`${this.statusShown ? '\r\x1b[2K' : ''}${line}\n${this.paint('90', `… ${this.status()}`)}`);
     this.statusShown = true;
   }
 
+  /** Stops the progress timer (finish calls it). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
   finish(s: Summary, runDir: string, exitCode: number): void {
+    this.stop();
     if (this.statusShown) this.opts.out.write('\r\x1b[2K');
     this.statusShown = false;
     const block = finalBlock(s, runDir, exitCode);
