@@ -31,19 +31,22 @@ export function rrsetFrom(message: DnsMessage, name: string, type: string, trans
   const chain: string[] = [];
   const seen = [owner];
   let loop: string | undefined;
-  for (let hops = 0; hops < 16 && type !== 'CNAME'; hops++) {
-    const cname = message.answers.find((r) => r.name === owner && r.type === 'CNAME');
-    if (!cname || message.answers.some((r) => r.name === owner && r.type === type)) break;
+  // The chain is walked for every type, so a loop shows even when the CNAME itself was asked for.
+  let at = owner;
+  for (let hops = 0; hops < 16; hops++) {
+    const cname = message.answers.find((r) => r.name === at && r.type === 'CNAME');
+    if (!cname || (type !== 'CNAME' && message.answers.some((r) => r.name === at && r.type === type))) break;
     const target = normName(String(cname.data));
-    chain.push(`${owner} → ${target}`);
+    if (type !== 'CNAME') chain.push(`${at} → ${target}`);
     if (seen.includes(target)) {
       loop = [...seen.slice(seen.indexOf(target)), target].join(' → ');
       break;
     }
     seen.push(target);
-    owner = target;
+    at = target;
   }
-  const records = loop ? [] : message.answers.filter((r) => r.name === owner && r.type === type);
+  if (type !== 'CNAME') owner = at;
+  const records = loop && type !== 'CNAME' ? [] : message.answers.filter((r) => r.name === owner && r.type === type);
   const values = [...new Set(records.map((r) => canonicalFromPacket(type, r.data)))].sort();
   return { name: normName(name), type, values, ...(records.length ? { ttl: Math.min(...records.map((r) => r.ttl)) } : {}), chain, ...(loop ? { loop } : {}), rcode: message.rcode, transport, truncatedOverUdp };
 }

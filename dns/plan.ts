@@ -17,7 +17,7 @@ import { checkResolver } from './checks/resolvers.ts';
 import type { MailCheck } from './checks/mail.ts';
 import { checkMail, mailQuestion } from './checks/mail.ts';
 import { checkDnssec } from './checks/dnssec.ts';
-import { checkTtl } from './checks/ttl.ts';
+import { apexNsRecord, checkTtl } from './checks/ttl.ts';
 
 export const DnsCheckName = z.enum(['delegation', 'parity', 'resolvers', 'mail', 'dnssec', 'ttl']);
 export type DnsCheckName = z.infer<typeof DnsCheckName>;
@@ -58,8 +58,8 @@ export function dnsTasksFor(check: DnsCheckName, t: DnsTargets, live: 'old' | 'n
     case 'dnssec':
       return [make('dns:dnssec', `the DS at the parent matches ${t.providers[live].name}'s DNSKEY`, { record: `${t.zone} DS`, nameserver: `${t.parent.servers.map((s) => s.name).join(',')},${ns(live)}` }, (sig) => checkDnssec(t, live, sig))];
     case 'ttl':
-      return t.records
-        .filter((r) => !(r.type === 'CNAME' && r.name === t.zone))
+      // The apex NS set too: resolvers keep the old provider's NS set for its TTL after the flip (apexNsRecord).
+      return [...t.records.filter((r) => !(r.type === 'CNAME' && r.name === t.zone)), apexNsRecord(t)]
         .map((r) => make(`dns:ttl:${r.name}:${r.type}`, `${r.name} ${r.type} TTL at ${t.providers.old.name} is at most ${t.ttlMaxSeconds} s`, { record: `${r.name} ${r.type}`, nameserver: ns('old') }, (sig) => checkTtl(t, r, sig)));
   }
 }

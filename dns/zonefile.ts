@@ -30,6 +30,8 @@ interface LogicalLine {
   tokens: string[];
   /** Which tokens were quoted (TXT strings may look like anything). */
   quoted: boolean[];
+  /** Each token's bytes: \DDD escapes are bytes (RFC 1035 5.1), as BIND and Knot read them, not Latin-1 characters. */
+  bytes: Buffer[];
   comment: string;
 }
 
@@ -41,7 +43,7 @@ function logicalLines(text: string, file: string): LogicalLine[] {
   const lines = text.split(/\r?\n/);
   for (const [i, raw] of lines.entries()) {
     const lineNo = i + 1;
-    if (depth === 0) current = { line: lineNo, ownerOmitted: /^[ \t]/.test(raw), tokens: [], quoted: [], comment: '' };
+    if (depth === 0) current = { line: lineNo, ownerOmitted: /^[ \t]/.test(raw), tokens: [], quoted: [], bytes: [], comment: '' };
     const cur = current as LogicalLine;
     let pos = 0;
     while (pos < raw.length) {
@@ -58,7 +60,7 @@ function logicalLines(text: string, file: string): LogicalLine[] {
         depth -= 1;
         pos += 1;
       } else if (ch === '"') {
-        let value = '';
+        const parts: Buffer[] = [];
         pos += 1;
         for (;;) {
           if (pos >= raw.length) throw new ZoneFileError(file, lineNo, 'a quoted string is not closed on this line; add the closing "');
@@ -66,21 +68,28 @@ function logicalLines(text: string, file: string): LogicalLine[] {
           if (c === '"') break;
           if (c === '\\') {
             const digits = /^\d{3}/.exec(raw.slice(pos + 1));
-            value += digits ? String.fromCharCode(Number(digits[0])) : (raw[pos + 1] ?? '');
-            pos += digits ? 4 : 2;
+            const byte = digits ? Number(digits[0]) : undefined;
+            if (byte !== undefined && byte > 255) throw new ZoneFileError(file, lineNo, `the escape \\${digits?.[0]} is not a byte (\\000 to \\255)`);
+            const ch = String.fromCodePoint(raw.codePointAt(pos + 1) ?? 0);
+            parts.push(byte !== undefined ? Buffer.from([byte]) : Buffer.from(raw[pos + 1] === undefined ? '' : ch, 'utf8'));
+            pos += digits ? 4 : 1 + ch.length;
           } else {
-            value += c;
-            pos += 1;
+            const ch = String.fromCodePoint(raw.codePointAt(pos) ?? 0);
+            parts.push(Buffer.from(ch, 'utf8'));
+            pos += ch.length;
           }
         }
         pos += 1;
-        cur.tokens.push(value);
+        const bytes = Buffer.concat(parts);
+        cur.tokens.push(bytes.toString('utf8'));
         cur.quoted.push(true);
+        cur.bytes.push(bytes);
       } else {
         const m = /^[^\s;()"]+/.exec(raw.slice(pos));
         const token = m?.[0] ?? ch;
         cur.tokens.push(token);
         cur.quoted.push(false);
+        cur.bytes.push(Buffer.from(token, 'utf8'));
         pos += token.length;
       }
     }
@@ -88,6 +97,12 @@ function logicalLines(text: string, file: string): LogicalLine[] {
   }
   if (depth !== 0 && current) throw new ZoneFileError(file, current.line, '"(" is never closed; add the matching ")"');
   return out;
+}
+
+function txtData(strings: readonly Buffer[]): Buffer[] {
+  if (!strings.length) throw new Error('TXT needs at least one quoted string');
+  if (strings.some((b) => b.length > 255)) throw new Error('a TXT string is longer than 255 bytes; split it into several quoted strings');
+  return strings.map((b) => Buffer.from(b));
 }
 
 const TTL_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
@@ -142,17 +157,20 @@ export function parseZoneText(text: string, opts: ParseOptions = {}): { origin: 
     }
     const tokens = l.tokens.slice();
     const quoted = l.quoted.slice();
+    const bytes = l.bytes.slice();
     let owner: string;
     if (l.ownerOmitted) owner = lastOwner ?? err('this record has no owner name and no record comes before it; start the line with the name');
     else {
       owner = absolute(tokens.shift() as string);
       quoted.shift();
+      bytes.shift();
     }
     let ttl: number | undefined;
     let type: string | undefined;
     while (tokens.length && !type) {
       const t = tokens.shift() as string;
       quoted.shift();
+      bytes.shift();
       const asTtl = parseTtl(t);
       if (asTtl !== undefined && ttl === undefined) ttl = asTtl;
       else if (CLASSES.has(t.toUpperCase())) {
@@ -165,7 +183,8 @@ export function parseZoneText(text: string, opts: ParseOptions = {}): { origin: 
     if (rtype !== 'TXT' && rtype !== 'CAA' && quoted.some(Boolean)) err(`${rtype} data must not be quoted`);
     let data: unknown;
     try {
-      data = packetDataFromText(rtype, tokens, absolute);
+      // TXT strings are bytes; \DDD escapes decoded above are bytes, whatever UTF-8 they form.
+      data = rtype === 'TXT' ? txtData(bytes) : packetDataFromText(rtype, tokens, absolute);
     } catch (e) {
       err((e as Error).message);
     }

@@ -71,7 +71,8 @@ export async function checkDnssec(t: DnsTargets, live: 'old' | 'new', signal: Ab
   const now = Math.floor(Date.now() / 1000);
   const chains = oks.map((a) => ({ a, chain: chainAt(t, a, dsSet, now) }));
   const broke = chains.find((c) => 'code' in c.chain);
-  if (sets.some((s) => s !== sets[0])) {
+  const missingKeys = broke && 'code' in broke.chain && broke.chain.code === 'DNSSEC_DNSKEY_MISSING';
+  if (!missingKeys && sets.some((s) => s !== sets[0])) {
     const list = oks.map((a) => `${a.server.name}: ${keySetText(keysOf(a, t.zone))}`).join('; ');
     return failed({ layer: 'assertion', code: 'DNSSEC_KEYSET_DIFFERS', message: `the nameservers of ${t.zone} serve different DNSKEY sets (${list}): a resolver that caches one set rejects records signed with the other (EDE 6 DNSSEC Bogus); publish the same keys on every nameserver (sync the signer)${broke && 'code' in broke.chain ? `. ${broke.chain.problem}` : ''}` }, details);
   }

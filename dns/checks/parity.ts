@@ -46,6 +46,8 @@ export async function checkParity(t: DnsTargets, rec: ExpectedRecord, signal: Ab
   const details: Record<string, unknown> = { record: `${rec.name} ${rec.type}`, asked: qtype, source: rec.source, proxied: rec.proxied, expected: rec.values, old: evidence(oldAsked), new: evidence(newAsked) };
   const newFail = firstFailure([...newAsked, ...targetAsked]);
   if (newFail) return unanswered(newFail, details);
+  const looped = (newAsked as Ok[]).find((a) => a.set.loop);
+  if (looped) return failed({ layer: 'assertion', code: 'DNS_CNAME_LOOP', message: `${rec.name} ${rec.type}: ${newP.name} (${looped.server.name}) answers with a CNAME loop (${looped.set.loop}): resolvers give up with SERVFAIL; point the CNAME at a name that resolves (${rec.values.join(', ') || 'as at the old provider'})` }, details);
   const newSet = agreed(newAsked as Ok[], newP.name);
   if (typeof newSet === 'string') return mismatch(`${rec.name} ${qtype}: ${newSet}`, details);
   // Reference: the old provider's answer; the declared values only when the old provider cannot be asked.

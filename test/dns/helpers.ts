@@ -4,13 +4,13 @@ import type { HarnessConfig } from '../../core/config/schema.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import type { ResolvedEstate } from '../../estate/model.ts';
 import type { LabManifest } from '../../lab/manifest.ts';
-import { PHASES, type PhaseId } from '../../core/phases.ts';
+import { juneStep } from '../support/window.ts';
 import type { CheckTask } from '../../core/task.ts';
 import type { CheckResult } from '../../core/result.ts';
 import { runCheck } from '../../core/runner.ts';
 import { ActiveFaults, parseFault } from '../../lab/faults.ts';
 import { startDnsLab, type DnsLab, type DnsLabOptions } from '../../lab/dns/index.ts';
-import { planDns } from '../../dns/plan.ts';
+import { dnsKind } from '../../dns/plan.ts';
 import { DnsConfig } from '../../dns/config.ts';
 
 let repoPromise: Promise<HarnessConfig> | undefined;
@@ -53,8 +53,17 @@ export async function startTestLab(faultTexts: string[] = [], extra: Partial<Dns
   return { lab, faults, config, estate };
 }
 
-export function dnsTasks(t: TestLab, phase: PhaseId, config = t.config): CheckTask[] {
-  return planDns({ phase: PHASES[phase], config, estate: t.estate, runDir: '.tmp' }) as CheckTask[];
+/** The dns checks a June step plans (its dns entries through dnsKind), against any estate; no other kind is planned. */
+export function planDnsStep(config: HarnessConfig, estate: ResolvedEstate, step: string): CheckTask[] {
+  const s = juneStep(step);
+  return s.checks.flatMap((c) => (c.kind === 'dns' ? (dnsKind.plan({ step: s, config, estate, runDir: '.tmp' }, { checks: c.checks as never }, 'critical') as CheckTask[]) : []));
+}
+
+/** Where the step leaves the delegation (the lab starts there). */
+export const providerAfter = (step: string): 'old' | 'new' => juneStep(step).after.dnsProvider;
+
+export function dnsTasks(t: TestLab, phase: string, config = t.config): CheckTask[] {
+  return planDnsStep(config, t.estate, phase);
 }
 
 /** One check through the real runner: deadline, retries of dns/tcp-layer failures, the CheckResult it writes. */

@@ -3,13 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ResolvedEstate } from '../../estate/model.ts';
-import { PHASES } from '../../core/phases.ts';
 import type { CheckTask } from '../../core/task.ts';
-import { planDns } from '../../dns/plan.ts';
 import { DnsConfig } from '../../dns/config.ts';
 import type { LabDnsManifest } from '../../dns/targets.ts';
 import type { LabManifest } from '../../lab/manifest.ts';
-import { assertLoopbackOnly, harnessConfig, loopbackDnsConfig, notPassed, repoConfig, runAll, runTask, silentUdp, startTestLab } from './helpers.ts';
+import { assertLoopbackOnly, harnessConfig, loopbackDnsConfig, notPassed, planDnsStep, repoConfig, runAll, runTask, silentUdp, startTestLab } from './helpers.ts';
 
 const staging = { env: 'staging', domain: 'invoicecloud.test' } as ResolvedEstate;
 
@@ -27,7 +25,7 @@ test('config without provider nameservers: the checks that need them are broken 
   const udp = await silentUdp();
   try {
     const config = { ...(await harnessConfig()), dns: loopbackDnsConfig(udp.port, ['old', 'new']) };
-    const tasks = planDns({ phase: PHASES['dns-migration'], config, estate: staging, runDir: '.tmp' }) as CheckTask[];
+    const tasks = planDnsStep(config, staging, 'dns-migration') as CheckTask[];
     assert.deepEqual(tasks.map((t) => t.id), ['dns:delegation', 'dns:parity', 'dns:resolvers', 'dns:mail', 'dns:dnssec']);
     const results = await runAll(tasks);
     assert.deepEqual([...results.values()].map((r) => r.status), ['broken', 'broken', 'broken', 'broken', 'broken']);
@@ -50,7 +48,7 @@ for (const [name, estate, reason] of labsWithoutDns) {
     try {
       const config = { ...(await harnessConfig()), dns: loopbackDnsConfig(udp.port) };
       for (const phase of ['pre-maintenance', 'dns-migration', 'post-window'] as const) {
-        const tasks = planDns({ phase: PHASES[phase], config, estate, runDir: '.tmp' }) as CheckTask[];
+        const tasks = planDnsStep(config, estate, phase) as CheckTask[];
         assert.deepEqual(tasks.map((t) => t.id), ['dns:config'], phase);
         const r = await runTask(tasks[0]!);
         assert.equal(r.status, 'broken');
@@ -60,7 +58,7 @@ for (const [name, estate, reason] of labsWithoutDns) {
       }
       assert.equal(udp.received(), 0, 'no query was sent to the config.dns servers');
       // The same config outside the lab does ask that server: the count above would have seen a fallback.
-      const delegation = (planDns({ phase: PHASES['dns-migration'], config, estate: staging, runDir: '.tmp' }) as CheckTask[]).find((t) => t.id === 'dns:delegation');
+      const delegation = (planDnsStep(config, staging, 'dns-migration') as CheckTask[]).find((t) => t.id === 'dns:delegation');
       const r = await delegation!.run(AbortSignal.timeout(300));
       assert.equal(r.status, 'failed');
       assert.ok(udp.received() > 0, 'staging asks config.dns');
@@ -73,7 +71,7 @@ for (const [name, estate, reason] of labsWithoutDns) {
 test('phases plan the checks of the catalogue, with kind, severity, timeout and targets', async () => {
   const lab = await startTestLab([], { provider: 'new' });
   try {
-    const plan = (phase: 'pre-maintenance' | 'dns-migration' | 'post-window' | 'web1-5') => planDns({ phase: PHASES[phase], config: lab.config, estate: lab.estate, runDir: '.tmp' }) as CheckTask[];
+    const plan = (phase: 'pre-maintenance' | 'dns-migration' | 'post-window' | 'web1-5') => planDnsStep(lab.config, lab.estate, phase) as CheckTask[];
     assert.deepEqual(plan('web1-5'), []);
     const migration = plan('dns-migration');
     const ids = migration.map((t) => t.id);
@@ -81,7 +79,7 @@ test('phases plan the checks of the catalogue, with kind, severity, timeout and 
     assert.ok(!ids.some((id) => id.startsWith('dns:ttl:')));
     assert.ok(!ids.includes('dns:parity:_dmarc.invoicecloud.test:TXT'), 'mail records are the mail checks');
     const www = migration.find((t) => t.id === 'dns:parity:www.invoicecloud.test:A');
-    assert.deepEqual([www?.kind, www?.family, www?.severity, www?.timeoutMs], ['dns', 'dns', lab.config.policy.severity.dns, lab.config.policy.timeouts.dnsMs]);
+    assert.deepEqual([www?.kind, www?.family, www?.severity, www?.timeoutMs], ['dns', 'dns', 'critical', lab.config.policy.timeouts.dnsMs]);
     assert.equal(www?.target.record, 'www.invoicecloud.test A');
     assert.match(www?.target.nameserver ?? '', /ns45.domaincontrol.test.*ada.ns.cloudflare.test/);
     assert.equal(migration.find((t) => t.id === 'dns:resolver:lab-resolver-2')?.target.resolver, 'lab-resolver-2');
@@ -111,7 +109,7 @@ test('another environment from config.dns alone (servers given by address) runs 
     });
     assertLoopbackOnly(dns);
     const config = { ...lab.config, dns };
-    const tasks = planDns({ phase: PHASES['dns-migration'], config, estate: staging, runDir: '.tmp' }) as CheckTask[];
+    const tasks = planDnsStep(config, staging, 'dns-migration') as CheckTask[];
     assert.ok(tasks.length >= 20);
     assert.deepEqual(notPassed(await runAll(tasks)), []);
   } finally {
@@ -127,7 +125,7 @@ test('a bad zone file makes one broken check naming the file, the line and the p
   const udp = await silentUdp();
   try {
     const config = await harnessConfig();
-    const tasks = planDns({ phase: PHASES['pre-maintenance'], config: { ...config, dns: { ...loopbackDnsConfig(udp.port), zoneFile: file } }, estate: staging, runDir: '.tmp' }) as CheckTask[];
+    const tasks = planDnsStep({ ...config, dns: { ...loopbackDnsConfig(udp.port), zoneFile: file } }, staging, 'pre-maintenance') as CheckTask[];
     assert.deepEqual(tasks.map((t) => t.id), ['dns:config']);
     const r = await tasks[0]!.run(AbortSignal.timeout(1000));
     assert.equal(r.status, 'broken');

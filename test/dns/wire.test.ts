@@ -27,7 +27,7 @@ test('queries carry EDNS(0) with the buffer size and RD only when asked', () => 
   const d = decodeMessage(encodeQuery({ id: 7, name: 'www.invoicecloud.test', type: 'A', recursionDesired: false, ednsBufferSize: 1232 }));
   assert.ok(d.ok);
   assert.equal(d.message.rd, false);
-  assert.deepEqual(d.message.edns, { udpPayloadSize: 1232, dnssecOk: false });
+  assert.deepEqual(d.message.edns, { udpPayloadSize: 1232, dnssecOk: false, ede: [] });
 });
 
 const full = answer();
