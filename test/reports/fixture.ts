@@ -78,6 +78,6 @@ export async function makeRunFolder(parent: string, opts: FixtureOptions = {}): 
 /** A temp folder per test file (files run in parallel), removed when the file's tests end. */
 export function tmpRoot(name: string): string {
   const root = join(import.meta.dirname, '..', '..', '.tmp', 'reports-tests', name);
-  after(() => rm(root, { recursive: true, force: true }));
+  if (!process.env.KEEP_REPORT_TMP) after(() => rm(root, { recursive: true, force: true })); // KEEP_REPORT_TMP=1 keeps screenshots to look at
   return root;
 }
