@@ -42,6 +42,8 @@ export const ResolverConfig = z.discriminatedUnion('protocol', [
       const u = new URL(s);
       return u.protocol === 'https:' || (u.protocol === 'http:' && loopbackUrl(u));
     }, 'DoH URLs must be https:// (plain http:// is allowed only on 127.0.0.1, the lab)'),
+    /** PEM file of a CA to trust for this resolver on top of the system roots (an internal resolver); never a way to skip verification. */
+    caFile: z.string().min(1).optional(),
   }),
 ]);
 export type ResolverConfig = z.infer<typeof ResolverConfig>;

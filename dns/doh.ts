@@ -1,4 +1,6 @@
-// One DNS question over HTTPS (RFC 8484): POST application/dns-message with undici, ID 0, normal TLS verification.
+// One DNS question over HTTPS (RFC 8484): POST application/dns-message with undici, HTTP/2 or HTTP/1.1 as ALPN
+// negotiates (unbound, BIND and Knot Resolver serve DoH over HTTP/2 only), ID 0, TLS verified (extra CA optional).
+import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { Outcome, WireQuestion } from './outcome.ts';
 import { readAnswer } from './outcome.ts';
@@ -14,7 +16,8 @@ const MAX_BODY = 65_535;
 export async function dohExchange(target: DohTarget, query: Buffer, q: WireQuestion, signal: AbortSignal): Promise<Outcome> {
   const started = performance.now();
   const fail = (status: 'failed' | 'broken', layer: 'dns' | 'http' | 'tcp', code: string, reason: string): Outcome => ({ ok: false, status, layer, code, reason, transport: 'doh' });
-  const dispatcher = target.ca ? new Agent({ connect: { ca: target.ca } }) : undefined;
+  // allowH2 offers h2 and http/1.1 in ALPN; the CA is added to the system roots, verification stays on.
+  const dispatcher = new Agent({ allowH2: true, connect: target.ca ? { ca: [...rootCertificates, target.ca] } : {} });
   let stage = 'response headers';
   try {
     const res = await request(target.url, {
@@ -22,7 +25,7 @@ export async function dohExchange(target: DohTarget, query: Buffer, q: WireQuest
       headers: { 'content-type': 'application/dns-message', accept: 'application/dns-message' },
       body: query,
       signal,
-      ...(dispatcher ? { dispatcher } : {}),
+      dispatcher,
     });
     stage = 'body';
     const type = String(res.headers['content-type'] ?? '');
@@ -50,10 +53,12 @@ export async function dohExchange(target: DohTarget, query: Buffer, q: WireQuest
     return fail('broken', 'dns', 'ANSWER_MISMATCH', `${target.url} answered with an answer that does not match the query: ${read.mismatch}`);
   } catch (err) {
     if (signal.aborted) return fail('failed', 'dns', 'TIMEOUT', `no ${stage} from ${target.url} for ${q.name} ${q.type} before the check's deadline`);
+    // Could not ask (refused, TLS not trusted, protocol not spoken): broken, with the code node or undici gave.
     const code = (err as NodeJS.ErrnoException).code ?? 'ERROR';
-    const layer = code.startsWith('ERR_TLS') || code.includes('CERT') ? 'http' : 'tcp';
-    return fail('failed', layer, code === 'ECONNREFUSED' ? 'TCP_CONNECT_REFUSED' : `DOH_${code}`, `cannot reach ${target.url} (${code})`);
+    const tls = code.startsWith('ERR_TLS') || code.includes('CERT') || code.includes('SIGNATURE') || code.startsWith('ERR_SSL');
+    const hint = tls ? `; trust its CA with the resolver's ca option (verification stays on)` : '';
+    return fail('broken', tls ? 'http' : 'tcp', code === 'ECONNREFUSED' ? 'TCP_CONNECT_REFUSED' : `DOH_${code}`, `could not ask ${target.url} (${code})${hint}`);
   } finally {
-    await dispatcher?.close();
+    await dispatcher.close();
   }
 }

@@ -1,4 +1,5 @@
 // Where the dns checks send their questions: the lab manifest's dns section in the lab (never config.dns), config.dns elsewhere.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { HarnessConfig } from '../core/config/schema.ts';
 import type { ResolvedEstate } from '../estate/model.ts';
@@ -55,7 +56,16 @@ export interface DnsTargets {
 const udp = (s: { name: string; address: string; port: number }) => ({ name: normName(s.name), protocol: 'udp' as const, address: s.address, port: s.port });
 // No address → the OS resolves the server's name when the socket connects (production only).
 const fromConfig = (s: NameServerConfig) => udp({ name: s.name, address: s.address ?? s.name, port: s.port });
-const resolverFrom = (r: ResolverConfig | z.infer<typeof Resolver>): DnsServer => (r.protocol === 'doh' ? { name: r.name, protocol: 'doh', url: r.url } : { name: r.name, protocol: r.protocol, address: r.address, port: r.port });
+const resolverFrom = (r: ResolverConfig | z.infer<typeof Resolver>): DnsServer =>
+  r.protocol === 'doh' ? { name: r.name, protocol: 'doh', url: r.url, ...('caFile' in r && r.caFile ? { ca: readCa(r.caFile, r.name) } : {}) } : { name: r.name, protocol: r.protocol, address: r.address, port: r.port };
+
+function readCa(file: string, resolver: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the CA file ${file} of DoH resolver ${resolver} (${(err as NodeJS.ErrnoException).code ?? 'error'}); fix dns.resolvers[].caFile`);
+  }
+}
 
 export function dnsTargets(ctx: { config: HarnessConfig; estate: ResolvedEstate }): DnsTargets {
   const c = ctx.config.dns;
