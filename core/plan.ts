@@ -24,12 +24,16 @@ export function stepFamilies(ctx: Pick<PlanContext, 'step'>, kinds: readonly Any
   return [...new Set(ctx.step.checks.map((c) => kinds.find((k) => k.id === c.kind)?.family).filter((f): f is string => !!f))];
 }
 
+/** `--only` naming a family the step has no checks of is a usage error, raised before anything starts. */
+export function assertOnly(ctx: Pick<PlanContext, 'step'>, kinds: readonly AnyKind[], only: readonly string[] | undefined): void {
+  if (!only) return;
+  const has = stepFamilies(ctx, kinds);
+  const absent = only.filter((f) => !has.includes(f));
+  if (absent.length) throw new UsageError(`--only=${only.join(',')}: step ${ctx.step.id} has no ${absent.join(', ')} checks; it has: ${has.join(', ')}`);
+}
+
 export function planStep(ctx: PlanContext, opts: PlanOptions): Task[] {
-  if (opts.only) {
-    const has = stepFamilies(ctx, opts.kinds);
-    const absent = opts.only.filter((f) => !has.includes(f));
-    if (absent.length) throw new UsageError(`--only=${opts.only.join(',')}: step ${ctx.step.id} has no ${absent.join(', ')} checks; it has: ${has.join(', ')}`);
-  }
+  assertOnly(ctx, opts.kinds, opts.only);
   const tasks = ctx.step.checks.flatMap((spec) => {
     const kind = opts.kinds.find((k) => k.id === spec.kind);
     if (!kind) throw new Error(`check kind "${spec.kind}" is not registered`); // the window schema already refused it

@@ -4,7 +4,7 @@ import type { HarnessConfig } from './config/schema.ts';
 import { decide } from './gate.ts';
 import type { AnyKind } from './kind.ts';
 import { RunLedger } from './ledger.ts';
-import { planStep, plannedChecks } from './plan.ts';
+import { assertOnly, planStep, plannedChecks } from './plan.ts';
 import { makeRedactor, redactValue, secretValues } from './redact.ts';
 import { countStatuses, type CheckResult, type Summary } from './result.ts';
 import { runTasks } from './runner.ts';
@@ -38,6 +38,7 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
   const { config, step } = opts;
   const startedAt = new Date().toISOString();
   const redact = makeRedactor(secretsToHide(config));
+  assertOnly({ step }, opts.kinds, opts.only);
   const ledger = new RunLedger(opts.outDir, redact);
   const open = await opts.source.open(step, opts.outDir);
   try {

@@ -54,7 +54,8 @@ export async function loadWindow(file: string, kinds: readonly AnyKind[]): Promi
   }
   if (mod.default === undefined) throw new ConfigError(file, ['(root): the file must `export default defineWindow({...})`']);
   const parsed = windowSchema(kinds).safeParse(mod.default);
-  if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error.issues));
+  // zod skips the order checks when a step is invalid; they are read from the raw file so all show at once.
+  if (!parsed.success) throw new ConfigError(file, [...new Set([...formatIssues(parsed.error.issues), ...orderProblems(mod.default)])]);
   const named = WINDOW_FILE.exec(path.split('/').pop() ?? '')?.[1];
   if (named && named !== parsed.data.date) throw new ConfigError(file, [`date: the file is named ${named} but its date is ${parsed.data.date}`]);
   return parsed.data;
@@ -67,4 +68,19 @@ export function stepOf(window: WindowDef, id: string): WindowDef['steps'][number
     throw new UsageError(`unknown phase "${id}" in window ${window.date}. Valid phases:\n${list}`);
   }
   return step;
+}
+
+/** Duplicate step ids and requirements that are not earlier steps, read from an unvalidated window. */
+export function orderProblems(raw: unknown): string[] {
+  const steps = (raw as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return [];
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  steps.forEach((s: { id?: unknown; requires?: unknown }, i) => {
+    const id = typeof s?.id === 'string' ? s.id : undefined;
+    if (id && seen.has(id)) problems.push(`steps.${i}.id: step id "${id}" is used twice`);
+    for (const r of Array.isArray(s?.requires) ? s.requires : []) if (typeof r === 'string' && !seen.has(r)) problems.push(`steps.${i}.requires: "${r}" is not an earlier step of this window`);
+    if (id) seen.add(id);
+  });
+  return problems;
 }

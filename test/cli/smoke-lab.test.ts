@@ -106,7 +106,7 @@ test('a canary secret in the environment appears in no output file and no consol
 
 test('the lab performs each phase\'s runbook step, so faults that interfere with the step are caught through the CLI', async () => {
   const cases: { phase: string; fault: string; reason: RegExp; action: RegExp }[] = [
-    { phase: 'post-window', fault: 'maintenance-stuck:my', reason: /maintenance:my failed: maintenance page still served on my\.invoicecloud\.test/, action: /still served on my\.invoicecloud\.test: take it down there/ },
+    { phase: 'post-window', fault: 'maintenance-stuck:my', reason: /maintenance:my failed: maintenance page still served on my\.invoicecloud\.test/, action: /maintenance page is still served; keep the site open: take the maintenance page down on my/ },
     { phase: 'maintenance-start', fault: 'maintenance-missing:sso', reason: /maintenance:sso failed: .*sso\.invoicecloud\.test/, action: /put the maintenance page up/ },
     { phase: 'web6-10', fault: 'pool-missing:IC-Web8', reason: /pool:gateway failed: IC-Web8 never answered through agw-pri-appgateway0-prd/, action: /keep the failing IC-Web6\.\.10/ },
   ];

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { HostKey } from '../../core/config/estate.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { decide } from '../../core/gate.ts';
-import { PHASES } from '../../core/phases.ts';
+import { juneStep } from '../support/window.ts';
 import type { CheckResult } from '../../core/result.ts';
 import { runTasks } from '../../core/runner.ts';
 import type { Lab } from '../../lab/index.ts';
@@ -33,7 +33,7 @@ async function smoke(name: string, hosts: HostKey[], grep?: string) {
   const runDir = `${runRoot}/${name}`;
   const ctx = planContext(config, lab, 'post-window', runDir);
   const results = await runBatch(e2eBatch(ctx, 'smoke', hosts, grep ? { grep } : {}), runDir);
-  const gate = decide({ phase: 'post-window', checks: results, planned: [{ id: 'e2e', kind: 'e2e', title: 'e2e', severity: 'major', target: {}, prefix: true }] });
+  const gate = decide({ step: juneStep('post-window'), checks: results, planned: [{ id: 'e2e', kind: 'e2e', title: 'e2e', severity: 'major', target: {}, prefix: true }] });
   return { results, gate };
 }
 
@@ -71,9 +71,9 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
 
   test('maintenance-stuck:my at post-window: every my smoke test fails saying the page is still served', async () => {
     // The runbook: the page went up at maintenance-start and is taken down at 08:00, but on my it sticks.
-    await lab.control.applyState(PHASES['maintenance-start'].state);
+    await lab.control.applyState(juneStep('maintenance-start').after);
     await lab.control.addFault('maintenance-stuck:my');
-    await lab.control.applyState(PHASES['post-window'].state);
+    await lab.control.applyState(juneStep('post-window').after);
     try {
       const { results, gate } = await smoke('maintenance-stuck', ['my']);
       assert.equal(results.length, 3, JSON.stringify(results.map((r) => r.id)));
@@ -84,7 +84,7 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
       assert.equal(gate.verdict, 'no-go');
     } finally {
       await lab.control.removeFault('maintenance-stuck:my');
-      await lab.control.applyState(PHASES['post-window'].state);
+      await lab.control.applyState(juneStep('post-window').after);
     }
   });
 
@@ -130,7 +130,7 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
       assert.equal(broken[0]?.severity, 'critical');
       assert.match(broken[0]?.message ?? '', c.want);
       assert.ok(!results.some((r) => r.status === 'passed'), 'no test ran');
-      const gate = decide({ phase: 'post-window', checks: [SANITY_PASSED, ...results], planned: [] });
+      const gate = decide({ step: juneStep('post-window'), checks: [SANITY_PASSED, ...results], planned: [] });
       assert.equal(gate.verdict, 'inconclusive', gate.reasons.join('\n'));
       assert.ok(group > 0);
       assert.deepEqual(await groupGone(group), [], 'nothing of the run is left');
@@ -149,7 +149,7 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
       assert.equal(r.details?.['harnessCode'], 'BROWSER_LAUNCH');
       assert.match(r.message ?? '', /\[harness:BROWSER_LAUNCH\] the browser could not start \(set CHROMIUM_PATH or install chromium\)/);
     }
-    const gate = decide({ phase: 'post-window', checks: [SANITY_PASSED, ...results], planned: [] });
+    const gate = decide({ step: juneStep('post-window'), checks: [SANITY_PASSED, ...results], planned: [] });
     assert.equal(gate.verdict, 'inconclusive');
   });
 });

@@ -2,6 +2,7 @@
 // result naming its number (through the planner's followResults), never an uncaught exception or a silent drop.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { juneStep } from '../support/window.ts';
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult } from '../../core/result.ts';
@@ -87,6 +88,6 @@ test('followResults: a bad line is a broken critical e2e:stream:<n> naming it (p
   assert.ok(!JSON.stringify(emitted).includes(password));
   assert.match(emitted[1]?.message ?? '', /^line 3 of .*; the line begins: \{\}$/);
   const passedElsewhere: CheckResult = { id: 'sanity:www', kind: 'sanity', title: 'www answers', target: {}, severity: 'critical', status: 'passed', attempts: 1, flaky: false, startedAt: '2025-06-22T12:00:00.000Z', durationMs: 1 };
-  const gate = decide({ phase: 'post-window', checks: [passedElsewhere, ...emitted], planned: [] });
+  const gate = decide({ step: juneStep('post-window'), checks: [passedElsewhere, ...emitted], planned: [] });
   assert.equal(gate.verdict, 'inconclusive', gate.reasons.join('\n'));
 });

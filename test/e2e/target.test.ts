@@ -6,9 +6,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { resolveTarget, TargetError } from '../../e2e/target.ts';
 import { baseArgs, findChromium, hostResolverRules, labLaunchArgs, spkiHash, verifiedLabPins } from '../../e2e/browser.ts';
-import { planE2e, suiteEnv } from '../../e2e/plan.ts';
-import { PHASES, PHASE_IDS } from '../../core/phases.ts';
-import type { PlanContext } from '../../core/plan-context.ts';
+import { suiteEnv } from '../../e2e/plan.ts';
+import { JUNE, juneStep, planJune } from '../support/window.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import type { Lab } from '../../lab/index.ts';
 import { labFor, planContext, tmpDir } from './support/lab.ts';
@@ -97,8 +96,8 @@ describe('lab trust', () => {
     const runDir = tmpDir('e2e-plan-');
     try {
       const want: Record<string, string> = { 'pre-maintenance': 'smoke on www, www2, my, sso', 'web1-5': 'smoke on www', 'web6-10': 'smoke on www', 'post-window': 'smoke on www, my, sso', regression: 'regression on www, www2, my, sso' };
-      for (const id of PHASE_IDS) {
-        const tasks = planE2e(planContext(config, lab, id, runDir));
+      for (const { id } of JUNE.steps) {
+        const tasks = planJune(config, planContext(config, lab, id, runDir).estate, id, runDir).filter((t) => t.family === 'e2e');
         if (!want[id]) assert.deepEqual(tasks, [], id);
         else {
           assert.equal(tasks.length, 1, id);
@@ -118,7 +117,7 @@ describe('lab trust', () => {
     assert.equal(labEnv.HARNESS_LAB_MANIFEST, '/run/lab-manifest.json');
     assert.equal(labEnv.HARNESS_E2E_ENV, 'lab');
     assert.ok(!Object.keys(labEnv).some((k) => k.startsWith('HARNESS_E2E_BASE_URL_')));
-    const prod: PlanContext = { ...ctx, phase: PHASES['web1-5'], estate: { ...ctx.estate, env: 'production', hosts: ctx.estate.hosts.map((h) => ({ ...h, name: `${h.key}.example.org` })), account: { user: 'u', password: undefined } } };
+    const prod = { ...ctx, step: juneStep('web1-5'), estate: { ...ctx.estate, env: 'production', hosts: ctx.estate.hosts.map((h) => ({ ...h, name: `${h.key}.example.org` })), account: { user: 'u', password: undefined } } };
     const prodEnv = suiteEnv(prod, undefined, ['www']);
     assert.equal(prodEnv.HARNESS_E2E_BASE_URL_WWW, process.env.HARNESS_E2E_BASE_URL_WWW ?? 'https://www.example.org');
     assert.equal(prodEnv.HARNESS_E2E_PASSWORD, undefined);

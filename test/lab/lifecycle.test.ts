@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PHASES } from '../../core/phases.ts';
+import { juneStep } from '../support/window.ts';
 import { fastLab, LabClient, tcpConnect } from './helpers.ts';
 
 import { eventually } from './helpers.ts';
@@ -45,7 +45,7 @@ test('starts fast and stops leaving no servers, sockets or timers', async () => 
 test('with dir given, ca.pem and manifest.json go there and stay; state is applied at start', async () => {
   mkdirSync(join(process.cwd(), '.tmp'), { recursive: true });
   const dir = mkdtempSync(join(process.cwd(), '.tmp', 'lab-dir-'));
-  const lab = await fastLab({ dir, state: PHASES['dns-migration'].state });
+  const lab = await fastLab({ dir, state: juneStep('dns-migration').after });
   try {
     assert.equal(lab.manifest.caFile, join(dir, 'ca.pem'));
     assert.ok(!existsSync(join(dir, 'pki')), 'no private key is left on disk');

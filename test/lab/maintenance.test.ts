@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostKey } from '../../core/config/estate.ts';
-import { PHASES } from '../../core/phases.ts';
+import { juneStep } from '../support/window.ts';
 import type { Lab } from '../../lab/index.ts';
 import { config, fastLab, labPerFile, LabClient } from './helpers.ts';
 
@@ -42,10 +42,10 @@ test('no page by default; each host goes up and down on its own', async () => {
 });
 
 test("maintenance-start's state puts the page on www, my, sso; www2 keeps serving; the ILB is not behind the page", async () => {
-  await lab.control.applyState(PHASES['maintenance-start'].state);
+  await lab.control.applyState(juneStep('maintenance-start').after);
   assert.deepEqual(await upHosts(), ['www', 'my', 'sso']);
   assert.deepEqual(await upHosts('ilb'), []);
-  await lab.control.applyState(PHASES['post-window'].state);
+  await lab.control.applyState(juneStep('post-window').after);
   assert.deepEqual(await upHosts(), []);
 });
 
@@ -57,8 +57,8 @@ test('www2 has no maintenance page: asking for one is an error', async () => {
 
 test('maintenance-stuck keeps the page up after it is taken down, on that host only', async () => {
   await lab.control.addFault('maintenance-stuck:sso');
-  await lab.control.applyState(PHASES['maintenance-start'].state);
-  await lab.control.applyState(PHASES['post-window'].state);
+  await lab.control.applyState(juneStep('maintenance-start').after);
+  await lab.control.applyState(juneStep('post-window').after);
   assert.deepEqual(await upHosts(), ['sso']);
   await lab.control.removeFault('maintenance-stuck:sso');
   assert.deepEqual(await upHosts(), [], 'comes down once the fault is cleared');
@@ -66,12 +66,12 @@ test('maintenance-stuck keeps the page up after it is taken down, on that host o
 
 test('maintenance-missing keeps the page from going up, on that host only', async () => {
   await lab.control.addFault('maintenance-missing:www');
-  await lab.control.applyState(PHASES['maintenance-start'].state);
+  await lab.control.applyState(juneStep('maintenance-start').after);
   assert.deepEqual(await upHosts(), ['my', 'sso']);
 });
 
 test('a lab started in a phase with a fault is in that state from the first request', async () => {
-  const other = await fastLab({ state: PHASES['maintenance-start'].state, faults: [{ name: 'maintenance-missing', arg: 'my' }] });
+  const other = await fastLab({ state: juneStep('maintenance-start').after, faults: [{ name: 'maintenance-missing', arg: 'my' }] });
   const c2 = new LabClient(other);
   try {
     const my = await c2.get(other.manifest.gateway.port, 'my.invoicecloud.test');

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../core/config/load.ts';
 import type { HarnessConfig } from '../../../core/config/schema.ts';
 import { estateFromLab } from '../../../estate/model.ts';
-import { PHASES, type PhaseId } from '../../../core/phases.ts';
-import type { PlanContext } from '../../../core/plan-context.ts';
+import type { PlanContext } from '../../../core/kind.ts';
+import type { ResolvedEstate } from '../../../estate/model.ts';
+import { juneStep } from '../../support/window.ts';
 import type { CheckResult } from '../../../core/result.ts';
 import type { BatchTask } from '../../../core/task.ts';
 import { startLab, type Lab } from '../../../lab/index.ts';
@@ -19,14 +20,14 @@ export function tmpDir(prefix: string): string {
   return mkdtempSync(join(base, prefix));
 }
 
-export async function labFor(phase: PhaseId = 'post-window'): Promise<{ config: HarnessConfig; lab: Lab }> {
+export async function labFor(phase = 'post-window'): Promise<{ config: HarnessConfig; lab: Lab }> {
   const config = await loadConfig(join(ROOT, 'harness.config.ts'));
-  const lab = await startLab({ config, state: PHASES[phase].state, dir: tmpDir('e2e-lab-') });
+  const lab = await startLab({ config, state: juneStep(phase).after, dir: tmpDir('e2e-lab-') });
   return { config, lab };
 }
 
-export function planContext(config: HarnessConfig, lab: Lab, phase: PhaseId, runDir: string): PlanContext {
-  return { phase: PHASES[phase], config, estate: estateFromLab(config, lab.manifest), runDir };
+export function planContext(config: HarnessConfig, lab: Lab, phase: string, runDir: string): PlanContext<HarnessConfig, ResolvedEstate> {
+  return { step: juneStep(phase), config, estate: estateFromLab(config, lab.manifest), runDir };
 }
 
 export async function runBatch(task: BatchTask, runDir: string): Promise<CheckResult[]> {

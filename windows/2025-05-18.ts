@@ -15,8 +15,8 @@ const batch = (servers: string[]) =>
   ] as const;
 
 export default defineWindow({
-  date: '2025-07-20',
-  title: 'Monthly maintenance, July 2025 (patching only)',
+  date: '2025-05-18',
+  title: 'Monthly maintenance, May 2025 (patching only)',
   steps: [
     {
       id: 'web1-5', at: { time: '00:00' }, title: 'IC-Web1..5 patched and back in both pools',
