@@ -1,4 +1,4 @@
-// The lab's named faults (DESIGN.md's table): parsing `name[:arg]`, and the live set every sub-lab consults.
+// The lab's named faults (docs/contracts.md, the faults table): parsing `name[:arg]`, and the live set every sub-lab consults.
 
 export type FaultArg = 'server' | 'host' | 'record' | 'resolver' | 'nameserver' | 'none';
 

@@ -65,7 +65,7 @@ function parseJsonFile<T>(path: string, text: string, schema: z.ZodType<T>): T {
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new RunFolderError(`${path} does not match the contract of DESIGN.md:\n${formatIssues(parsed.error.issues).map((p) => `  - ${p}`).join('\n')}`, 65);
+    throw new RunFolderError(`${path} does not match the run folder contract (docs/contracts.md):\n${formatIssues(parsed.error.issues).map((p) => `  - ${p}`).join('\n')}`, 65);
   }
   return parsed.data;
 }

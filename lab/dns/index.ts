@@ -1,5 +1,5 @@
 // The DNS part of the lab: a parent zone server that delegates, the old (GoDaddy-like) and new (Cloudflare-like)
-// authoritative servers, caching resolvers (UDP/TCP and DoH over plain HTTP), all on 127.0.0.1, with DESIGN's faults.
+// authoritative servers, caching resolvers (UDP/TCP and DoH over plain HTTP), all on 127.0.0.1, with the faults of docs/contracts.md.
 import { fileURLToPath } from 'node:url';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import type { ActiveFaults } from '../faults.ts';

@@ -1,4 +1,4 @@
-// The fault matrix: the healthy lab passes every dns check of each phase; each DNS fault of DESIGN's table fails
+// The fault matrix: the healthy lab passes every dns check of each phase; each DNS fault of the table in docs/contracts.md fails
 // the check that names it, with a message an on-call engineer acts on, and leaves the others passing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The adapter reads each real k6 v1.3.0 output in test/k6/fixtures (copied from ../shared/fixtures/k6) into the right statuses and messages.
+// The adapter reads each real k6 v1.3.0 output in test/k6/fixtures (real k6 recordings, see its README) into the right statuses and messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { interpretK6Run, expectedIds } from '../../k6/adapter/interpret.ts';

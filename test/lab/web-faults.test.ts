@@ -1,4 +1,4 @@
-// Each web fault does what DESIGN's table says, seen by a verifying client talking to the server directly.
+// Each web fault does what the faults table of docs/contracts.md says, seen by a verifying client talking to the server directly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:tls';
