@@ -52,9 +52,9 @@ export function signRRset(zone: string, set: { name: string; type: string; ttl: 
   return { name: set.name, type: 'RRSIG', ttl: set.ttl, class: 'IN', data: { ...unsigned, signature } };
 }
 
-/** Valid from an hour ago for two weeks, or (dns-rrsig-expired) a window that ended yesterday. */
+/** Valid from an hour ago for two weeks, or (dns-rrsig-expired) a window that ended three days ago: beyond the clock skew validators allow (unbound: up to a day). */
 export function sigWindow(expired: boolean, nowSec = Math.floor(Date.now() / 1000)): SigWindow {
-  return expired ? { inception: nowSec - 15 * 86_400, expiration: nowSec - 86_400 } : { inception: nowSec - 3600, expiration: nowSec + 14 * 86_400 };
+  return expired ? { inception: nowSec - 17 * 86_400, expiration: nowSec - 3 * 86_400 } : { inception: nowSec - 3600, expiration: nowSec + 14 * 86_400 };
 }
 
 export interface ZoneKeys {
