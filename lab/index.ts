@@ -32,6 +32,8 @@ export interface StartLabOptions {
   /** Balancer health probes: interval and per-probe timeout (defaults 250 ms / 2 s); tests shorten them. */
   healthIntervalMs?: number;
   healthTimeoutMs?: number;
+  /** Zone file the DNS lab serves instead of lab/dns/invoicecloud.test.zone (bench:scale's 5,000 names). */
+  zoneFile?: string;
 }
 
 export interface Lab {
@@ -76,7 +78,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       createPki(dir, hosts.map((h) => h.fqdn)),
       started(startServices(e.serverGroups)),
       started(startSlackLab(faults)),
-      started(startDnsLab({ config, faults, domain, gatewayAddress: '127.0.0.1', dir })),
+      started(startDnsLab({ config, faults, domain, gatewayAddress: '127.0.0.1', dir, ...(opts.zoneFile ? { zoneFile: opts.zoneFile } : {}) })),
     ] as const);
 
     const contexts = hostContexts(pki, hosts);
