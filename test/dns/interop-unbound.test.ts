@@ -11,15 +11,18 @@ import { checkDnssec } from '../../dns/checks/dnssec.ts';
 import { canonicalFromPacket } from '../../dns/rdata.ts';
 import { binary, freePort, startReal, tempDir } from './real-servers.ts';
 import { show, startDirectLab, type DirectLab } from './lab-direct.ts';
+import { makeTestCa } from './test-ca.ts';
 
 const UNBOUND = binary('unbound');
 
-function unboundConf(dir: string, port: number, lab: DirectLab, anchors: string[]): string {
+function unboundConf(dir: string, port: number, lab: DirectLab, anchors: string[], doh?: { port: number; key: string; pem: string }): string {
   const portOf = (n: string) => lab.lab.servers[n]?.port ?? 0;
   return [
     'server:',
-    '  interface: 127.0.0.1',
+    `  interface: 127.0.0.1@${port}`,
     `  port: ${port}`,
+    // DoH as unbound serves it: HTTP/2 only, on its own port, with the test CA's certificate.
+    ...(doh ? [`  interface: 127.0.0.1@${doh.port}`, `  https-port: ${doh.port}`, `  tls-service-key: "${doh.key}"`, `  tls-service-pem: "${doh.pem}"`, '  http-endpoint: "/dns-query"'] : []),
     // Every query unbound makes leaves from and goes to loopback: the lab's servers, never the internet.
     '  outgoing-interface: 127.0.0.1',
     '  do-ip6: no',
@@ -110,3 +113,32 @@ for (const [name, c] of Object.entries(cases)) {
     }
   });
 }
+
+// Point 4 against a real server: unbound serves DoH over HTTP/2 only; the harness asks it with the CA given.
+test('unbound interop, point 4: DoH over HTTP/2 to unbound answers, trusted through the ca option', { timeout: 20_000 }, async (t) => {
+  if (!UNBOUND) return t.skip('unbound not installed (apt-get install unbound)');
+  const lab = await startDirectLab([], 'new');
+  const dir = tempDir('unbound-doh');
+  const ca = makeTestCa();
+  let server: Awaited<ReturnType<typeof startReal>> | undefined;
+  try {
+    writeFileSync(join(dir, 'srv.key'), ca.key);
+    writeFileSync(join(dir, 'srv.pem'), ca.cert);
+    const [port, dohPort] = [await freePort(), await freePort()];
+    writeFileSync(join(dir, 'unbound.conf'), unboundConf(dir, port, lab, [], { port: dohPort, key: join(dir, 'srv.key'), pem: join(dir, 'srv.pem') }));
+    server = await startReal(UNBOUND, ['-d', '-c', join(dir, 'unbound.conf')], dir, port, { name: 'invoicecloud.test', type: 'NS', rd: true, anyRcode: true });
+    const doh: DnsServer = { name: 'unbound-doh', protocol: 'doh', url: `https://127.0.0.1:${dohPort}/dns-query`, ca: ca.ca };
+    const out = await dnsQuery(doh, { name: 'www.invoicecloud.test', type: 'A' }, { ...DEFAULT_QUERY_OPTIONS, recursionDesired: true }, AbortSignal.timeout(5000));
+    assert.ok(out.ok, `${JSON.stringify(out)}\n${server.log().slice(-1500)}`);
+    assert.equal(out.transport, 'doh');
+    assert.equal(out.message.rcode, 'NOERROR');
+    assert.deepEqual(out.message.answers.filter((r) => r.type === 'A').map((r) => r.data), ['127.0.0.1']);
+    // Without the CA, verification stays on: broken (could not ask), not a failed resolver.
+    const untrusted = await dnsQuery({ ...doh, ca: undefined } as DnsServer, { name: 'www.invoicecloud.test', type: 'A' }, DEFAULT_QUERY_OPTIONS, AbortSignal.timeout(5000));
+    assert.equal(!untrusted.ok && untrusted.status, 'broken');
+  } finally {
+    await server?.stop();
+    ca.remove();
+    await lab.stop();
+  }
+});
