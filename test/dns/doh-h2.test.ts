@@ -17,7 +17,7 @@ let ca: TestCa;
 let h2: Http2SecureServer;
 let h1: Server;
 
-async function body(req: NodeJS.ReadableStream): Promise<Buffer> {
+async function body(req: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
@@ -29,7 +29,8 @@ before(async () => {
   h2 = createSecureServer({ key: ca.key, cert: ca.cert, allowHTTP1: false }, async (req, res) => {
     seen.push(`h2 ${req.httpVersion}`);
     const out = await answerWire(dnsAnswers, await body(req), 'tcp');
-    res.writeHead(200, { 'content-type': 'application/dns-message' }).end(out);
+    res.writeHead(200, { 'content-type': 'application/dns-message' });
+    res.end(out);
   });
   h1 = createHttpsServer({ key: ca.key, cert: ca.cert }, async (req, res) => {
     seen.push(`h1 ${req.httpVersion}`);
