@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckKind } from '../../core/result.ts';
 import type { AllureTestResult } from '../../reports/allure-results.ts';
 import { stableCaseId, writeAllureResults } from '../../reports/allure-results.ts';
 import { buildAllureHtml, stripAnalytics } from '../../reports/allure-html.ts';
 import { readRunFolder } from '../../reports/run-folder.ts';
-import { makeRunFolder, tmpRoot } from './fixture.ts';
+import { makeRunFolder, tmpRoot, KIND_IDS } from './fixture.ts';
 
 const TMP_ROOT = tmpRoot('allure');
 
@@ -25,7 +24,7 @@ test('allure-results: one result per check of every kind and status, with stable
   const out = await writeAllureResults(await readRunFolder(dir));
   const { files, results } = await readResults(out);
   assert.equal(results.length, checks.length);
-  assert.deepEqual(new Set(results.map((r) => label(r, 'feature')[0])), new Set(CheckKind.options));
+  assert.deepEqual(new Set(results.map((r) => label(r, 'feature')[0])), new Set(KIND_IDS));
   assert.deepEqual(new Set(results.map((r) => r.status)), new Set(['passed', 'failed', 'broken', 'skipped']));
 
   for (const check of checks) {

@@ -2,11 +2,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { after } from 'node:test';
 import { join } from 'node:path';
-import { CheckKind, countStatuses } from '../../core/result.ts';
+import { countStatuses } from '../../core/result.ts';
 import type { CheckResult, Severity, Status, Summary } from '../../core/result.ts';
 import { decide } from '../../core/gate.ts';
 import type { PlannedCheck, RunPlan } from '../../core/ledger.ts';
-import type { PhaseId } from '../../core/phases.ts';
+import { juneStep } from '../support/window.ts';
+
+/** The check kinds the reports group by (one suite / feature each). */
+export const KIND_IDS = ['sanity', 'dns', 'k6', 'e2e', 'maintenance', 'pool', 'service'] as const;
+type PhaseId = string;
 
 export const NASTY = `<script>alert("x&y")</script> ]]> 'quote' \u0001bell\u0008 tab\there\nnewline ünïcödé 😀 \uD800lone`;
 const STATUSES: Status[] = ['passed', 'failed', 'broken', 'skipped'];
@@ -16,7 +20,7 @@ const SEVERITY_BY_STATUS: Record<Status, Severity> = { passed: 'minor', failed: 
 /** One check per (kind, status): 7 kinds × 4 statuses; the sanity/failed one carries the nasty strings. */
 export function syntheticChecks(): CheckResult[] {
   const checks: CheckResult[] = [];
-  for (const kind of CheckKind.options) {
+  for (const kind of KIND_IDS) {
     for (const [i, status] of STATUSES.entries()) {
       const nasty = kind === 'sanity' && status === 'failed';
       checks.push({
@@ -57,14 +61,16 @@ export async function makeRunFolder(parent: string, opts: FixtureOptions = {}): 
   const dir = await mkdtemp(join(parent, 'run-'));
   const checks = opts.checks ?? syntheticChecks();
   const phase = opts.phase ?? 'post-window';
+  // the June window's step: its actions and refinements are what plan.json stores for a replay
+  const step = juneStep(phase);
   const plan: RunPlan = {
-    window: '2025-06-22', phase, env: 'lab', startedAt: '2025-06-22T04:00:00.000Z',
+    window: '2025-06-22', phase, env: 'lab', startedAt: '2025-06-22T04:00:00.000Z', actions: step.actions, refine: step.refine,
     planned: [...checks.map(planned), ...(opts.extraPlanned ?? []).map((id) => ({ id, kind: 'k6' as const, title: `k6 ${id}`, severity: 'critical' as const, target: { host: 'www' } }))],
   };
   if (opts.plan ?? true) await writeFile(join(dir, 'plan.json'), JSON.stringify(plan, null, 2));
   await writeFile(join(dir, 'results.jsonl'), checks.map((c) => JSON.stringify(c) + '\n').join('') + (opts.trailing ?? ''));
   const finishedAt = '2025-06-22T04:05:00.000Z';
-  const decision = decide({ phase, checks, planned: plan.planned, finishedAt });
+  const decision = decide({ step, checks, planned: plan.planned, finishedAt });
   const summary: Summary = {
     window: plan.window, phase, env: plan.env, startedAt: plan.startedAt, finishedAt,
     verdict: decision.verdict, action: decision.action, reasons: decision.reasons,

@@ -55,7 +55,7 @@ test('200: posted to every routed channel with verdict, phase, window, env, acti
     assert.deepEqual(server.received.map((r) => r.path).sort(), ['/hooks/dailyopsissues', '/hooks/eng-monthlymaintenance', '/hooks/engineering-maintenance']);
     const text = server.received[0]!.body.text as string;
     assert.match(text, /^:x: NO-GO: post-window · window 2025-06-22 · lab/);
-    assert.match(text, /Action: restore the maintenance page on www, my, sso/);
+    assert.match(text, /Action: the site is broken for users: put the maintenance page up on www, my, sso/); // the June window's post-window no-go action
     assert.equal((text.match(/^• /gm) ?? []).length, MAX_REASONS, 'reasons capped');
     assert.match(text, /… and 3 more in the report/);
     assert.match(text, /&lt;b&gt;&amp;&lt;\/b&gt;/, 'mrkdwn control characters escaped');
