@@ -28,13 +28,13 @@ before(async () => {
   // As unbound/BIND: HTTP/2 only (no HTTP/1.1 fallback in ALPN).
   h2 = createSecureServer({ key: ca.key, cert: ca.cert, allowHTTP1: false }, async (req, res) => {
     seen.push(`h2 ${req.httpVersion}`);
-    const out = await answerWire(dnsAnswers, await body(req), 'tcp');
+    const out = (await answerWire(dnsAnswers, await body(req), 'tcp')) ?? Buffer.alloc(0);
     res.writeHead(200, { 'content-type': 'application/dns-message' });
     res.end(out);
   });
   h1 = createHttpsServer({ key: ca.key, cert: ca.cert }, async (req, res) => {
     seen.push(`h1 ${req.httpVersion}`);
-    const out = await answerWire(dnsAnswers, await body(req), 'tcp');
+    const out = (await answerWire(dnsAnswers, await body(req), 'tcp')) ?? Buffer.alloc(0);
     res.writeHead(200, { 'content-type': 'application/dns-message' }).end(out);
   });
   await new Promise<void>((r) => h2.listen(0, '127.0.0.1', r));
