@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findChromium } from '../e2e/browser.ts';
 
-const say = (line: string) => process.stdout.write(`harness setup: ${line}\n`);
+const say = (line: string): void => void process.stdout.write(`harness setup: ${line}\n`);
 
 function run(cmd: string, args: string[], timeoutMs: number): boolean {
   say(`$ ${cmd} ${args.join(' ')}`);

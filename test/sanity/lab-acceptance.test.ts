@@ -6,12 +6,12 @@ import { loadConfig } from '../../core/config/load.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { estateFromLab } from '../../estate/model.ts';
 import { decide } from '../../core/gate.ts';
-import { PHASES, type PhaseId, type PhaseState } from '../../core/phases.ts';
+import type { EstateState as PhaseState } from '../../core/window/schema.ts';
+import { juneStep, planJune } from '../support/window.ts';
 import type { CheckResult } from '../../core/result.ts';
 import { runTasks } from '../../core/runner.ts';
 import { parseFault } from '../../lab/faults.ts';
 import { startLab, type Lab } from '../../lab/index.ts';
-import { planSanity } from '../../sanity/plan.ts';
 
 // The repo's policy as is (probe deadline 5 s: room for a loaded 2-core CI machine); web-slow answers after 10 s.
 const SLOW_MS = 10_000;
@@ -28,19 +28,19 @@ interface Run {
 }
 
 /** Starts the lab in `before` (default: the phase's state), moves it to the phase's state, runs the sanity plan. */
-async function runSanity(phaseId: PhaseId, faults: string[] = [], before?: PhaseState): Promise<Run> {
+async function runSanity(phaseId: string, faults: string[] = [], before?: PhaseState): Promise<Run> {
   const config = await labConfig();
-  const phase = PHASES[phaseId];
+  const phase = juneStep(phaseId);
   // Health probes every second: the first round (at start) already drops a faulted member, and fewer probes
   // leave more of a busy CI machine to the checks.
-  const lab = await startLab({ config, faults: faults.map(parseFault), state: before ?? phase.state, slowMs: SLOW_MS, healthIntervalMs: 1_000, healthTimeoutMs: 2_000 });
+  const lab = await startLab({ config, faults: faults.map(parseFault), state: before ?? phase.after, slowMs: SLOW_MS, healthIntervalMs: 1_000, healthTimeoutMs: 2_000 });
   try {
-    if (before) await lab.control.applyState(phase.state);
+    if (before) await lab.control.applyState(phase.after);
     await untilBalancersDrop(lab, faults);
-    const tasks = planSanity({ phase, config, estate: estateFromLab(config, lab.manifest), runDir: '.tmp' });
+    const tasks = planJune(config, estateFromLab(config, lab.manifest), phaseId, '.tmp', ['sanity']);
     const checks = await runTasks(tasks, { concurrency: config.policy.concurrency, backoffMs: 50, runDir: '.tmp', signal: new AbortController().signal, onResult: () => undefined });
     const planned = tasks.map((t) => ({ id: t.id, kind: t.kind, title: t.title, severity: t.severity, target: t.target }));
-    const decision = decide({ phase: phase.id, checks, planned });
+    const decision = decide({ step: phase, checks, planned });
     return { checks: decision.checks, verdict: decision.verdict, byId: new Map(decision.checks.map((c) => [c.id, c])) };
   } finally {
     await lab.stop();
@@ -82,7 +82,7 @@ const onEveryHost = (server: string, message: RegExp) => Object.fromEntries(HOST
 
 interface FaultCase {
   fault: string;
-  phase: PhaseId;
+  phase: string;
   /** The lab's state before the phase's (the runbook step the fault interferes with). */
   before?: PhaseState;
   /** Checks that must fail, with their message. */
@@ -100,7 +100,7 @@ const FAULT_CASES: FaultCase[] = [
   { fault: 'web-stale-key:IC-Web1', phase: 'web1-5', names: /IC-Web1/, fails: { 'sanity:tokens': /^IC-Web1's machineKey is the odd one out: 9 of 9 other servers rejected the auth cookie it issued \(PLAT-2374\)$/ } },
   { fault: 'pool-missing:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: { 'pool:gateway': /^IC-Web3 never answered through agw-pri-appgateway0-prd for www\.invoicecloud\.test in 40 requests$/ } },
   {
-    fault: 'maintenance-stuck:my', phase: 'post-window', before: PHASES['maintenance-start'].state, names: /my\.invoicecloud\.test/,
+    fault: 'maintenance-stuck:my', phase: 'post-window', before: juneStep('maintenance-start').after, names: /my\.invoicecloud\.test/,
     fails: { 'maintenance:my': /^maintenance page still served on my\.invoicecloud\.test \(503 "Scheduled maintenance in progress"\)$/ },
   },
   {

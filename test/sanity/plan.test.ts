@@ -4,9 +4,12 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../core/config/load.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { estateFromEnvironment } from '../../estate/model.ts';
-import { PHASES, type Phase, type PhaseId } from '../../core/phases.ts';
-import { planSanity, selectServers } from '../../sanity/plan.ts';
+import { selectServers } from '../../sanity/plan.ts';
 import type { CheckTask } from '../../core/task.ts';
+import { planStep } from '../../core/plan.ts';
+import type { Step } from '../../core/window/schema.ts';
+import { KINDS } from '../../kinds.ts';
+import { juneStep } from '../support/window.ts';
 
 async function setup(policy: Partial<HarnessConfig['policy']> = {}) {
   const base = await loadConfig(new URL('../../harness.config.ts', import.meta.url).pathname);
@@ -19,10 +22,11 @@ async function setup(policy: Partial<HarnessConfig['policy']> = {}) {
   return { config, estate: estateFromEnvironment(config, 't') };
 }
 
-async function plan(id: PhaseId | Phase, policy: Partial<HarnessConfig['policy']> = {}) {
+async function plan(id: string | Step, policy: Partial<HarnessConfig['policy']> = {}) {
   const { config, estate } = await setup(policy);
-  const phase = typeof id === 'string' ? PHASES[id] : id;
-  return planSanity({ phase, config, estate, runDir: '.tmp' }) as CheckTask[];
+  const step = typeof id === 'string' ? juneStep(id) : id;
+  const has = step.checks.some((c) => KINDS.find((k) => k.id === c.kind)?.family === 'sanity');
+  return (has ? planStep({ step, config, estate, runDir: '.tmp' }, { kinds: KINDS, policySeverity: config.policy.severity, only: ['sanity'] }) : []) as CheckTask[];
 }
 
 test('web1-5: IC-Web1..5 × four hosts, both pools, four maintenance checks, tokens; no services', async () => {
@@ -52,7 +56,7 @@ test('web6-10 probes IC-Web6..10; the pool and token deadlines grow with the req
   assert.ok(tasks.find((t) => t.id === 'sanity:tokens')!.timeoutMs > 3_000);
 });
 
-test('maintenance-start: no direct probes ([1, 0]), no pools, no tokens; the page expected on www, my, sso only', async () => {
+test('maintenance-start: no direct probes, no pools, no tokens; the page expected on www, my, sso only', async () => {
   const tasks = await plan('maintenance-start');
   assert.deepEqual(tasks.map((t) => t.id).sort(), ['maintenance:my', 'maintenance:sso', 'maintenance:www', 'maintenance:www2']);
   assert.match(tasks.find((t) => t.id === 'maintenance:www')!.title, /maintenance page is up on www\.invoicecloud\.test/);
@@ -65,11 +69,14 @@ test('internal-network: every web server on www2 only', async () => {
   assert.ok(tasks.every((t) => /^sanity:IC-Web\d+:www2:\/$/.test(t.id)));
 });
 
-test('post-window: services planned as kind service with their severity; maintenance expected down', async () => {
-  const tasks = await plan('post-window', { severity: { sanity: 'critical', pool: 'critical', maintenance: 'critical', service: 'minor', dns: 'critical', k6: 'major', e2e: 'major' } });
+test('post-window: services planned as kind service, blocking as the window says; policy is only the fallback', async () => {
+  const tasks = await plan('post-window', { severity: { service: 'minor' } });
   const services = tasks.filter((t) => t.kind === 'service');
   assert.ok(services.some((t) => t.id === 'service:SFTP1'));
-  assert.ok(services.every((t) => t.severity === 'minor' && t.id.startsWith('service:')));
+  assert.ok(services.every((t) => t.severity === 'critical' && t.id.startsWith('service:')), 'the window marks them blocking');
+  const unmarked = { ...juneStep('post-window'), checks: [{ kind: 'service', groups: 'all' }] } as Step;
+  assert.ok((await plan(unmarked, { severity: { service: 'minor' } })).every((t) => t.severity === 'minor'), 'unmarked: policy.severity');
+  assert.ok((await plan(unmarked)).every((t) => t.severity === 'major'), 'unmarked, no policy: the kind default');
   assert.match(tasks.find((t) => t.id === 'maintenance:my')!.title, /maintenance page is down on my\.invoicecloud\.test/);
   assert.equal(tasks.filter((t) => t.id.startsWith('sanity:IC-Web')).length, 40);
 });
@@ -79,16 +86,22 @@ test('regression plans no sanity checks', async () => {
 });
 
 test('a pool naming an unknown server is planned as a broken check that says so', async () => {
-  const phase: Phase = { ...PHASES['web1-5'], state: { ...PHASES['web1-5'].state, inPools: ['IC-Web1', 'IC-Web77'] } };
-  const pool = (await plan(phase)).find((t) => t.id === 'pool:gateway')!;
+  const step: Step = { ...juneStep('web1-5'), after: { ...juneStep('web1-5').after, inPools: ['IC-Web1', 'IC-Web77'] } };
+  const pool = (await plan(step)).find((t) => t.id === 'pool:gateway')!;
   const r = await pool.run(AbortSignal.timeout(1_000));
   assert.equal(r.status, 'broken');
   assert.match(r.message ?? '', /IC-Web77/);
 });
 
-test('server ranges are 1-based and inclusive; [1, 0] selects none', async () => {
+test('servers are named; a name the estate does not have is a gap, never silently skipped', async () => {
   const { estate } = await setup();
-  assert.deepEqual(selectServers(estate, [1, 0]), []);
-  assert.deepEqual(selectServers(estate, [2, 3]).map((s) => s.name), ['IC-Web2', 'IC-Web3']);
-  assert.equal(selectServers(estate, 'all').length, 10);
+  assert.deepEqual(selectServers(estate, ['IC-Web3', 'IC-Web2']).servers.map((s) => s.name), ['IC-Web2', 'IC-Web3']);
+  assert.equal(selectServers(estate, 'all').servers.length, 10);
+  assert.deepEqual(selectServers(estate, ['IC-Web2', 'IC-Web11']).unknown, ['IC-Web11']);
+  const step: Step = { ...juneStep('web6-10'), checks: [{ kind: 'sanity', servers: ['IC-Web6', 'IC-Web11'], hosts: 'all', blocking: true }] };
+  const tasks = await plan(step);
+  const gap = tasks.find((t) => t.gap)!;
+  assert.match(gap.gap!, /the window names IC-Web11, but the estate has no such web server/);
+  assert.equal(gap.severity, 'critical');
+  assert.equal(tasks.filter((t) => /^sanity:IC-Web6:/.test(t.id)).length, 4);
 });
