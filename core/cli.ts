@@ -2,6 +2,7 @@
 // with a one-line cause (the stack only with --debug), and every command answers --help.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { HarnessError, UsageError } from './errors.ts';
+import { makeRedactor, secretValues } from './redact.ts';
 
 export interface CommandIO {
   out: NodeJS.WriteStream;
@@ -25,6 +26,10 @@ export function parseFlags<V>(argv: readonly string[], options: NonNullable<Pars
 }
 
 export function reportError(err: unknown, debug: boolean, io: Pick<CommandIO, 'err'>): number {
+  // Error text can quote file content or a URL: secret-looking environment values are masked as everywhere else.
+  const redact = makeRedactor(secretValues(process.env));
+  const write = io.err.write.bind(io.err);
+  io = { err: Object.assign(Object.create(io.err) as NodeJS.WriteStream, { write: (t: string) => write(redact(t)) }) };
   if (err instanceof HarnessError) {
     io.err.write(`${err.name === 'ConfigError' ? '' : 'error: '}${err.message}\n`);
     if (debug && err.stack) io.err.write(`${err.stack}\n`);

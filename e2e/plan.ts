@@ -99,7 +99,7 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
       // Each test is recorded as it finishes (stream reporter), so a stopped run keeps what it finished.
       const clean = makeClean(adapt.secrets ?? []);
       const follower = followResults(join(outDir, 'results.jsonl'), record, emit, clean);
-      let outcome;
+      let outcome: Awaited<ReturnType<typeof runPlaywright>>;
       try {
         outcome = await runPlaywright({
           suite, hosts, outDir, env: { ...suiteEnv(ctx, manifestFile, hosts), ...narrow.env }, workers: config.e2e.workers, signal,

@@ -8,12 +8,13 @@ import type { Verdict } from '../core/result.ts';
 import { decide, storedStep } from '../core/gate.ts';
 import type { Counts } from '../core/result.ts';
 import { formatIssues } from '../core/config/load.ts';
+import { HarnessError } from '../core/errors.ts';
 
 /** A run folder could not be read; `exitCode` follows sysexits (66 no input, 65 bad data). */
-export class RunFolderError extends Error {
+export class RunFolderError extends HarnessError {
   override readonly name = 'RunFolderError';
-  constructor(message: string, readonly exitCode: 65 | 66) {
-    super(message);
+  constructor(message: string, override readonly exitCode: 65 | 66) {
+    super(message, exitCode);
   }
 }
 

@@ -38,7 +38,7 @@ runCommand<Flags>({
     const source = sourceFor(config, flags.env, flags.config);
     for (const step of steps) {
       io.out.write(`\n${step.id}  ${step.at.time}${step.at.day ? ` (day ${step.at.day})` : ''}  ${step.title}${step.tickets.length ? ` [${step.tickets.join(', ')}]` : ''}\n`);
-      let open;
+      let open: Awaited<ReturnType<typeof source.open>>;
       try {
         open = await source.open(step, `.tmp/plan-${process.pid}`);
       } catch (err) {
