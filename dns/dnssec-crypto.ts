@@ -1,4 +1,4 @@
-// Verifies one DNSSEC signature with node's crypto: RSA/SHA-256 and SHA-512 (RFC 5702), ECDSA P-256/P-384 (RFC 6605,
+// Verifies one DNSSEC signature with node's crypto: RSA/SHA-1, SHA-256 and SHA-512 (RFC 3110, 5702), ECDSA P-256/P-384 (RFC 6605,
 // raw r||s, hence ieee-p1363), Ed25519 (RFC 8080). The DNSKEY's public key field becomes a JWK.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { DnskeyData } from './dnssec.ts';
@@ -29,6 +29,8 @@ const ecKey = (crv: string, size: number) => (k: Buffer) => {
 };
 
 export const ALGORITHMS: Record<number, Algo> = {
+  5: { name: 'RSASHA1', hash: 'sha1', key: rsaKey },
+  7: { name: 'RSASHA1-NSEC3-SHA1', hash: 'sha1', key: rsaKey },
   8: { name: 'RSASHA256', hash: 'sha256', key: rsaKey },
   10: { name: 'RSASHA512', hash: 'sha512', key: rsaKey },
   13: { name: 'ECDSAP256SHA256', hash: 'sha256', key: ecKey('P-256', 32), p1363: true },
@@ -41,7 +43,7 @@ export const algorithmName = (n: number) => ALGORITHMS[n]?.name ?? `algorithm ${
 /** true / false, or the stable code of why the key cannot be used (unsupported algorithm, bad key). */
 export function verifyWithDnskey(key: DnskeyData, data: Buffer, signature: Buffer): boolean | { code: string; problem: string } {
   const algo = ALGORITHMS[key.algorithm];
-  if (!algo) return { code: 'DNSSEC_ALGORITHM_UNSUPPORTED', problem: `algorithm ${key.algorithm} is not one the harness verifies (8, 10, 13, 14, 15)` };
+  if (!algo) return { code: 'DNSSEC_ALGORITHM_UNSUPPORTED', problem: `algorithm ${key.algorithm} is not one the harness verifies (5, 7, 8, 10, 13, 14, 15)` };
   let pub: KeyObject;
   try {
     pub = algo.key(key.key);

@@ -56,7 +56,7 @@ export function dnsTasksFor(check: DnsCheckName, t: DnsTargets, live: 'old' | 'n
       });
     }
     case 'dnssec':
-      return [make('dns:dnssec', `the DS at the parent matches ${t.providers[live].name}'s DNSKEY`, { record: `${t.zone} DS`, nameserver: `${t.parent.servers.map((s) => s.name).join(',')},${ns(live)}` }, (sig) => checkDnssec(t, live, sig))];
+      return [make('dns:dnssec', `DNSSEC validates from the DS at the parent through the delegated nameservers' keys and signatures`, { record: `${t.zone} DS`, nameserver: `${t.parent.servers.map((s) => s.name).join(',')},${ns(live)}` }, (sig) => checkDnssec(t, live, sig))];
     case 'ttl':
       // The apex NS set too: resolvers keep the old provider's NS set for its TTL after the flip (apexNsRecord).
       return [...t.records.filter((r) => !(r.type === 'CNAME' && r.name === t.zone)), apexNsRecord(t)]

@@ -79,11 +79,15 @@ export async function checkDnssec(t: DnsTargets, live: 'old' | 'new', signal: Ab
   if (broke && 'code' in broke.chain) {
     const wanted = chains.flatMap((c) => keysOf(c.a, t.zone).map((r) => r.data as DnskeyData)).filter((k) => k.flags & 1);
     const fix = wanted.length ? `the DS at the registrar must be ${[...new Set(wanted.map((k) => dsText(dsFor(t.zone, k))))].join(' / ')} (the KSK's), and ${whose} must sign the DNSKEY set with it` : `enable DNSSEC at ${whose} first, or remove the DS at the registrar`;
-    return failed({ layer: 'assertion', code: broke.chain.code, message: `the parent (${t.parent.zone}) publishes ${dsSet.map((d) => `DS ${dsText(d)}`).join(', ')} for ${t.zone}, delegated to ${whose} (${ns.join(', ')}): ${broke.chain.problem}. Validating resolvers will answer SERVFAIL for the whole zone; ${fix}` }, details);
+    const message = `the parent (${t.parent.zone}) publishes ${dsSet.map((d) => `DS ${dsText(d)}`).join(', ')} for ${t.zone}, delegated to ${whose} (${ns.join(', ')}): ${broke.chain.problem}. Validating resolvers will answer SERVFAIL for the whole zone; ${fix}`;
+    // A key the harness cannot read the algorithm of is not checked, so not judged: broken, never failed or passed.
+    if (broke.chain.code === 'DNSSEC_ALGORITHM_UNSUPPORTED') return broken(broke.chain.code, message, details);
+    return failed({ layer: 'assertion', code: broke.chain.code, message }, details);
   }
   const keys = chains.flatMap((c) => ('keys' in c.chain ? c.chain.keys : []));
   const sampled = await sampleSignatures(t, servers, keys, now, signal);
   details.sample = sampled.checked;
+  if (!sampled.failure && !sampled.checked.length) return failed({ layer: 'assertion', code: 'DNSSEC_RRSIG_MISSING', message: `no signed RRset came back from ${ns.join(', ')} for the SOA and the sampled records of ${t.zone}: nothing shows the zone's records are signed` }, details);
   if (sampled.failure) return sampled.failure.layer === 'harness' ? broken(sampled.failure.code, sampled.failure.message, details) : failed(sampled.failure, details);
   const validDs = chains.flatMap((c) => ('valid' in c.chain ? c.chain.valid : []));
   const extra = dsSet.filter((d) => !validDs.includes(d));
@@ -107,7 +111,7 @@ async function sampleSignatures(t: DnsTargets, servers: DnsTargets['parent']['se
       for (const [k, recs] of groupSets(rrs)) {
         const [name = '', type = ''] = k.split('|');
         const v = validateRRset({ name, type, records: recs }, rrsigsFor(a.message.answers, name), keys, t.zone, now);
-        if (!v.ok) return { checked, failure: { layer: 'assertion' as const, code: v.code, message: `${a.server.name} serves ${name} ${type} without a valid signature: ${v.problem}; validating resolvers answer SERVFAIL for it. re-sign the zone at the provider that serves it (check its signer and its clock)` } };
+        if (!v.ok) return { checked, failure: { layer: v.code === 'DNSSEC_ALGORITHM_UNSUPPORTED' ? ('harness' as const) : ('assertion' as const), code: v.code, message: `${a.server.name} serves ${name} ${type} without a valid signature: ${v.problem}; validating resolvers answer SERVFAIL for it. re-sign the zone at the provider that serves it (check its signer and its clock)` } };
         checked.push(`${name} ${type} at ${a.server.name}: RRSIG key tag ${v.sig.keyTag}`);
       }
     }

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newLabKey, signRRset, sigWindow } from '../../lab/dns/signer.ts';
 import { validateRRset, type RrsigData } from '../../dns/rrsig.ts';
+import { keyTag } from '../../dns/dnssec.ts';
 
 const ZONE = 'invoicecloud.test';
 const set = { name: 'www.invoicecloud.test', type: 'A', ttl: 300, records: [{ data: '127.0.0.1' }, { data: '127.0.0.2' }] };
@@ -32,4 +33,12 @@ test('no RRSIG at all is RRSIGs Missing, never a pass', () => {
   const key = newLabKey(false);
   const v = validateRRset(set, [], [key.dnskey], ZONE, now);
   assert.equal(!v.ok && v.code, 'DNSSEC_RRSIG_MISSING');
+});
+
+test('a key of an algorithm the harness cannot verify is said so (its own code), never a pass', () => {
+  const key = newLabKey(false, 15);
+  const sig = signRRset(ZONE, set, key, sigWindow(false)).data as RrsigData;
+  const dsa = { ...key.dnskey, algorithm: 3 };
+  const v = validateRRset(set, [{ ...sig, algorithm: 3, keyTag: keyTag(dsa) }], [dsa], ZONE, now);
+  assert.equal(!v.ok && v.code, 'DNSSEC_ALGORITHM_UNSUPPORTED');
 });
