@@ -15,3 +15,10 @@ export function inRanges(list: BlockList, address: string): boolean {
   if (isIPv6(address)) return list.check(address, 'ipv6');
   return false;
 }
+
+const LOOPBACK = rangeList(['127.0.0.0/8', '::1/128']);
+
+/** 127.0.0.0/8 or ::1, checked as a parsed address (never by string prefix: "127.evil.example" is a name, not loopback). */
+export function isLoopback(address: string): boolean {
+  return inRanges(LOOPBACK, address.replace(/^\[(.*)\]$/, '$1'));
+}

@@ -2,6 +2,7 @@
 // Defaults describe nothing production-specific; config/dns.ts holds production values, the lab's manifest the lab's.
 import { z } from 'zod';
 import { isIP } from 'node:net';
+import { isLoopback } from './cidr.ts';
 
 const Name = z.string().min(1).regex(/^[A-Za-z0-9_*.@-]+$/, 'a DNS name such as ns1.example.com');
 
@@ -30,7 +31,7 @@ export const ProviderConfig = z.strictObject({
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
-const loopbackUrl = (u: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) || /^127\./.test(u.hostname);
+const loopbackUrl = (u: URL) => u.hostname === 'localhost' || isLoopback(u.hostname);
 
 export const ResolverConfig = z.discriminatedUnion('protocol', [
   z.strictObject({ name: z.string().min(1), protocol: z.enum(['udp', 'tcp']), address: z.string().min(1), port: z.number().int().min(1).max(65_535).default(53) }),

@@ -1,5 +1,7 @@
 // Starts the DNS lab directly and runs a phase's dns tasks through the real runner (core/runner.ts runCheck).
 import { createSocket } from 'node:dgram';
+import { isIPv4 } from 'node:net';
+import { isLoopback } from '../../dns/cidr.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import type { ResolvedEstate } from '../../estate/model.ts';
@@ -113,6 +115,6 @@ export function loopbackDnsConfig(port: number, without: ('parent' | 'old' | 'ne
 export function assertLoopbackOnly(dns: DnsConfig): void {
   const servers = [...dns.parent.nameservers, ...dns.providers.old.nameservers, ...dns.providers.new.nameservers];
   const addresses = [...servers.map((s) => s.address ?? s.name), ...dns.resolvers.map((r) => (r.protocol === 'doh' ? new URL(r.url).hostname : r.address))];
-  const outside = addresses.filter((a) => !/^127\.\d+\.\d+\.\d+$/.test(a));
+  const outside = addresses.filter((a) => !isIPv4(a) || !isLoopback(a));
   if (outside.length) throw new Error(`test dns config names servers outside 127.0.0.0/8: ${outside.join(', ')}`);
 }

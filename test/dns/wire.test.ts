@@ -64,3 +64,9 @@ test('canonical values ignore case, trailing dots, IPv6 spelling and TXT string 
   assert.equal(canonicalFromPacket('TXT', [Buffer.from('v=spf1 '), Buffer.from('-all')]), canonicalFromPacket('TXT', [Buffer.from('v=spf1 -all')]));
   assert.equal(canonicalFromPacket('MX', { preference: 10, exchange: 'MX.Example.com.' }), '10 mx.example.com');
 });
+
+test('loopback is a parsed address: 127.0.0.0/8 and ::1, not a string starting with "127."', async () => {
+  const { isLoopback } = await import('../../dns/cidr.ts');
+  const rows: [string, boolean][] = [['127.0.0.1', true], ['127.255.0.9', true], ['::1', true], ['[::1]', true], ['127.evil.example', false], ['127.0.0.1.example', false], ['128.0.0.1', false], ['1.1.1.1', false], ['::ffff:1.1.1.1', false]];
+  for (const [a, want] of rows) assert.equal(isLoopback(a), want, a);
+});
