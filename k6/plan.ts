@@ -17,6 +17,8 @@ import type { BuiltBundle } from './build/bundle.ts';
 import { expectedIds, interpretK6Run, runId } from './adapter/interpret.ts';
 import type { K6Outcome } from './adapter/interpret.ts';
 import { locateK6 } from './adapter/locate.ts';
+import { resolvePins, unresolvedMessage } from './adapter/pins.ts';
+import type { Lookup } from './adapter/pins.ts';
 import { runK6 } from './adapter/process.ts';
 import { k6RunsForPhase } from './adapter/run-plan.ts';
 import type { K6RunDef } from './adapter/run-plan.ts';
@@ -44,7 +46,11 @@ export interface K6PlanOptions {
   env?: NodeJS.ProcessEnv;
   /** Where bundles are written (default k6/dist). */
   distDir?: string;
+  /** Resolves names pinned through `hosts` (default: the system resolver); k6 itself never does. */
+  lookup?: Lookup;
 }
+
+const limits = new WeakMap<object, ReturnType<typeof slots>>();
 
 export const K6Params = z.strictObject({ script: z.enum(SCRIPT_NAMES), hosts: z.array(HostKey).min(1) });
 export type K6Params = z.output<typeof K6Params>;
@@ -59,10 +65,13 @@ export function makeK6Planner(opts: K6PlanOptions = {}) {
       return b;
     };
     const parallel = estate.lab ? config.k6.lab.concurrency : config.k6.concurrency;
-    const limit = slots(parallel);
-    // Each k6 gets k6Ms from its own start; the batch's outer limit also covers the wait for a slot.
+    // One limit across every k6 check of the step (each check is planned on its own), keyed by the step's estate.
+    let limit = limits.get(estate);
+    if (!limit) limits.set(estate, (limit = slots(parallel)));
+    // Each k6 gets k6Ms from its own start; the batch's outer limit also covers the wait for a slot behind the step's other runs.
+    const stepRuns = step.checks.filter((c) => c.kind === 'k6').reduce((n, c) => n + k6RunsForPhase([K6Params.parse({ script: c.script, hosts: c.hosts })], step.after, config, estate).length, 0);
     const perRunMs = config.policy.timeouts.k6Ms;
-    const batchMs = perRunMs * Math.ceil(runs.length / parallel) + 10_000;
+    const batchMs = perRunMs * Math.ceil(Math.max(runs.length, stepRuns) / parallel) + 10_000;
     const caFile = estate.lab?.caFile;
     // Known before running (npm run plan lists it); the batch still runs and reports each check broken.
     const located = locateK6(opts.env ?? process.env);
@@ -103,6 +112,8 @@ export function makeK6Planner(opts: K6PlanOptions = {}) {
           } catch (e) {
             return brokenAll(ctx, `the k6 bundle of ${run.script} could not be built: ${(e as Error).message}`, startedAt, t0);
           }
+          const pins = await resolvePins(run.plan, opts.lookup);
+          if (!pins.ok) return brokenAll(ctx, unresolvedMessage(pins.unresolved), startedAt, t0);
           const outDir = join(ctx.runDir, 'k6', run.slug);
           const summaryFile = join(outDir, 'summary.json');
           const raw = await limit(async () => {
@@ -118,7 +129,7 @@ export function makeK6Planner(opts: K6PlanOptions = {}) {
                 ...(env.PATH ? { PATH: env.PATH } : {}),
                 ...(env.HOME ? { HOME: env.HOME } : {}),
                 K6_NO_USAGE_REPORT: 'true',
-                [PLAN_ENV]: JSON.stringify(run.plan),
+                [PLAN_ENV]: JSON.stringify(pins.plan),
                 [SUMMARY_ENV]: summaryFile,
                 // Go (k6) takes its trusted roots from this file: the lab's certificates verify, verification stays on.
                 ...(caFile ? { SSL_CERT_FILE: caFile } : {}),

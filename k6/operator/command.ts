@@ -10,6 +10,7 @@ import { SCRIPT_NAMES, isScriptName } from '../contract.ts';
 import type { K6Target, ScriptName } from '../contract.ts';
 import { bundleScript, DIST_DIR } from '../build/bundle.ts';
 import { hostPort, runPlanFor, targetFor } from '../adapter/run-plan.ts';
+import { resolvePins, unresolvedMessage } from '../adapter/pins.ts';
 import { operatorManifests, toYaml } from './manifests.ts';
 
 const HELP = `Usage: npm run k6:operator -- --script=<name> --parallelism=<n> [options]
@@ -100,7 +101,10 @@ async function main(argv: string[], out: Io): Promise<number> {
     const pin = estate && k6.pinHosts === 'always' ? { pinTo: hostPort(estate.gateway) } : {};
     targets = chosen.map((h) => targetFor(h, { ...base, maintenanceOn: [], ...pin }));
   }
-  const plan = runPlanFor(script, targets, k6, config.estate.gateway.identityHeader, server);
+  // k6 never resolves a hosts value: the runners get the addresses the names resolve to here, or nothing is written.
+  const pinned = await resolvePins(runPlanFor(script, targets, k6, config.estate.gateway.identityHeader, server));
+  if (!pinned.ok) throw new ConfigError(values.config ?? 'harness.config.ts', [unresolvedMessage(pinned.unresolved)]);
+  const plan = pinned.plan;
   const built = await bundleScript(script);
   const name = values.name ?? `harness-${script}`;
   const docs = operatorManifests({

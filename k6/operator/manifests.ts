@@ -1,5 +1,6 @@
 // The Kubernetes manifests the k6-operator runs: a ConfigMap holding the bundle (and the CA when one is
 // trusted) and a TestRun with the parallelism, the environment and the k6 arguments.
+import { isIP } from 'node:net';
 import { stringify } from 'yaml';
 import type { K6RunPlan } from '../contract.ts';
 import { PLAN_ENV } from '../contract.ts';
@@ -28,6 +29,10 @@ export const OPERATOR_ARGUMENTS = '--no-usage-report --no-color --quiet';
 export function operatorManifests(i: OperatorInput): Record<string, unknown>[] {
   if (!/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/.test(i.name)) throw new Error(`TestRun name ${i.name} is not a Kubernetes name (lowercase letters, digits, '-'; at most 52 characters)`);
   if (!Number.isInteger(i.parallelism) || i.parallelism < 1) throw new Error(`parallelism must be a whole number of at least 1, got ${i.parallelism}`);
+  for (const t of i.plan.targets) {
+    const host = t.address?.replace(/^\[|\]?:\d+$/g, '');
+    if (host !== undefined && !isIP(host)) throw new Error(`target ${t.name} is pinned to ${t.address}: k6 never looks up a name in hosts (it would dial 0.0.0.0); resolve it first (resolvePins)`);
+  }
   const bytes = Buffer.byteLength(i.bundleText);
   if (bytes > CONFIGMAP_LIMIT_BYTES) throw new Error(`the bundle ${i.file} is ${bytes} bytes, over the 1 MiB a ConfigMap holds; use a volumeClaim`);
   const labels = { 'app.kubernetes.io/part-of': 'maintenance-window-harness', 'harness/script': i.plan.script };

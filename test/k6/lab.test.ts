@@ -14,7 +14,8 @@ import { PLAN_ENV } from '../../k6/contract.ts';
 import { k6RunsForPhase } from '../../k6/adapter/run-plan.ts';
 import type { K6RunDef } from '../../k6/adapter/run-plan.ts';
 import { estateFromLab } from '../../estate/model.ts';
-import { PHASES } from '../../core/phases.ts';
+import { K6Params } from '../../k6/plan.ts';
+import { juneStep } from '../support/window.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import { startLab } from '../../lab/index.ts';
 import type { Lab } from '../../lab/index.ts';
@@ -27,11 +28,15 @@ const STUB_HTTP = `export const TLS_1_2 = 'tls1.2'; export const TLS_1_3 = 'tls1
 export default { TLS_1_2, TLS_1_3, get(url, params) { return globalThis.__curlGet(url, params); } };`;
 const STUB_K6 = `export function check(v, sets) { for (const [n, f] of Object.entries(sets)) (globalThis.__rt.checks[n] ??= []).push(Boolean(f(v))); }
 export function sleep() {}`;
+const STUB_METRICS = `export class Counter { add() {} }`;
 const standIn: Plugin = {
   name: 'k6-stand-in',
   setup(b) {
-    b.onResolve({ filter: /^k6(\/http)?$/ }, (a) => ({ path: a.path, namespace: 'stand-in' }));
-    b.onLoad({ filter: /.*/, namespace: 'stand-in' }, (a) => ({ contents: a.path === 'k6' ? STUB_K6 : STUB_HTTP, loader: 'js' }));
+    b.onResolve({ filter: /^k6(\/http|\/metrics)?$/ }, (a) => ({ path: a.path, namespace: 'stand-in' }));
+    b.onLoad({ filter: /.*/, namespace: 'stand-in' }, (a) => ({
+      contents: a.path === 'k6' ? STUB_K6 : a.path === 'k6/metrics' ? STUB_METRICS : STUB_HTTP,
+      loader: 'js',
+    }));
   },
 };
 
@@ -39,7 +44,15 @@ const standIn: Plugin = {
 async function runOnce(run: K6RunDef, caFile: string): Promise<Record<string, boolean[]>> {
   const bundle = await bundleScript(run.script, tmpDir('k6-dist'));
   const file = join(tmpDir('k6-rt'), `${run.script}.mjs`);
-  await build({ entryPoints: [bundle.file], bundle: true, outfile: file, format: 'esm', platform: 'neutral', plugins: [standIn], logLevel: 'silent' });
+  await build({
+    entryPoints: [bundle.file],
+    bundle: true,
+    outfile: file,
+    format: 'esm',
+    platform: 'neutral',
+    plugins: [standIn],
+    logLevel: 'silent',
+  });
   const { stdout } = await execFileAsync(process.execPath, [join(REPO_ROOT, 'test', 'k6', 'k6-stand-in.mjs'), file], {
     env: { PATH: process.env.PATH ?? '', [PLAN_ENV]: JSON.stringify(run.plan), SSL_CERT_FILE: caFile },
     timeout: 30_000,
@@ -54,12 +67,15 @@ const allTrue = (c: Record<string, boolean[]>) => Object.values(c).every((v) => 
 
 before(async () => {
   const config = await loadConfig(`${REPO_ROOT}/harness.config.ts`);
-  lab = await startLab({ config, state: PHASES.regression.state, slowMs: 400, healthIntervalMs: 100, healthTimeoutMs: 300 });
-  runs = k6RunsForPhase(PHASES.regression, config, estateFromLab(config, lab.manifest));
+  const step = juneStep('regression');
+  lab = await startLab({ config, state: step.after, slowMs: 400, healthIntervalMs: 100, healthTimeoutMs: 300 });
+  const requested = step.checks.filter((c) => c.kind === 'k6').map((c) => K6Params.parse({ script: c.script, hosts: c.hosts }));
+  runs = k6RunsForPhase(requested, step.after, config, estateFromLab(config, lab.manifest));
   // The gateway routes only to members its health probes found up: wait for them, as an operator would.
   const deadline = Date.now() + 10_000;
   while (!lab.control.status().pools.gateway.members.every((m) => m.routable)) {
-    if (Date.now() > deadline) throw new Error(`gateway members not routable: ${JSON.stringify(lab.control.status().pools.gateway.members)}`);
+    if (Date.now() > deadline)
+      throw new Error(`gateway members not routable: ${JSON.stringify(lab.control.status().pools.gateway.members)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 });
@@ -88,7 +104,9 @@ const faults: { fault: string; id: string; check: string; arrange?: () => Promis
   { fault: 'web-cert-expired:IC-Web7', id: 'k6:backend-sweep:IC-Web7', check: 'my TLS 1.2 or newer' },
   {
     // The page went up at 04:45 and stays up when it is taken down at 08:00.
-    fault: 'maintenance-stuck:www', id: 'k6:connection-sanity:www', check: 'status is 200',
+    fault: 'maintenance-stuck:www',
+    id: 'k6:connection-sanity:www',
+    check: 'status is 200',
     arrange: async () => {
       await lab.control.setMaintenance('www', true);
       await lab.control.addFault('maintenance-stuck:www');

@@ -45,7 +45,7 @@ test('smoke-load with --parallelism=3: a ConfigMap with the bundle and a TestRun
   assert.equal(env.K6_NO_USAGE_REPORT, 'true');
   const plan = parseRunPlan(env.HARNESS_K6, 'smoke-load');
   assert.deepEqual(plan.targets.map((t) => [t.name, t.address]), [['www.invoicecloud.com', undefined], ['my.invoicecloud.com', undefined], ['sso.invoicecloud.com', undefined]], 'cluster DNS, no pins');
-  assert.deepEqual(plan.load, { vus: 10, duration: '2m', pauseMs: 1_000, requestTimeout: '10s' });
+  assert.deepEqual(plan.load, { vus: 10, duration: '2m', pauseMs: 1_000, requestTimeout: '10s', gracefulStop: '10s' }, 'graceful stop set, not k6\'s 30 s');
   assert.deepEqual(run.spec.initializer.env, run.spec.runner.env, 'the initializer runs the init code too');
   assert.equal(run.spec.runner.image, 'grafana/k6:1.3.0');
 });
@@ -104,4 +104,22 @@ test('npm run k6:operator entry point: writes the file and exits 0; bad usage ex
   assert.equal(docsOf(join(out, 'harness-smoke-load.yaml'))[1]!.spec.parallelism, 2);
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'k6/operator/cli.ts', '--script=smoke-load'], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(bad.status, 64);
+});
+
+test('k6-operator runners get resolved pins: names in the config become addresses, a name in a manifest is refused', async () => {
+  // A config whose addresses are names (localhost only: tests resolve nothing outside the machine).
+  const dir = tmpDir('k6-op-pins');
+  const cfg = join(dir, 'pins.config.ts');
+  writeFileSync(cfg, `import base from ${JSON.stringify(join(REPO_ROOT, 'harness.config.ts'))};
+export default { ...base, environments: { ...base.environments, named: { domain: 'invoicecloud.com', addresses: Object.fromEntries(Object.keys(base.environments.production.addresses).map((n) => [n, 'localhost'])) } } };
+`);
+  let stderr = '';
+  const status = await runOperatorCli([`--config=${cfg}`, '--script=backend-sweep', '--parallelism=1', '--env=named', '--server=IC-Web3', `--out=${dir}`], { log: () => {}, error: (t) => (stderr += t) });
+  assert.equal(status, 0, stderr);
+  const run = docsOf(join(dir, 'harness-backend-sweep.yaml')).find((d) => d.kind === 'TestRun')!;
+  const env = Object.fromEntries((run.spec.runner.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+  for (const t of parseRunPlan(env.HARNESS_K6, 'backend-sweep').targets) assert.match(t.address!, /^(127\.\d+\.\d+\.\d+|\[::1\]):\d+$/, `${t.name} pinned to an address`);
+  const named = parseRunPlan(JSON.stringify({ script: 'smoke-load', targets: [{ key: 'www', name: 'www.x', path: '/', marker: 'm', expectStatus: 200, address: '127.0.0.1:443' }], identityHeader: 'x', thresholds: {}, load: { vus: 1, duration: '1s', pauseMs: 0, requestTimeout: '1s' } }), 'smoke-load');
+  named.targets[0]!.address = 'agw.internal.example:443';
+  assert.throws(() => operatorManifests({ name: 'ok', namespace: 'k6', parallelism: 1, image: 'grafana/k6:1.3.0', file: 'x.js', bundleText: 'x', plan: named }), /k6 never looks up a name in hosts \(it would dial 0\.0\.0\.0\)/);
 });

@@ -8,15 +8,16 @@ import rawConfig from '../../harness.config.ts';
 import { parseConfig } from '../../core/config/load.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import type { ResolvedEstate } from '../../estate/model.ts';
-import { PHASES } from '../../core/phases.ts';
-import type { Phase, PhaseId } from '../../core/phases.ts';
+import { severityOf } from '../../core/plan.ts';
+import type { Step } from '../../core/window/schema.ts';
+import { juneStep } from '../support/window.ts';
 import { CheckResult } from '../../core/result.ts';
 import type { CheckResult as Result } from '../../core/result.ts';
 import type { BatchTask, Task } from '../../core/task.ts';
 import { runTasks } from '../../core/runner.ts';
 import { decide } from '../../core/gate.ts';
 import type { LabManifest } from '../../lab/manifest.ts';
-import { makeK6Planner } from '../../k6/plan.ts';
+import { K6Params, k6Kind, makeK6Planner } from '../../k6/plan.ts';
 import { parseRunPlan } from '../../k6/contract.ts';
 import type { K6RunPlan } from '../../k6/contract.ts';
 import { DEFAULT_INSTALL_HINT } from '../../k6/config.ts';
@@ -40,8 +41,15 @@ function labEstate(): ResolvedEstate {
   };
 }
 
-const plan = (phase: Phase | PhaseId, opts: Parameters<typeof makeK6Planner>[0] = {}, cfg = config, estate = labEstate()) =>
-  makeK6Planner({ distDir: tmpDir('k6-dist'), ...opts })({ phase: typeof phase === 'string' ? PHASES[phase] : phase, config: cfg, estate, runDir: tmpDir('k6-run') }) as BatchTask[];
+type PhaseId = 'pre-maintenance' | 'web1-5' | 'web6-10' | 'maintenance-start' | 'internal-network' | 'dns-migration' | 'post-window' | 'regression';
+/** The k6 tasks of a June step, each k6 check through the k6 kind's planner with the severity the window gives it. */
+const plan = (step: Step | PhaseId, opts: Parameters<typeof makeK6Planner>[0] = {}, cfg = config, estate = labEstate()) => {
+  const s = typeof step === 'string' ? juneStep(step) : step;
+  const planner = makeK6Planner({ distDir: tmpDir('k6-dist'), ...opts });
+  return s.checks.filter((c) => c.kind === 'k6').flatMap((c) =>
+    planner({ step: s, config: cfg, estate, runDir: tmpDir('k6-run') }, K6Params.parse({ script: (c as { script: string }).script, hosts: (c as { hosts: string[] }).hosts }), severityOf(c, k6Kind, cfg.policy.severity)),
+  );
+};
 
 async function collect(task: Task, runDir = tmpDir('k6-run')): Promise<Map<string, Result>> {
   assert.equal(task.type, 'batch');
@@ -59,11 +67,11 @@ test('each phase plans the runs of the issue: www2 during the window, every host
   for (const p of ['pre-maintenance', 'web1-5', 'web6-10', 'maintenance-start'] as const) assert.deepEqual(ids(p), [], p);
   const [www2] = plan('internal-network');
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:threshold:http_req_failed'));
-  assert.ok(www2!.expected.includes('k6:connection-sanity:www2:threshold:http_req_duration'));
+  assert.ok(www2!.expected.includes('k6:connection-sanity:www2:threshold:http_req_duration{expected_response:true}'), 'latency over successful responses only');
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:threshold:checks'));
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:check:status is 200'));
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:run'));
-  assert.deepEqual([www2!.kind, www2!.family, www2!.severity, www2!.timeoutMs], ['k6', 'k6', config.policy.severity.k6, config.policy.timeouts.k6Ms + 10_000]);
+  assert.deepEqual([www2!.kind, www2!.family, www2!.severity, www2!.timeoutMs], ['k6', 'k6', 'critical', config.policy.timeouts.k6Ms + 10_000], 'the June window marks www2 blocking');
   // Queued runs wait for a slot (production: one k6 at a time): the outer limit covers the queue, not only the run.
   const regression = plan('regression', {}, config, { ...labEstate(), lab: undefined });
   assert.equal(regression[0]!.timeoutMs, config.policy.timeouts.k6Ms * regression.length + 10_000);
@@ -87,11 +95,11 @@ test('k6 absent: every planned k6 check is broken, says how to install k6, and a
   }
   const sanityPassed: Result = { id: 'sanity:IC-Web1:www2:/', kind: 'sanity', title: 'www2 on IC-Web1', target: { server: 'IC-Web1', host: 'www2.invoicecloud.test' }, severity: 'critical', status: 'passed', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 5 };
   const planned = [sanityPassed, ...tasks[0]!.expected.map((id) => ({ id, kind: 'k6' as const, title: id, severity: 'critical' as const, target: tasks[0]!.target }))];
-  const verdict = decide({ phase: 'internal-network', checks: [sanityPassed, ...results.values()], planned });
+  const verdict = decide({ step: juneStep('internal-network'), checks: [sanityPassed, ...results.values()], planned });
   assert.notEqual(verdict.verdict, 'go');
   assert.ok(verdict.reasons.some((r) => r.startsWith('k6:connection-sanity:www2:run broken: k6 is not installed')), verdict.reasons.join('\n'));
   // The same run with k6 merely major: reported, but the gate's policy lets it pass as a warning.
-  const major = decide({ phase: 'internal-network', checks: [sanityPassed, ...[...results.values()].map((r) => ({ ...r, severity: 'major' as const }))], planned: [sanityPassed] });
+  const major = decide({ step: juneStep('internal-network'), checks: [sanityPassed, ...[...results.values()].map((r) => ({ ...r, severity: 'major' as const }))], planned: [sanityPassed] });
   assert.equal(major.verdict, 'go');
   assert.ok(major.warnings.some((w) => w.includes('k6 is not installed')));
 });
@@ -116,8 +124,8 @@ test('the k6 process gets the bundle, the lab CA in SSL_CERT_FILE and host names
   assert.equal(env.HARNESS_SUMMARY, join(runDir, 'k6', 'connection-sanity-www2', 'summary.json'));
   const p: K6RunPlan = parseRunPlan(env.HARNESS_K6, 'connection-sanity');
   assert.deepEqual(p.targets, [{ key: 'www2', name: 'www2.invoicecloud.test', path: '/', marker: 'InvoiceCloud', expectStatus: 200, address: '127.0.0.1:20100' }]);
-  assert.deepEqual(p.thresholds, { http_req_failed: ['rate<0.01'], http_req_duration: ['p(95)<1500'], checks: ['rate>=0.99'] });
-  assert.deepEqual(p.load, { vus: 2, duration: '5s', pauseMs: 1_000, requestTimeout: '10s' }, 'production vus, capped to the lab duration');
+  assert.deepEqual(p.thresholds, { http_req_failed: ['rate<0.01'], 'http_req_duration{expected_response:true}': ['p(95)<1500'], checks: ['rate>=0.99'] });
+  assert.deepEqual(p.load, { vus: 2, duration: '5s', pauseMs: 1_000, requestTimeout: '10s', gracefulStop: '1s' }, 'production vus, capped to the lab duration; the cap is 5 s + 1 s, not + k6\'s 30 s');
   for (const f of ['stdout.txt', 'stderr.txt', 'summary.json', 'invocation.json']) assert.ok(existsSync(join(runDir, 'k6', 'connection-sanity-www2', f)), f);
 });
 
@@ -131,7 +139,7 @@ test('outside the lab names go through real DNS (pinHosts lab) and no CA is forc
   assert.equal(env.SSL_CERT_FILE, undefined);
   const p = parseRunPlan(env.HARNESS_K6, 'connection-sanity');
   assert.deepEqual(p.targets.map((t) => [t.name, t.address]), [['www2.invoicecloud.com', undefined]]);
-  assert.deepEqual(p.load, { vus: 2, duration: '30s', pauseMs: 1_000, requestTimeout: '10s' });
+  assert.deepEqual(p.load, { vus: 2, duration: '30s', pauseMs: 1_000, requestTimeout: '10s', gracefulStop: '10s' }, 'in-flight requests may finish: graceful stop = request timeout');
 });
 
 test('backend-sweep pins every host to one server and expects that server to answer; smoke-load has a p(95) per host', async () => {
@@ -143,13 +151,13 @@ test('backend-sweep pins every host to one server and expects that server to ans
   assert.deepEqual(sweep.targets.map((t) => [t.name, t.address]), ['www', 'www2', 'my', 'sso'].map((k) => [`${k}.invoicecloud.test`, '127.0.0.1:20007']));
   assert.ok(tasks.find((t) => t.id === 'k6:backend-sweep:IC-Web7')!.expected.includes('k6:backend-sweep:IC-Web7:check:www2 served by IC-Web7'));
   const smoke = tasks.find((t) => t.id === 'k6:smoke-load:www+my+sso')!;
-  for (const k of ['www', 'my', 'sso']) assert.ok(smoke.expected.includes(`k6:smoke-load:www+my+sso:threshold:http_req_duration{host:${k}}`), k);
+  for (const k of ['www', 'my', 'sso']) assert.ok(smoke.expected.includes(`k6:smoke-load:www+my+sso:threshold:http_req_duration{host:${k},expected_response:true}`), k);
   assert.deepEqual(smoke.target, { server: 'agw-pri-appgateway0-prd' });
 });
 
 test('a host behind the maintenance page in the phase must answer with the page', async () => {
   const fake = fakeK6('pass');
-  const phase: Phase = { ...PHASES['maintenance-start'], plan: { k6: { runs: [{ script: 'connection-sanity', hosts: ['www'] }] } } };
+  const phase = { ...juneStep('maintenance-start'), checks: [{ kind: 'k6', script: 'connection-sanity', hosts: ['www'] }] } as Step;
   const [task] = plan(phase, { env: { K6_BIN: fake.bin, PATH: process.env.PATH } });
   assert.ok(task!.expected.includes('k6:connection-sanity:www:check:status is 503'));
   await collect(task!);
@@ -195,4 +203,28 @@ test('a k6 that runs past policy.timeouts.k6Ms is stopped and its checks are bro
   assert.equal(run.status, 'broken');
   assert.match(run.message!, /k6 was stopped by the harness before it finished: it ran longer than policy\.timeouts\.k6Ms \(1000 ms\); k6 exited 105/);
   assert.equal(results.get('k6:connection-sanity:www2:check:status is 200')!.status, 'broken');
+});
+
+test('a gateway configured by name is resolved before k6: k6 gets the address (here localhost → loopback)', async () => {
+  const fake = fakeK6('pass');
+  const estate = labEstate();
+  estate.gateway = { ...estate.gateway, address: 'localhost' };
+  await collect(plan('internal-network', { env: { K6_BIN: fake.bin, PATH: process.env.PATH } }, config, estate)[0]!);
+  const [t] = parseRunPlan(fake.record().env.HARNESS_K6, 'connection-sanity').targets;
+  assert.match(t!.address!, /^(127\.\d+\.\d+\.\d+|\[::1\]):20100$/, 'an IP address, never the name');
+});
+
+test('a pinned name that does not resolve: k6 is not started, every check of the run is broken naming the name', async () => {
+  const fake = fakeK6('pass');
+  const estate = labEstate();
+  estate.gateway = { ...estate.gateway, address: 'agw.internal.example' };
+  const lookup = async (name: string) => {
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+  };
+  const results = await collect(plan('internal-network', { env: { K6_BIN: fake.bin, PATH: process.env.PATH }, lookup }, config, estate)[0]!);
+  assert.ok(!existsSync(join(fake.dir, 'record.json')), 'k6 never ran');
+  for (const r of results.values()) {
+    assert.equal(r.status, 'broken');
+    assert.match(r.message!, /^the address k6 would pin www2\.invoicecloud\.test to does not resolve: agw\.internal\.example \(ENOTFOUND\)/);
+  }
 });
