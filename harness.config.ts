@@ -16,7 +16,14 @@ const serverGroups = [
   { key: 'mcc-db', title: 'MCC database server', jira: 'JEDI-177', port: 1433, servers: [{ name: 'IC-MCCDB1' }] },
   { key: 'pdfextract', title: 'PDFExtract servers', jira: 'JEDI-178', port: 443, servers: [{ name: 'IC-PDF1' }, { name: 'IC-PDF2' }] },
   { key: 'proxy', title: 'Proxy servers', jira: 'JEDI-179', port: 8080, servers: [{ name: 'IC-PROXY1' }, { name: 'IC-PROXY2' }] },
-  { key: 'sftp', title: 'SFTP servers', jira: 'JEDI-180', port: 22, banner: '^SSH-2\\.0-', servers: [{ name: 'SFTP1' }, { name: 'SFTP2' }] },
+  {
+    key: 'sftp',
+    title: 'SFTP servers',
+    jira: 'JEDI-180',
+    port: 22,
+    banner: '^SSH-2\\.0-',
+    servers: [{ name: 'SFTP1' }, { name: 'SFTP2' }],
+  },
   { key: 'ts-licensing', title: 'Terminal Services licensing servers', port: 135, servers: [{ name: 'IC-TSLIC1' }] },
 ];
 
@@ -43,8 +50,16 @@ export default defineConfig({
     slack: {
       channels: [
         { name: '#platform-support', webhookEnv: 'SLACK_WEBHOOK_PLATFORM_SUPPORT', purpose: 'window start and end notices' },
-        { name: '#engineering-maintenance', webhookEnv: 'SLACK_WEBHOOK_ENGINEERING_MAINTENANCE', purpose: 'maintenance finished and results' },
-        { name: '#eng-monthlymaintenance', webhookEnv: 'SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE', purpose: 'per-phase results, smoke testing can begin' },
+        {
+          name: '#engineering-maintenance',
+          webhookEnv: 'SLACK_WEBHOOK_ENGINEERING_MAINTENANCE',
+          purpose: 'maintenance finished and results',
+        },
+        {
+          name: '#eng-monthlymaintenance',
+          webhookEnv: 'SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE',
+          purpose: 'per-phase results, smoke testing can begin',
+        },
         { name: '#dailyopsissues', webhookEnv: 'SLACK_WEBHOOK_DAILYOPSISSUES', purpose: 'maintenance finished and results' },
       ],
     },

@@ -17,7 +17,13 @@ const out = resolve(process.env[ENV.output] || '.tmp/e2e');
 if (!process.env[ENV.scratch]) {
   const scratch = resolve('.tmp/pw').length <= 50 ? resolve('.tmp/pw') : '/tmp/harness-pw';
   mkdirSync(scratch, { recursive: true });
-  Object.assign(process.env, { [ENV.scratch]: scratch, TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data') });
+  Object.assign(process.env, {
+    [ENV.scratch]: scratch,
+    TMPDIR: scratch,
+    XDG_CONFIG_HOME: join(scratch, 'config'),
+    XDG_CACHE_HOME: join(scratch, 'cache'),
+    XDG_DATA_HOME: join(scratch, 'data'),
+  });
 }
 
 /** Specs each host runs: the shared ones, and its own (www2 is the same app as www). */

@@ -11,10 +11,20 @@ export interface ApplyOutcome {
   lines: string[];
 }
 
-export async function applyAction(summary: Summary, operator: Operator | undefined, signal = AbortSignal.timeout(10_000)): Promise<ApplyOutcome> {
+export async function applyAction(
+  summary: Summary,
+  operator: Operator | undefined,
+  signal = AbortSignal.timeout(10_000),
+): Promise<ApplyOutcome> {
   const op = summary.operation;
   if (summary.verdict !== 'no-go' || !op) {
-    return { applied: false, ok: true, lines: [`--apply: nothing to carry out for ${summary.phase} with verdict ${summary.verdict}${summary.verdict === 'inconclusive' ? ' (an inconclusive run is never acted on)' : ''}`] };
+    return {
+      applied: false,
+      ok: true,
+      lines: [
+        `--apply: nothing to carry out for ${summary.phase} with verdict ${summary.verdict}${summary.verdict === 'inconclusive' ? ' (an inconclusive run is never acted on)' : ''}`,
+      ],
+    };
   }
   const what = describeOperation({ ...op, op: 'maintenance-page' });
   if (!operator) return { applied: false, ok: false, lines: [`--apply: not automated for env ${summary.env}: ${what} by hand`] };

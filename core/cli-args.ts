@@ -70,18 +70,32 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeArgs {
 export function checkSmokeArgs(values: RawSmoke): SmokeArgs {
   // npm run regression passes --phase=regression first; another --phase after it is a contradiction.
   const phases = [...new Set(values.phase ?? [])];
-  if (phases.length > 1) throw new UsageError(`--phase given more than once with different values (${phases.join(', ')}); npm run regression is the regression step`);
+  if (phases.length > 1)
+    throw new UsageError(
+      `--phase given more than once with different values (${phases.join(', ')}); npm run regression is the regression step`,
+    );
   const phase = phases[0];
   if (!phase) throw new UsageError('--phase is required: a step of the window (npm run plan lists them)');
-  if (values.window !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.window) && !values.window.endsWith('.ts')) throw new UsageError(`--window must be a date as YYYY-MM-DD or a window file (.ts), got "${values.window}"`);
+  if (values.window !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.window) && !values.window.endsWith('.ts'))
+    throw new UsageError(`--window must be a date as YYYY-MM-DD or a window file (.ts), got "${values.window}"`);
   let only: string[] | undefined;
   if (values.only !== undefined) {
-    only = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+    only = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!only.length) throw new UsageError('--only needs at least one family: sanity, dns, k6, e2e');
   }
-  if (values.fault.length && values.env !== 'lab') throw new UsageError(`--fault injects faults into the lab only; it cannot be used with --env=${values.env}`);
+  if (values.fault.length && values.env !== 'lab')
+    throw new UsageError(`--fault injects faults into the lab only; it cannot be used with --env=${values.env}`);
   return {
-    phase, env: values.env, config: values.config, faults: values.fault, apply: values.apply, json: values.json, force: values.force,
+    phase,
+    env: values.env,
+    config: values.config,
+    faults: values.fault,
+    apply: values.apply,
+    json: values.json,
+    force: values.force,
     ...(values.window ? { window: values.window } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
     ...(only ? { only } : {}),

@@ -36,7 +36,9 @@ export function reportError(err: unknown, debug: boolean, io: Pick<CommandIO, 'e
     return err.exitCode;
   }
   const cause = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  io.err.write(`harness error: ${cause}\nNo verdict could be reached (inconclusive); the results written so far are in the run folder.${debug ? '' : ' Re-run with --debug for the stack.'}\n`);
+  io.err.write(
+    `harness error: ${cause}\nNo verdict could be reached (inconclusive); the results written so far are in the run folder.${debug ? '' : ' Re-run with --debug for the stack.'}\n`,
+  );
   if (debug && err instanceof Error && err.stack) io.err.write(`${err.stack}\n`);
   return 2;
 }

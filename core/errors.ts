@@ -1,6 +1,9 @@
 // One error model: every error a command reports on purpose is named and carries its exit code (sysexits).
 export class HarnessError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
   }
 }

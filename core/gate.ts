@@ -29,7 +29,15 @@ export interface GateDecision {
 }
 
 function missingResult({ prefix: _prefix, ...p }: PlannedCheck, at: string): CheckResult {
-  return { ...p, status: 'broken', attempts: 0, flaky: false, startedAt: at, durationMs: 0, message: 'no result was recorded for this planned check (the run ended before it finished)' };
+  return {
+    ...p,
+    status: 'broken',
+    attempts: 0,
+    flaky: false,
+    startedAt: at,
+    durationMs: 0,
+    message: 'no result was recorded for this planned check (the run ended before it finished)',
+  };
 }
 
 const line = (c: CheckResult) => `${c.id} ${c.status}: ${c.message ?? c.title}`;
@@ -54,10 +62,19 @@ export function decide(input: GateInput): GateDecision {
   if (input.interrupted) {
     verdict = 'inconclusive';
     const done = input.checks.length;
-    reasons = [`run interrupted: ${done} of ${Math.max(done, input.planned.length)} checks finished`, ...failed.map(line), ...broken.map(line)];
+    reasons = [
+      `run interrupted: ${done} of ${Math.max(done, input.planned.length)} checks finished`,
+      ...failed.map(line),
+      ...broken.map(line),
+    ];
   } else if (!checks.some((c) => c.status === 'passed' || c.status === 'failed')) {
     verdict = 'inconclusive';
-    reasons = [checks.length ? `nothing could be checked: all ${checks.length} checks are broken or skipped` : 'the plan has no checks: nothing was verified', ...broken.map(line)];
+    reasons = [
+      checks.length
+        ? `nothing could be checked: all ${checks.length} checks are broken or skipped`
+        : 'the plan has no checks: nothing was verified',
+      ...broken.map(line),
+    ];
   } else if (failed.length) {
     verdict = 'no-go';
     reasons = failed.map(line);

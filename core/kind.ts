@@ -29,7 +29,9 @@ export interface CheckKind<Id extends string = string, P extends z.ZodObject = z
 }
 
 /** Typed identity: infers the parameter type for the planner from the schema. */
-export function defineKind<Id extends string, P extends z.ZodObject, Config, Estate>(kind: CheckKind<Id, P, Config, Estate>): CheckKind<Id, P, Config, Estate> {
+export function defineKind<Id extends string, P extends z.ZodObject, Config, Estate>(
+  kind: CheckKind<Id, P, Config, Estate>,
+): CheckKind<Id, P, Config, Estate> {
   return kind;
 }
 

@@ -44,12 +44,16 @@ export class RunLedger {
   readonly resultsFile: string;
   readonly summaryFile: string;
 
-  constructor(readonly dir: string, private readonly redact: Redactor) {
+  constructor(
+    readonly dir: string,
+    private readonly redact: Redactor,
+  ) {
     this.resultsFile = join(dir, 'results.jsonl');
     this.summaryFile = join(dir, 'summary.json');
     // Results of two runs in one folder would be replayed as one run: a used folder is refused.
     const used = ['plan.json', 'results.jsonl', 'summary.json'].filter((f) => existsSync(join(dir, f)));
-    if (used.length) throw new RunFolderInUseError(`run folder ${dir} already holds a run (${used.join(', ')}); choose a new --out or delete it`);
+    if (used.length)
+      throw new RunFolderInUseError(`run folder ${dir} already holds a run (${used.join(', ')}); choose a new --out or delete it`);
     mkdirSync(dir, { recursive: true });
   }
 
@@ -81,7 +85,12 @@ function parseStored<T>(file: string, parse: (raw: unknown) => T): T {
   try {
     return parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (err) {
-    const detail = err instanceof Error && 'issues' in err ? (err as { issues: { path: PropertyKey[]; message: string }[] }).issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : (err as Error).message;
+    const detail =
+      err instanceof Error && 'issues' in err
+        ? (err as { issues: { path: PropertyKey[]; message: string }[] }).issues
+            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+            .join('; ')
+        : (err as Error).message;
     throw new StoredRunError(`${file} is not a valid run file: ${detail}`);
   }
 }
@@ -118,9 +127,11 @@ export function parseResultsJsonl(path: string, text: string, warnings: string[]
     try {
       raw = JSON.parse(line);
     } catch (err) {
-      warnings.push(unterminated
-        ? `${where} ignored: truncated last line (the run was killed while writing it)`
-        : `${where} ignored: not valid JSON (${(err as Error).message}); the check on that line is reported as missing`);
+      warnings.push(
+        unterminated
+          ? `${where} ignored: truncated last line (the run was killed while writing it)`
+          : `${where} ignored: not valid JSON (${(err as Error).message}); the check on that line is reported as missing`,
+      );
       return;
     }
     const parsed = CheckResult.safeParse(raw);

@@ -13,7 +13,11 @@ export interface PlanOptions {
   only?: readonly string[];
 }
 
-export function severityOf(spec: { blocking?: boolean | undefined; severity?: Severity | undefined }, kind: AnyKind, policy: Readonly<Record<string, Severity>>): Severity {
+export function severityOf(
+  spec: { blocking?: boolean | undefined; severity?: Severity | undefined },
+  kind: AnyKind,
+  policy: Readonly<Record<string, Severity>>,
+): Severity {
   if (spec.severity) return spec.severity;
   if (spec.blocking !== undefined) return spec.blocking ? 'critical' : 'major';
   return policy[kind.id] ?? kind.severity;
@@ -29,7 +33,8 @@ export function assertOnly(ctx: Pick<PlanContext, 'step'>, kinds: readonly AnyKi
   if (!only) return;
   const has = stepFamilies(ctx, kinds);
   const absent = only.filter((f) => !has.includes(f));
-  if (absent.length) throw new UsageError(`--only=${only.join(',')}: step ${ctx.step.id} has no ${absent.join(', ')} checks; it has: ${has.join(', ')}`);
+  if (absent.length)
+    throw new UsageError(`--only=${only.join(',')}: step ${ctx.step.id} has no ${absent.join(', ')} checks; it has: ${has.join(', ')}`);
 }
 
 export function planStep(ctx: PlanContext, opts: PlanOptions): Task[] {
@@ -54,7 +59,16 @@ export function plannedChecks(tasks: readonly Task[]): PlannedCheck[] {
   return tasks.flatMap((t) =>
     t.type === 'batch' && t.expected.length
       ? t.expected.map((id) => ({ id, kind: t.kind, title: id, severity: t.severity, target: t.target }))
-      : [{ id: t.id, kind: t.kind, title: t.title, severity: t.severity, target: t.target, ...(t.type === 'batch' ? { prefix: true } : {}) }],
+      : [
+          {
+            id: t.id,
+            kind: t.kind,
+            title: t.title,
+            severity: t.severity,
+            target: t.target,
+            ...(t.type === 'batch' ? { prefix: true } : {}),
+          },
+        ],
   );
 }
 

@@ -19,9 +19,17 @@ export function replayGate(dir: string): { summary: Summary; warnings: string[] 
   // A line that could not be read may have held any result: the run cannot be called go.
   decision.reasons.push(...run.warnings);
   const summary: Summary = {
-    window: meta.window, phase: meta.phase, env: meta.env, startedAt: meta.startedAt, finishedAt,
+    window: meta.window,
+    phase: meta.phase,
+    env: meta.env,
+    startedAt: meta.startedAt,
+    finishedAt,
     verdict: run.warnings.length && decision.verdict === 'go' ? 'inconclusive' : decision.verdict,
-    action: decision.action, ...(decision.operation ? { operation: decision.operation } : {}), reasons: decision.reasons, counts: countStatuses(decision.checks), checks: decision.checks,
+    action: decision.action,
+    ...(decision.operation ? { operation: decision.operation } : {}),
+    reasons: decision.reasons,
+    counts: countStatuses(decision.checks),
+    checks: decision.checks,
     planned: planned.map((p) => p.id),
     ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
     ...(interrupted ? { interrupted } : {}),

@@ -23,7 +23,11 @@ export function checkRequirements(phase: Pick<Step, 'requires'>, runsRoot: strin
     if (found?.s.verdict === 'go') lines.push(`${req}: passed (${found.f})`);
     else {
       ok = false;
-      lines.push(found ? `${req}: latest ${env} run in ${dir} has verdict ${found.s.verdict} (${found.f})` : `${req}: no ${env} run with a summary under ${dir}`);
+      lines.push(
+        found
+          ? `${req}: latest ${env} run in ${dir} has verdict ${found.s.verdict} (${found.f})`
+          : `${req}: no ${env} run with a summary under ${dir}`,
+      );
     }
   }
   return { ok, lines };

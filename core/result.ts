@@ -15,14 +15,13 @@ export type Severity = z.infer<typeof Severity>;
 export const Status = z.enum(['passed', 'failed', 'broken', 'skipped']);
 export type Status = z.infer<typeof Status>;
 
-export const Target = z
-  .strictObject({
-    host: z.string().optional(),
-    server: z.string().optional(),
-    resolver: z.string().optional(),
-    nameserver: z.string().optional(),
-    record: z.string().optional(),
-  });
+export const Target = z.strictObject({
+  host: z.string().optional(),
+  server: z.string().optional(),
+  resolver: z.string().optional(),
+  nameserver: z.string().optional(),
+  record: z.string().optional(),
+});
 export type Target = z.infer<typeof Target>;
 
 export const CheckResult = z.strictObject({

@@ -42,11 +42,21 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
   const ledger = new RunLedger(opts.outDir, redact);
   const open = await opts.source.open(step, opts.outDir);
   try {
-    const tasks = planStep({ step, config, estate: open.estate, runDir: opts.outDir }, { kinds: opts.kinds, policySeverity: config.policy.severity, ...(opts.only ? { only: opts.only } : {}) });
+    const tasks = planStep(
+      { step, config, estate: open.estate, runDir: opts.outDir },
+      { kinds: opts.kinds, policySeverity: config.policy.severity, ...(opts.only ? { only: opts.only } : {}) },
+    );
     const planned = plannedChecks(tasks);
     ledger.writePlan({
-      window: opts.window, phase: step.id, env: opts.source.env, startedAt, ...(opts.only ? { only: opts.only } : {}),
-      ...(opts.windowFile ? { windowFile: opts.windowFile } : {}), actions: step.actions, refine: step.refine, planned,
+      window: opts.window,
+      phase: step.id,
+      env: opts.source.env,
+      startedAt,
+      ...(opts.only ? { only: opts.only } : {}),
+      ...(opts.windowFile ? { windowFile: opts.windowFile } : {}),
+      actions: step.actions,
+      refine: step.refine,
+      planned,
     });
     opts.onPlan?.(tasks);
     const results = await runTasks(tasks, {
@@ -62,14 +72,25 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
     });
     const finishedAt = new Date().toISOString();
     const decision = decide({ step, checks: results, planned, interrupted: opts.signal.aborted, finishedAt });
-    const summary: Summary = redactValue<Summary>({
-      window: opts.window, phase: step.id, env: opts.source.env, startedAt, finishedAt,
-      verdict: decision.verdict, action: decision.action, ...(decision.operation ? { operation: decision.operation } : {}), reasons: decision.reasons,
-      counts: countStatuses(decision.checks), checks: decision.checks,
-      planned: planned.map((p) => p.id),
-      ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
-      ...(opts.signal.aborted ? { interrupted: true } : {}),
-    }, redact);
+    const summary: Summary = redactValue<Summary>(
+      {
+        window: opts.window,
+        phase: step.id,
+        env: opts.source.env,
+        startedAt,
+        finishedAt,
+        verdict: decision.verdict,
+        action: decision.action,
+        ...(decision.operation ? { operation: decision.operation } : {}),
+        reasons: decision.reasons,
+        counts: countStatuses(decision.checks),
+        checks: decision.checks,
+        planned: planned.map((p) => p.id),
+        ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
+        ...(opts.signal.aborted ? { interrupted: true } : {}),
+      },
+      redact,
+    );
     ledger.writeSummary(summary);
     await opts.beforeClose?.(summary, open);
     return summary;

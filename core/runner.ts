@@ -63,7 +63,11 @@ export async function runCheck(task: CheckTask, opts: RunnerOptions): Promise<Ch
   for (;;) {
     attempts += 1;
     outcome = await attempt(task, opts.signal, opts.graceMs ?? 1_000);
-    history.push({ status: outcome.status, ...(outcome.failure ? { code: outcome.failure.code } : {}), ...(outcome.message ? { message: outcome.message } : {}) });
+    history.push({
+      status: outcome.status,
+      ...(outcome.failure ? { code: outcome.failure.code } : {}),
+      ...(outcome.message ? { message: outcome.message } : {}),
+    });
     if (opts.signal.aborted || !isRetryable(outcome) || attempts > task.retries) break;
     await sleep(opts.backoffMs * 2 ** (attempts - 1), opts.signal);
   }
@@ -92,8 +96,17 @@ export async function runCheck(task: CheckTask, opts: RunnerOptions): Promise<Ch
 
 function brokenFor(task: Task, id: string, startedAt: Date, t0: number, message: string): CheckResult {
   return {
-    id, kind: task.kind, title: id === task.id ? task.title : id, target: task.target, severity: task.severity,
-    status: 'broken', attempts: 1, flaky: false, startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - t0), message,
+    id,
+    kind: task.kind,
+    title: id === task.id ? task.title : id,
+    target: task.target,
+    severity: task.severity,
+    status: 'broken',
+    attempts: 1,
+    flaky: false,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    message,
   };
 }
 
@@ -120,9 +133,14 @@ async function runBatch(task: BatchTask, opts: RunnerOptions): Promise<void> {
   );
   limit.clear();
   open = false;
-  const why = opts.signal.aborted ? 'interrupted before it finished (the run was stopped)' : failure ? `${task.title}: ${failure}` : `${task.title} ended without reporting this check`;
+  const why = opts.signal.aborted
+    ? 'interrupted before it finished (the run was stopped)'
+    : failure
+      ? `${task.title}: ${failure}`
+      : `${task.title} ended without reporting this check`;
   for (const id of task.expected) if (!seen.has(id)) opts.onResult(brokenFor(task, id, startedAt, t0, why));
-  if (seen.size === 0 && !task.expected.length) opts.onResult(brokenFor(task, task.id, startedAt, t0, failure ? why : `${task.title} reported no results`));
+  if (seen.size === 0 && !task.expected.length)
+    opts.onResult(brokenFor(task, task.id, startedAt, t0, failure ? why : `${task.title} reported no results`));
   else if (failure && !task.expected.length) opts.onResult(brokenFor(task, `${task.id}:run`, startedAt, t0, why));
 }
 

@@ -48,7 +48,17 @@ export function rrsetFrom(message: DnsMessage, name: string, type: string, trans
   if (type !== 'CNAME') owner = at;
   const records = loop && type !== 'CNAME' ? [] : message.answers.filter((r) => r.name === owner && r.type === type);
   const values = [...new Set(records.map((r) => canonicalFromPacket(type, r.data)))].sort();
-  return { name: normName(name), type, values, ...(records.length ? { ttl: Math.min(...records.map((r) => r.ttl)) } : {}), chain, ...(loop ? { loop } : {}), rcode: message.rcode, transport, truncatedOverUdp };
+  return {
+    name: normName(name),
+    type,
+    values,
+    ...(records.length ? { ttl: Math.min(...records.map((r) => r.ttl)) } : {}),
+    chain,
+    ...(loop ? { loop } : {}),
+    rcode: message.rcode,
+    transport,
+    truncatedOverUdp,
+  };
 }
 
 export function showSet(s: Pick<RRset, 'values' | 'ttl' | 'rcode' | 'chain' | 'loop'>): string {
@@ -60,10 +70,19 @@ export function showSet(s: Pick<RRset, 'values' | 'ttl' | 'rcode' | 'chain' | 'l
 
 export const sameValues = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
-export type Asked = { server: DnsServer; ok: true; set: RRset; message: DnsMessage } | { server: DnsServer; ok: false; failure: ProbeFailure; outcome?: Outcome };
+export type Asked =
+  | { server: DnsServer; ok: true; set: RRset; message: DnsMessage }
+  | { server: DnsServer; ok: false; failure: ProbeFailure; outcome?: Outcome };
 
 /** Asks one server; SERVFAIL / REFUSED / FORMERR and transport problems become a failure naming the server. */
-export async function ask(server: DnsServer, name: string, type: string, opts: QueryOptions, signal: AbortSignal, authoritative = false): Promise<Asked> {
+export async function ask(
+  server: DnsServer,
+  name: string,
+  type: string,
+  opts: QueryOptions,
+  signal: AbortSignal,
+  authoritative = false,
+): Promise<Asked> {
   const out = await dnsQuery(server, { name, type }, opts, signal);
   const who = describeServer(server);
   if (!out.ok) {
@@ -75,23 +94,65 @@ export async function ask(server: DnsServer, name: string, type: string, opts: Q
     const ede = out.message.edns?.ede ?? [];
     const dnssec = rcode === 'SERVFAIL' && ede.some((e) => isDnssecEde(e.code));
     const why = rcode === 'SERVFAIL' ? `: ${servfailCause(ede)}` : ede.length ? ` (${ede.map(edeText).join(', ')})` : '';
-    return { server, ok: false, outcome: out, failure: { layer: 'dns', code: dnssec ? 'DNS_SERVFAIL_DNSSEC' : `DNS_${rcode}`, message: `${who} answered ${rcode} for ${normName(name)} ${type}${why}` } };
+    return {
+      server,
+      ok: false,
+      outcome: out,
+      failure: {
+        layer: 'dns',
+        code: dnssec ? 'DNS_SERVFAIL_DNSSEC' : `DNS_${rcode}`,
+        message: `${who} answered ${rcode} for ${normName(name)} ${type}${why}`,
+      },
+    };
   }
   // An authoritative server that does not set AA is a lame delegation: resolvers will not trust it.
   if (authoritative && !out.message.aa && !(type === 'NS' && out.message.authorities.length)) {
-    return { server, ok: false, outcome: out, failure: { layer: 'assertion', code: 'DNS_NOT_AUTHORITATIVE', message: `${who} is not authoritative for ${normName(name)} (no AA flag): lame delegation` } };
+    return {
+      server,
+      ok: false,
+      outcome: out,
+      failure: {
+        layer: 'assertion',
+        code: 'DNS_NOT_AUTHORITATIVE',
+        message: `${who} is not authoritative for ${normName(name)} (no AA flag): lame delegation`,
+      },
+    };
   }
   return { server, ok: true, set: rrsetFrom(out.message, name, type, out.transport, out.truncatedOverUdp), message: out.message };
 }
 
-export function askAll(servers: readonly DnsServer[], name: string, type: string, opts: QueryOptions, signal: AbortSignal, authoritative = false): Promise<Asked[]> {
+export function askAll(
+  servers: readonly DnsServer[],
+  name: string,
+  type: string,
+  opts: QueryOptions,
+  signal: AbortSignal,
+  authoritative = false,
+): Promise<Asked[]> {
   return Promise.all(servers.map((s) => ask(s, name, type, opts, signal, authoritative)));
 }
 
 /** Per-server evidence for a result's details. */
 export function evidence(asked: readonly Asked[]): Record<string, unknown> {
   return Object.fromEntries(
-    asked.map((a) => [a.server.name, a.ok ? { values: a.set.values, ttl: a.set.ttl, rcode: a.set.rcode, chain: a.set.chain, ...(a.set.loop ? { loop: a.set.loop } : {}), transport: a.set.transport, truncatedOverUdp: a.set.truncatedOverUdp } : { error: a.failure.code, message: a.failure.message, ...(a.outcome?.ok && a.outcome.message.edns?.ede.length ? { ede: a.outcome.message.edns.ede } : {}) }]),
+    asked.map((a) => [
+      a.server.name,
+      a.ok
+        ? {
+            values: a.set.values,
+            ttl: a.set.ttl,
+            rcode: a.set.rcode,
+            chain: a.set.chain,
+            ...(a.set.loop ? { loop: a.set.loop } : {}),
+            transport: a.set.transport,
+            truncatedOverUdp: a.set.truncatedOverUdp,
+          }
+        : {
+            error: a.failure.code,
+            message: a.failure.message,
+            ...(a.outcome?.ok && a.outcome.message.edns?.ede.length ? { ede: a.outcome.message.edns.ede } : {}),
+          },
+    ]),
   );
 }
 
@@ -109,11 +170,25 @@ export function firstFailure(asked: readonly Asked[]): ProbeFailure | undefined 
   const failures = [...all.filter((f) => f.layer !== 'harness'), ...all.filter((f) => f.layer === 'harness')];
   const first = failures[0];
   if (!first) return undefined;
-  return failures.length === 1 ? first : { ...first, message: `${first.message} (and ${failures.length - 1} more: ${failures.slice(1).map((f) => f.message).join('; ')})` };
+  return failures.length === 1
+    ? first
+    : {
+        ...first,
+        message: `${first.message} (and ${failures.length - 1} more: ${failures
+          .slice(1)
+          .map((f) => f.message)
+          .join('; ')})`,
+      };
 }
 
 /** The first server of a provider that answers (a SERVFAIL at one is the parity check's news, not a resolver's). */
-export async function askFirst(servers: readonly DnsServer[], name: string, type: string, opts: QueryOptions, signal: AbortSignal): Promise<Asked | undefined> {
+export async function askFirst(
+  servers: readonly DnsServer[],
+  name: string,
+  type: string,
+  opts: QueryOptions,
+  signal: AbortSignal,
+): Promise<Asked | undefined> {
   let last: Asked | undefined;
   for (const s of servers) {
     last = await ask(s, name, type, opts, signal, true);

@@ -53,7 +53,9 @@ export interface RRsetForSig {
 /** RR(1) | RR(2) | … for the signature: owner | type | class IN | original TTL | RDLENGTH | RDATA, sorted by RDATA. */
 export function canonicalRRset(owner: string, set: RRsetForSig, originalTtl: number): Buffer {
   const ownerWire = canonicalNameWire(owner);
-  const rdatas = [...new Map(set.records.map((r) => canonicalRdata(set.type, r.data)).map((b) => [b.toString('hex'), b])).values()].sort(Buffer.compare);
+  const rdatas = [...new Map(set.records.map((r) => canonicalRdata(set.type, r.data)).map((b) => [b.toString('hex'), b])).values()].sort(
+    Buffer.compare,
+  );
   return Buffer.concat(
     rdatas.map((rd) => {
       const head = Buffer.alloc(10);

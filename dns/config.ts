@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { isLoopback } from './cidr.ts';
 
-const Name = z.string().min(1).regex(/^[A-Za-z0-9_*.@-]+$/, 'a DNS name such as ns1.example.com');
+const Name = z
+  .string()
+  .min(1)
+  .regex(/^[A-Za-z0-9_*.@-]+$/, 'a DNS name such as ns1.example.com');
 
 /** "127.64.0.0/16" or "2606:4700::/32". */
 export const Cidr = z.string().refine((s) => {
@@ -34,7 +37,12 @@ export type ProviderConfig = z.infer<typeof ProviderConfig>;
 const loopbackUrl = (u: URL) => u.hostname === 'localhost' || isLoopback(u.hostname);
 
 export const ResolverConfig = z.discriminatedUnion('protocol', [
-  z.strictObject({ name: z.string().min(1), protocol: z.enum(['udp', 'tcp']), address: z.string().min(1), port: z.number().int().min(1).max(65_535).default(53) }),
+  z.strictObject({
+    name: z.string().min(1),
+    protocol: z.enum(['udp', 'tcp']),
+    address: z.string().min(1),
+    port: z.number().int().min(1).max(65_535).default(53),
+  }),
   z.strictObject({
     name: z.string().min(1),
     protocol: z.literal('doh'),

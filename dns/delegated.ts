@@ -14,7 +14,11 @@ export interface Referral {
 }
 
 export function readReferral(message: DnsMessage, zone: string): Referral {
-  const names = [...new Set([...message.answers, ...message.authorities].filter((r) => r.type === 'NS' && r.name === zone).map((r) => normName(String(r.data))))].sort();
+  const names = [
+    ...new Set(
+      [...message.answers, ...message.authorities].filter((r) => r.type === 'NS' && r.name === zone).map((r) => normName(String(r.data))),
+    ),
+  ].sort();
   const glue = new Map<string, string[]>();
   for (const r of message.additionals) {
     if ((r.type === 'A' || r.type === 'AAAA') && names.includes(r.name)) glue.set(r.name, [...(glue.get(r.name) ?? []), String(r.data)]);

@@ -43,12 +43,19 @@ export const algorithmName = (n: number) => ALGORITHMS[n]?.name ?? `algorithm ${
 /** true / false, or the stable code of why the key cannot be used (unsupported algorithm, bad key). */
 export function verifyWithDnskey(key: DnskeyData, data: Buffer, signature: Buffer): boolean | { code: string; problem: string } {
   const algo = ALGORITHMS[key.algorithm];
-  if (!algo) return { code: 'DNSSEC_ALGORITHM_UNSUPPORTED', problem: `algorithm ${key.algorithm} is not one the harness verifies (5, 7, 8, 10, 13, 14, 15)` };
+  if (!algo)
+    return {
+      code: 'DNSSEC_ALGORITHM_UNSUPPORTED',
+      problem: `algorithm ${key.algorithm} is not one the harness verifies (5, 7, 8, 10, 13, 14, 15)`,
+    };
   let pub: KeyObject;
   try {
     pub = algo.key(key.key);
   } catch (err) {
-    return { code: 'DNSKEY_BAD_KEY', problem: `the DNSKEY's ${algo.name} public key cannot be read (${(err as NodeJS.ErrnoException).code ?? 'invalid'})` };
+    return {
+      code: 'DNSKEY_BAD_KEY',
+      problem: `the DNSKEY's ${algo.name} public key cannot be read (${(err as NodeJS.ErrnoException).code ?? 'invalid'})`,
+    };
   }
   try {
     return verify(algo.hash, data, algo.p1363 ? { key: pub, dsaEncoding: 'ieee-p1363' } : pub, signature);

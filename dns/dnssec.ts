@@ -36,7 +36,10 @@ export function keyTag(k: DnskeyData): number {
 /** Owner name in canonical wire form: lowercase labels, root terminated. */
 export function canonicalNameWire(name: string): Buffer {
   const labels = normName(name).split('.').filter(Boolean);
-  return Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([Buffer.byteLength(l)]), Buffer.from(l, 'utf8')])), Buffer.from([0])]);
+  return Buffer.concat([
+    ...labels.map((l) => Buffer.concat([Buffer.from([Buffer.byteLength(l)]), Buffer.from(l, 'utf8')])),
+    Buffer.from([0]),
+  ]);
 }
 
 const DIGESTS: Record<number, string> = { 1: 'sha1', 2: 'sha256', 4: 'sha384' };

@@ -15,7 +15,14 @@ const MAX_BODY = 65_535;
 
 export async function dohExchange(target: DohTarget, query: Buffer, q: WireQuestion, signal: AbortSignal): Promise<Outcome> {
   const started = performance.now();
-  const fail = (status: 'failed' | 'broken', layer: 'dns' | 'http' | 'tcp', code: string, reason: string): Outcome => ({ ok: false, status, layer, code, reason, transport: 'doh' });
+  const fail = (status: 'failed' | 'broken', layer: 'dns' | 'http' | 'tcp', code: string, reason: string): Outcome => ({
+    ok: false,
+    status,
+    layer,
+    code,
+    reason,
+    transport: 'doh',
+  });
   // allowH2 offers h2 and http/1.1 in ALPN; the CA is added to the system roots, verification stays on.
   const dispatcher = new Agent({ allowH2: true, connect: target.ca ? { ca: [...rootCertificates, target.ca] } : {} });
   let stage = 'response headers';
@@ -43,21 +50,39 @@ export async function dohExchange(target: DohTarget, query: Buffer, q: WireQuest
       size += (chunk as Buffer).length;
       if (size > MAX_BODY) {
         res.body.destroy();
-        return fail('broken', 'dns', 'MALFORMED_ANSWER', `${target.url} sent more than ${MAX_BODY} bytes, larger than a DNS message can be`);
+        return fail(
+          'broken',
+          'dns',
+          'MALFORMED_ANSWER',
+          `${target.url} sent more than ${MAX_BODY} bytes, larger than a DNS message can be`,
+        );
       }
       chunks.push(chunk as Buffer);
     }
     const read = readAnswer(Buffer.concat(chunks), q);
-    if ('message' in read) return { ok: true, message: read.message, transport: 'doh', truncatedOverUdp: false, rttMs: performance.now() - started };
-    if ('malformed' in read) return fail('broken', 'dns', 'MALFORMED_ANSWER', `${target.url} sent a malformed answer for ${q.name} ${q.type}: ${read.malformed}`);
-    return fail('broken', 'dns', 'ANSWER_MISMATCH', `${target.url} answered with an answer that does not match the query: ${read.mismatch}`);
+    if ('message' in read)
+      return { ok: true, message: read.message, transport: 'doh', truncatedOverUdp: false, rttMs: performance.now() - started };
+    if ('malformed' in read)
+      return fail('broken', 'dns', 'MALFORMED_ANSWER', `${target.url} sent a malformed answer for ${q.name} ${q.type}: ${read.malformed}`);
+    return fail(
+      'broken',
+      'dns',
+      'ANSWER_MISMATCH',
+      `${target.url} answered with an answer that does not match the query: ${read.mismatch}`,
+    );
   } catch (err) {
-    if (signal.aborted) return fail('failed', 'dns', 'TIMEOUT', `no ${stage} from ${target.url} for ${q.name} ${q.type} before the check's deadline`);
+    if (signal.aborted)
+      return fail('failed', 'dns', 'TIMEOUT', `no ${stage} from ${target.url} for ${q.name} ${q.type} before the check's deadline`);
     // Could not ask (refused, TLS not trusted, protocol not spoken): broken, with the code node or undici gave.
     const code = (err as NodeJS.ErrnoException).code ?? 'ERROR';
     const tls = code.startsWith('ERR_TLS') || code.includes('CERT') || code.includes('SIGNATURE') || code.startsWith('ERR_SSL');
     const hint = tls ? `; trust its CA with the resolver's ca option (verification stays on)` : '';
-    return fail('broken', tls ? 'http' : 'tcp', code === 'ECONNREFUSED' ? 'TCP_CONNECT_REFUSED' : `DOH_${code}`, `could not ask ${target.url} (${code})${hint}`);
+    return fail(
+      'broken',
+      tls ? 'http' : 'tcp',
+      code === 'ECONNREFUSED' ? 'TCP_CONNECT_REFUSED' : `DOH_${code}`,
+      `could not ask ${target.url} (${code})${hint}`,
+    );
   } finally {
     await dispatcher.close();
   }

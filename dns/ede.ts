@@ -40,9 +40,12 @@ export function edeText(e: ExtendedError): string {
 
 /** What a SERVFAIL carrying these EDEs means for the operator: the cause, then what to look at. */
 export function servfailCause(ede: readonly ExtendedError[]): string {
-  if (!ede.length) return 'resolvers that pick this nameserver get no answer; check that the zone is active and loaded there (no extended DNS error given)';
+  if (!ede.length)
+    return 'resolvers that pick this nameserver get no answer; check that the zone is active and loaded there (no extended DNS error given)';
   const shown = ede.map(edeText).join(', ');
-  if (ede.some((e) => isDnssecEde(e.code))) return `DNSSEC validation failed (${shown}): the DS at the registrar and the provider's DNSKEY/RRSIGs do not form a valid chain; see dns:dnssec`;
-  if (ede.some((e) => e.code === 22 || e.code === 23)) return `the resolver could not reach the zone's nameservers (${shown}); check the delegation and that the nameservers answer`;
+  if (ede.some((e) => isDnssecEde(e.code)))
+    return `DNSSEC validation failed (${shown}): the DS at the registrar and the provider's DNSKEY/RRSIGs do not form a valid chain; see dns:dnssec`;
+  if (ede.some((e) => e.code === 22 || e.code === 23))
+    return `the resolver could not reach the zone's nameservers (${shown}); check the delegation and that the nameservers answer`;
   return `the resolver gave the reason ${shown}`;
 }

@@ -30,8 +30,10 @@ function missing(t: DnsTargets, check: DnsCheckName): string | undefined {
   if (check === 'delegation' && !t.parent.servers.length) return `${where} lists no parent nameservers (dns.parent.nameservers)`;
   if (check === 'dnssec' && !t.parent.servers.length) return `${where} lists no parent nameservers (dns.parent.nameservers)`;
   if (check === 'resolvers' && !t.resolvers.length) return `${where} lists no resolvers (dns.resolvers)`;
-  if (['parity', 'mail', 'dnssec', 'delegation', 'resolvers'].includes(check) && !t.providers.new.servers.length) return `${where} lists no nameservers for the new provider (dns.providers.new.nameservers)`;
-  if (['parity', 'mail', 'ttl', 'resolvers'].includes(check) && !t.providers.old.servers.length) return `${where} lists no nameservers for the old provider (dns.providers.old.nameservers)`;
+  if (['parity', 'mail', 'dnssec', 'delegation', 'resolvers'].includes(check) && !t.providers.new.servers.length)
+    return `${where} lists no nameservers for the new provider (dns.providers.new.nameservers)`;
+  if (['parity', 'mail', 'ttl', 'resolvers'].includes(check) && !t.providers.old.servers.length)
+    return `${where} lists no nameservers for the old provider (dns.providers.old.nameservers)`;
   if ((check === 'parity' || check === 'ttl') && !t.records.length) return `no expected records: set dns.records or dns.zoneFile`;
   return undefined;
 }
@@ -40,27 +42,71 @@ export function dnsTasksFor(check: DnsCheckName, t: DnsTargets, live: 'old' | 'n
   const ns = (p: 'old' | 'new') => t.providers[p].servers.map((s) => s.name).join(',');
   switch (check) {
     case 'delegation':
-      return [make('dns:delegation', `${t.zone} is delegated to ${t.providers[live].name}`, { record: `${t.zone} NS`, nameserver: t.parent.servers.map((s) => s.name).join(',') }, (sig) => checkDelegation(t, live, sig))];
+      return [
+        make(
+          'dns:delegation',
+          `${t.zone} is delegated to ${t.providers[live].name}`,
+          { record: `${t.zone} NS`, nameserver: t.parent.servers.map((s) => s.name).join(',') },
+          (sig) => checkDelegation(t, live, sig),
+        ),
+      ];
     case 'parity':
       return t.records
         .filter((r) => !mailRole(r, t.zone))
-        .map((r) => make(`dns:parity:${r.name}:${r.type}`, `${r.name} ${r.type} is the same at ${t.providers.new.name} as at ${t.providers.old.name}${r.proxied ? ' (proxied)' : ''}`, { record: `${r.name} ${r.type}`, nameserver: `${ns('old')},${ns('new')}` }, (sig) => checkParity(t, r, sig)));
+        .map((r) =>
+          make(
+            `dns:parity:${r.name}:${r.type}`,
+            `${r.name} ${r.type} is the same at ${t.providers.new.name} as at ${t.providers.old.name}${r.proxied ? ' (proxied)' : ''}`,
+            { record: `${r.name} ${r.type}`, nameserver: `${ns('old')},${ns('new')}` },
+            (sig) => checkParity(t, r, sig),
+          ),
+        );
     case 'resolvers':
-      return t.resolvers.map((res) => make(`dns:resolver:${res.name}`, `resolver ${res.name} gives ${t.providers[live].name}'s answers`, { resolver: res.name, record: t.zone }, (sig) => checkResolver(t, res, live, sig)));
+      return t.resolvers.map((res) =>
+        make(
+          `dns:resolver:${res.name}`,
+          `resolver ${res.name} gives ${t.providers[live].name}'s answers`,
+          { resolver: res.name, record: t.zone },
+          (sig) => checkResolver(t, res, live, sig),
+        ),
+      );
     case 'mail': {
-      const checks: MailCheck[] = [...(t.mail.mx ? [{ kind: 'mx' as const }] : []), { kind: 'spf' }, ...t.mail.dkimSelectors.map((selector) => ({ kind: 'dkim' as const, selector })), ...(t.mail.dmarc ? [{ kind: 'dmarc' as const }] : [])];
+      const checks: MailCheck[] = [
+        ...(t.mail.mx ? [{ kind: 'mx' as const }] : []),
+        { kind: 'spf' },
+        ...t.mail.dkimSelectors.map((selector) => ({ kind: 'dkim' as const, selector })),
+        ...(t.mail.dmarc ? [{ kind: 'dmarc' as const }] : []),
+      ];
       return checks.map((c) => {
         const q = mailQuestion(t, c);
         const id = c.kind === 'dkim' ? `dns:mail:dkim:${c.selector}` : `dns:mail:${c.kind}`;
-        return make(id, `${q.label} for ${t.zone} present at ${t.providers.new.name} and equal to ${t.providers.old.name}`, { record: `${q.name} ${q.type}`, nameserver: `${ns('old')},${ns('new')}` }, (sig) => checkMail(t, c, sig));
+        return make(
+          id,
+          `${q.label} for ${t.zone} present at ${t.providers.new.name} and equal to ${t.providers.old.name}`,
+          { record: `${q.name} ${q.type}`, nameserver: `${ns('old')},${ns('new')}` },
+          (sig) => checkMail(t, c, sig),
+        );
       });
     }
     case 'dnssec':
-      return [make('dns:dnssec', `DNSSEC validates from the DS at the parent through the delegated nameservers' keys and signatures`, { record: `${t.zone} DS`, nameserver: `${t.parent.servers.map((s) => s.name).join(',')},${ns(live)}` }, (sig) => checkDnssec(t, live, sig))];
+      return [
+        make(
+          'dns:dnssec',
+          `DNSSEC validates from the DS at the parent through the delegated nameservers' keys and signatures`,
+          { record: `${t.zone} DS`, nameserver: `${t.parent.servers.map((s) => s.name).join(',')},${ns(live)}` },
+          (sig) => checkDnssec(t, live, sig),
+        ),
+      ];
     case 'ttl':
       // The apex NS set too: resolvers keep the old provider's NS set for its TTL after the flip (apexNsRecord).
-      return [...t.records.filter((r) => !(r.type === 'CNAME' && r.name === t.zone)), apexNsRecord(t)]
-        .map((r) => make(`dns:ttl:${r.name}:${r.type}`, `${r.name} ${r.type} TTL at ${t.providers.old.name} is at most ${t.ttlMaxSeconds} s`, { record: `${r.name} ${r.type}`, nameserver: ns('old') }, (sig) => checkTtl(t, r, sig)));
+      return [...t.records.filter((r) => !(r.type === 'CNAME' && r.name === t.zone)), apexNsRecord(t)].map((r) =>
+        make(
+          `dns:ttl:${r.name}:${r.type}`,
+          `${r.name} ${r.type} TTL at ${t.providers.old.name} is at most ${t.ttlMaxSeconds} s`,
+          { record: `${r.name} ${r.type}`, nameserver: ns('old') },
+          (sig) => checkTtl(t, r, sig),
+        ),
+      );
   }
 }
 
@@ -77,12 +123,32 @@ export const dnsKind = defineKind({
     try {
       targets = dnsTargets(ctx);
     } catch (err) {
-      return [brokenTask({ ...base, id: 'dns:config', title: `dns checks for ${step.id}`, target: {} }, `the dns checks cannot be planned: ${(err as Error).message}`)];
+      return [
+        brokenTask(
+          { ...base, id: 'dns:config', title: `dns checks for ${step.id}`, target: {} },
+          `the dns checks cannot be planned: ${(err as Error).message}`,
+        ),
+      ];
     }
-    const make: Make = (id, title, target, run) => ({ ...base, type: 'check', id, title, target, timeoutMs: config.policy.timeouts.dnsMs, retries: config.policy.retries, run });
+    const make: Make = (id, title, target, run) => ({
+      ...base,
+      type: 'check',
+      id,
+      title,
+      target,
+      timeoutMs: config.policy.timeouts.dnsMs,
+      retries: config.policy.retries,
+      run,
+    });
     return p.checks.flatMap((check) => {
       const gap = missing(targets, check);
-      if (gap) return [brokenTask({ ...base, id: `dns:${check}`, title: `dns ${check} checks`, target: {} }, `the dns ${check} checks cannot run: ${gap}; fill it in (config/dns.ts)`)];
+      if (gap)
+        return [
+          brokenTask(
+            { ...base, id: `dns:${check}`, title: `dns ${check} checks`, target: {} },
+            `the dns ${check} checks cannot run: ${gap}; fill it in (config/dns.ts)`,
+          ),
+        ];
       return dnsTasksFor(check, targets, step.after.dnsProvider, make);
     });
   },

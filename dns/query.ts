@@ -27,7 +27,12 @@ export function describeServer(s: DnsServer): string {
   return s.protocol === 'doh' ? `${s.name} (${s.url})` : `${s.name} (${s.address}:${s.port})`;
 }
 
-export async function dnsQuery(server: DnsServer, question: { name: string; type: string }, opts: QueryOptions, signal: AbortSignal): Promise<Outcome> {
+export async function dnsQuery(
+  server: DnsServer,
+  question: { name: string; type: string },
+  opts: QueryOptions,
+  signal: AbortSignal,
+): Promise<Outcome> {
   // A check asks many questions under one deadline: each exchange listens on the same signal.
   setMaxListeners(0, signal);
   const type = question.type.toUpperCase();
@@ -36,9 +41,23 @@ export async function dnsQuery(server: DnsServer, question: { name: string; type
   const q = { id, name: question.name, type };
   let wire: Buffer;
   try {
-    wire = encodeQuery({ id, name: question.name, type, recursionDesired: opts.recursionDesired, ednsBufferSize: opts.ednsBufferSize, ...(opts.dnssecOk ? { dnssecOk: true } : {}) });
+    wire = encodeQuery({
+      id,
+      name: question.name,
+      type,
+      recursionDesired: opts.recursionDesired,
+      ednsBufferSize: opts.ednsBufferSize,
+      ...(opts.dnssecOk ? { dnssecOk: true } : {}),
+    });
   } catch (err) {
-    return { ok: false, status: 'broken', layer: 'dns', code: 'BAD_QUESTION', transport: server.protocol, reason: `cannot encode the question ${question.name} ${type}: ${(err as Error).message}` };
+    return {
+      ok: false,
+      status: 'broken',
+      layer: 'dns',
+      code: 'BAD_QUESTION',
+      transport: server.protocol,
+      reason: `cannot encode the question ${question.name} ${type}: ${(err as Error).message}`,
+    };
   }
   if (server.protocol === 'doh') return dohExchange(server, wire, q, signal);
   if (server.protocol === 'tcp') return tcpExchange(server, wire, q, signal);
@@ -46,5 +65,7 @@ export async function dnsQuery(server: DnsServer, question: { name: string; type
   if (!udp.ok || !udp.message.tc) return udp;
   // TC bit: the answer did not fit in UDP; the same question again over TCP (RFC 7766).
   const tcp = await tcpExchange(server, wire, q, signal);
-  return tcp.ok ? { ...tcp, truncatedOverUdp: true } : { ...tcp, reason: `${tcp.reason} (the UDP answer was truncated, so TCP was needed)` };
+  return tcp.ok
+    ? { ...tcp, truncatedOverUdp: true }
+    : { ...tcp, reason: `${tcp.reason} (the UDP answer was truncated, so TCP was needed)` };
 }

@@ -13,7 +13,8 @@ function txtText(data: unknown): string {
   return JSON.stringify(parts.map((p) => (Buffer.isBuffer(p) ? p.toString('utf8') : String(p))).join(''));
 }
 
-const field = (data: unknown, key: string): unknown => (data && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined);
+const field = (data: unknown, key: string): unknown =>
+  data && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined;
 
 /** Canonical text of a record's data as decoded by dns-packet. */
 export function canonicalFromPacket(type: string, data: unknown): string {
@@ -36,7 +37,10 @@ export function canonicalFromPacket(type: string, data: unknown): string {
     case 'CAA':
       return `${Number(field(data, 'flags') ?? 0)} ${String(field(data, 'tag')).toLowerCase()} ${JSON.stringify(String(field(data, 'value')))}`;
     case 'SOA':
-      return ['mname', 'rname'].map((k) => normName(String(field(data, k)))).concat(['serial', 'refresh', 'retry', 'expire', 'minimum'].map((k) => String(field(data, k)))).join(' ');
+      return ['mname', 'rname']
+        .map((k) => normName(String(field(data, k))))
+        .concat(['serial', 'refresh', 'retry', 'expire', 'minimum'].map((k) => String(field(data, k))))
+        .join(' ');
     case 'DS':
       return `${Number(field(data, 'keyTag'))} ${Number(field(data, 'algorithm'))} ${Number(field(data, 'digestType'))} ${(field(data, 'digest') as Buffer | undefined)?.toString('hex').toUpperCase() ?? ''}`;
     case 'DNSKEY':
@@ -49,7 +53,8 @@ export function canonicalFromPacket(type: string, data: unknown): string {
 /** A zone-file RDATA (tokens already split, quotes removed for TXT) → the dns-packet data the lab serves. */
 export function packetDataFromText(type: string, tokens: readonly string[], absolute: (name: string) => string): unknown {
   const need = (n: number) => {
-    if (tokens.length !== n) throw new Error(`${type} needs ${n} value${n === 1 ? '' : 's'}, found ${tokens.length}: "${tokens.join(' ')}"`);
+    if (tokens.length !== n)
+      throw new Error(`${type} needs ${n} value${n === 1 ? '' : 's'}, found ${tokens.length}: "${tokens.join(' ')}"`);
   };
   const int = (t: string | undefined, what: string, max = 65_535) => {
     const n = Number(t);
@@ -75,11 +80,17 @@ export function packetDataFromText(type: string, tokens: readonly string[], abso
       return { preference: int(tokens[0], 'preference'), exchange: absolute(tokens[1] ?? '') };
     case 'TXT':
       if (!tokens.length) throw new Error('TXT needs at least one quoted string');
-      if (tokens.some((t) => Buffer.byteLength(t) > 255)) throw new Error('a TXT string is longer than 255 bytes; split it into several quoted strings');
+      if (tokens.some((t) => Buffer.byteLength(t) > 255))
+        throw new Error('a TXT string is longer than 255 bytes; split it into several quoted strings');
       return tokens.map((t) => Buffer.from(t, 'utf8'));
     case 'SRV':
       need(4);
-      return { priority: int(tokens[0], 'priority'), weight: int(tokens[1], 'weight'), port: int(tokens[2], 'port'), target: absolute(tokens[3] ?? '') };
+      return {
+        priority: int(tokens[0], 'priority'),
+        weight: int(tokens[1], 'weight'),
+        port: int(tokens[2], 'port'),
+        target: absolute(tokens[3] ?? ''),
+      };
     case 'CAA': {
       need(3);
       const tag = tokens[1] ?? '';

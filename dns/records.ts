@@ -51,7 +51,9 @@ export function expectedFromConfig(records: readonly RecordConfig[], zone: strin
     const name = absoluteName(r.name, zone);
     let values: string[] = [];
     try {
-      values = r.values.map((v) => parseZoneText(`${name}. 300 IN ${r.type} ${v}`, { origin: zone, file: `dns.records[${i}]` }).entries[0]?.text ?? '');
+      values = r.values.map(
+        (v) => parseZoneText(`${name}. 300 IN ${r.type} ${v}`, { origin: zone, file: `dns.records[${i}]` }).entries[0]?.text ?? '',
+      );
     } catch (e) {
       const problem = e instanceof ZoneFileError ? e.message.replace(/:\d+: /, ': ') : (e as Error).message;
       throw new RecordConfigError(`${problem} (fix dns.records[${i}] in the config)`);
@@ -61,7 +63,12 @@ export function expectedFromConfig(records: readonly RecordConfig[], zone: strin
 }
 
 /** Config records win over zone-file ones for the same name and type; `proxied` names are marked. */
-export function mergeExpected(fromZone: readonly ExpectedRecord[], fromConfig: readonly ExpectedRecord[], proxiedNames: readonly string[], zone: string): ExpectedRecord[] {
+export function mergeExpected(
+  fromZone: readonly ExpectedRecord[],
+  fromConfig: readonly ExpectedRecord[],
+  proxiedNames: readonly string[],
+  zone: string,
+): ExpectedRecord[] {
   const proxied = new Set(proxiedNames.map((n) => absoluteName(n, zone)));
   const merged = new Map<string, ExpectedRecord>();
   for (const r of [...fromZone, ...fromConfig]) merged.set(key(r.name, r.type), r);

@@ -40,7 +40,13 @@ export type SigVerdict = { ok: true; sig: RrsigData; key: DnskeyData } | { ok: f
  * Validates an RRset with the RRSIGs that cover it and a candidate key set. ok when one RRSIG by one of `keys`
  * verifies inside its window; otherwise the most telling problem (expired beats missing; code for EDE-like causes).
  */
-export function validateRRset(set: RRsetForSig, sigs: readonly RrsigData[], keys: readonly DnskeyData[], zone: string, nowSec: number): SigVerdict {
+export function validateRRset(
+  set: RRsetForSig,
+  sigs: readonly RrsigData[],
+  keys: readonly DnskeyData[],
+  zone: string,
+  nowSec: number,
+): SigVerdict {
   const covering = sigs.filter((s) => s.typeCovered === set.type);
   const what = `${set.name || '.'} ${set.type}`;
   if (!covering.length) return { ok: false, code: 'DNSSEC_RRSIG_MISSING', problem: `${what} has no RRSIG (EDE 10 RRSIGs Missing)` };
@@ -57,22 +63,41 @@ export function validateRRset(set: RRsetForSig, sigs: readonly RrsigData[], keys
       continue;
     }
     if (nowSec > sig.expiration) {
-      problems.push({ rank: 4, code: 'DNSSEC_SIGNATURE_EXPIRED', problem: `${tag} expired at ${iso(sig.expiration)} (EDE 7 Signature Expired)` });
+      problems.push({
+        rank: 4,
+        code: 'DNSSEC_SIGNATURE_EXPIRED',
+        problem: `${tag} expired at ${iso(sig.expiration)} (EDE 7 Signature Expired)`,
+      });
       continue;
     }
     if (nowSec < sig.inception) {
-      problems.push({ rank: 4, code: 'DNSSEC_SIGNATURE_NOT_YET_VALID', problem: `${tag} is valid only from ${iso(sig.inception)} (EDE 8 Signature Not Yet Valid)` });
+      problems.push({
+        rank: 4,
+        code: 'DNSSEC_SIGNATURE_NOT_YET_VALID',
+        problem: `${tag} is valid only from ${iso(sig.inception)} (EDE 8 Signature Not Yet Valid)`,
+      });
       continue;
     }
     const data = signingData(sig, set);
     for (const key of candidates) {
       const v = verifyWithDnskey(key, data, sig.signature);
       if (v === true) return { ok: true, sig, key };
-      problems.push(v === false ? { rank: 3, code: 'DNSSEC_SIGNATURE_INVALID', problem: `${tag} does not verify (EDE 6 DNSSEC Bogus)` } : { rank: 3, ...v });
+      problems.push(
+        v === false
+          ? { rank: 3, code: 'DNSSEC_SIGNATURE_INVALID', problem: `${tag} does not verify (EDE 6 DNSSEC Bogus)` }
+          : { rank: 3, ...v },
+      );
     }
   }
   const worst = problems.sort((a, b) => b.rank - a.rank)[0] ?? { code: 'DNSSEC_RRSIG_MISSING', problem: `${what} has no usable RRSIG` };
-  return { ok: false, code: worst.code, problem: problems.length > 1 ? `${worst.problem} (and ${problems.length - 1} other RRSIG problem${problems.length > 2 ? 's' : ''})` : worst.problem };
+  return {
+    ok: false,
+    code: worst.code,
+    problem:
+      problems.length > 1
+        ? `${worst.problem} (and ${problems.length - 1} other RRSIG problem${problems.length > 2 ? 's' : ''})`
+        : worst.problem,
+  };
 }
 
 /** RRSIGs in a section that cover records owned by `name`. */

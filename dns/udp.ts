@@ -10,7 +10,13 @@ export interface UdpOptions {
   tries: number;
 }
 
-export function udpExchange(server: { address: string; port: number }, query: Buffer, q: WireQuestion, opts: UdpOptions, signal: AbortSignal): Promise<Outcome> {
+export function udpExchange(
+  server: { address: string; port: number },
+  query: Buffer,
+  q: WireQuestion,
+  opts: UdpOptions,
+  signal: AbortSignal,
+): Promise<Outcome> {
   const started = performance.now();
   const where = `${server.address}:${server.port}`;
   return new Promise<Outcome>((resolve) => {
@@ -33,8 +39,22 @@ export function udpExchange(server: { address: string; port: number }, query: Bu
     };
     const noAnswer = (why: string) =>
       mismatches.length
-        ? finish({ ok: false, status: 'broken', layer: 'dns', code: 'ANSWER_MISMATCH', transport: 'udp', reason: `${where} sent ${mismatches.length} answer(s) that do not match the query (${mismatches[0]}) and none that does, ${why}` })
-        : finish({ ok: false, status: 'failed', layer: 'dns', code, transport: 'udp', reason: `no answer from ${where} over UDP for ${q.name} ${q.type} ${why}` });
+        ? finish({
+            ok: false,
+            status: 'broken',
+            layer: 'dns',
+            code: 'ANSWER_MISMATCH',
+            transport: 'udp',
+            reason: `${where} sent ${mismatches.length} answer(s) that do not match the query (${mismatches[0]}) and none that does, ${why}`,
+          })
+        : finish({
+            ok: false,
+            status: 'failed',
+            layer: 'dns',
+            code,
+            transport: 'udp',
+            reason: `no answer from ${where} over UDP for ${q.name} ${q.type} ${why}`,
+          });
     const onAbort = () => {
       // The check's deadline is TIMEOUT (not retried); running out of our own tries is UDP_NO_ANSWER (retried).
       code = 'TIMEOUT';
@@ -43,17 +63,46 @@ export function udpExchange(server: { address: string; port: number }, query: Bu
     const send = () => {
       sent += 1;
       socket.send(query, (err) => {
-        if (err) finish({ ok: false, status: 'failed', layer: 'dns', code: socketCode(err, 'UDP'), transport: 'udp', reason: `cannot send to ${where} over UDP: ${err.message}` });
+        if (err)
+          finish({
+            ok: false,
+            status: 'failed',
+            layer: 'dns',
+            code: socketCode(err, 'UDP'),
+            transport: 'udp',
+            reason: `cannot send to ${where} over UDP: ${err.message}`,
+          });
       });
-      timer = setTimeout(() => (sent < opts.tries ? send() : noAnswer(`within ${opts.tries} × ${opts.tryTimeoutMs} ms`)), opts.tryTimeoutMs);
+      timer = setTimeout(
+        () => (sent < opts.tries ? send() : noAnswer(`within ${opts.tries} × ${opts.tryTimeoutMs} ms`)),
+        opts.tryTimeoutMs,
+      );
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (err) => finish({ ok: false, status: 'failed', layer: 'dns', code: socketCode(err, 'UDP'), transport: 'udp', reason: `${where} is unreachable over UDP (${(err as NodeJS.ErrnoException).code ?? err.message})` }));
+    socket.on('error', (err) =>
+      finish({
+        ok: false,
+        status: 'failed',
+        layer: 'dns',
+        code: socketCode(err, 'UDP'),
+        transport: 'udp',
+        reason: `${where} is unreachable over UDP (${(err as NodeJS.ErrnoException).code ?? err.message})`,
+      }),
+    );
     socket.on('message', (buf) => {
       const read = readAnswer(buf, q);
-      if ('message' in read) return finish({ ok: true, message: read.message, transport: 'udp', truncatedOverUdp: false, rttMs: performance.now() - started });
-      if ('malformed' in read) return finish({ ok: false, status: 'broken', layer: 'dns', code: 'MALFORMED_ANSWER', transport: 'udp', reason: `${where} sent a malformed answer for ${q.name} ${q.type}: ${read.malformed}` });
+      if ('message' in read)
+        return finish({ ok: true, message: read.message, transport: 'udp', truncatedOverUdp: false, rttMs: performance.now() - started });
+      if ('malformed' in read)
+        return finish({
+          ok: false,
+          status: 'broken',
+          layer: 'dns',
+          code: 'MALFORMED_ANSWER',
+          transport: 'udp',
+          reason: `${where} sent a malformed answer for ${q.name} ${q.type}: ${read.malformed}`,
+        });
       mismatches = [...mismatches.slice(0, 4), read.mismatch]; // someone else's answer (or spoofed): keep waiting for ours
     });
     // connect() makes the kernel drop datagrams from other sources and report ICMP port unreachable.

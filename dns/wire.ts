@@ -130,14 +130,22 @@ interface Codec {
 const codecs = dnsPacket as unknown as { answer: Codec & { decode: { bytes: number } }; question: Codec };
 
 function record(r: Record<string, unknown>): DnsRecord {
-  return { name: normName(String(r.name ?? '')), type: String(r.type), class: String(r.class ?? 'IN'), ttl: Number(r.ttl ?? 0), data: r.data };
+  return {
+    name: normName(String(r.name ?? '')),
+    type: String(r.type),
+    class: String(r.class ?? 'IN'),
+    ttl: Number(r.ttl ?? 0),
+    data: r.data,
+  };
 }
 
 /** EDE options out of dns-packet's decoded OPT options: 2-byte INFO-CODE, then UTF-8 EXTRA-TEXT. */
 function extendedErrors(options: unknown): ExtendedError[] {
   if (!Array.isArray(options)) return [];
   return options.flatMap((o: { code?: number; data?: Buffer }) =>
-    o.code === OPTION_EDE && Buffer.isBuffer(o.data) && o.data.length >= 2 ? [{ code: o.data.readUInt16BE(0), text: o.data.subarray(2).toString('utf8').replace(/\0+$/, '') }] : [],
+    o.code === OPTION_EDE && Buffer.isBuffer(o.data) && o.data.length >= 2
+      ? [{ code: o.data.readUInt16BE(0), text: o.data.subarray(2).toString('utf8').replace(/\0+$/, '') }]
+      : [],
   );
 }
 
@@ -178,7 +186,8 @@ export function decodeMessage(buf: Buffer): Decoded {
     }
     for (const [i, r] of layout.records.entries()) {
       const raw = codecs.answer.decode(buf, r.start);
-      if (codecs.answer.decode.bytes !== r.end - r.start) return { ok: false, reason: `record ${i + 1} (${String(raw.type)}) data does not fill its declared length` };
+      if (codecs.answer.decode.bytes !== r.end - r.start)
+        return { ok: false, reason: `record ${i + 1} (${String(raw.type)}) data does not fill its declared length` };
       if (raw.type === 'OPT') {
         if (r.section !== 'additionals') return { ok: false, reason: `record ${i + 1}: an OPT record outside the additional section` };
         message.edns = { udpPayloadSize: Number(raw.udpPayloadSize), dnssecOk: raw.flag_do === true, ede: extendedErrors(raw.options) };
@@ -208,7 +217,10 @@ export function encodeQuery(q: QuerySpec): Buffer {
     id: q.id,
     flags: q.recursionDesired ? dnsPacket.RECURSION_DESIRED : 0,
     questions: [{ type: q.type, name: q.name, class: 'IN' }],
-    additionals: q.ednsBufferSize > 0 ? [{ type: 'OPT', name: '.', udpPayloadSize: q.ednsBufferSize, flags: q.dnssecOk ? dnsPacket.DNSSEC_OK : 0 }] : [],
+    additionals:
+      q.ednsBufferSize > 0
+        ? [{ type: 'OPT', name: '.', udpPayloadSize: q.ednsBufferSize, flags: q.dnssecOk ? dnsPacket.DNSSEC_OK : 0 }]
+        : [],
   };
   return dnsPacket.encode(packet as unknown as dnsPacket.Packet);
 }

@@ -19,7 +19,11 @@ export interface ZoneEntry {
 
 export class ZoneFileError extends Error {
   override readonly name = 'ZoneFileError';
-  constructor(readonly file: string, readonly line: number, problem: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    problem: string,
+  ) {
     super(`${file}:${line}: ${problem}`);
   }
 }
@@ -69,7 +73,8 @@ function logicalLines(text: string, file: string): LogicalLine[] {
           if (c === '\\') {
             const digits = /^\d{3}/.exec(raw.slice(pos + 1));
             const byte = digits ? Number(digits[0]) : undefined;
-            if (byte !== undefined && byte > 255) throw new ZoneFileError(file, lineNo, `the escape \\${digits?.[0]} is not a byte (\\000 to \\255)`);
+            if (byte !== undefined && byte > 255)
+              throw new ZoneFileError(file, lineNo, `the escape \\${digits?.[0]} is not a byte (\\000 to \\255)`);
             const ch = String.fromCodePoint(raw.codePointAt(pos + 1) ?? 0);
             parts.push(byte !== undefined ? Buffer.from([byte]) : Buffer.from(raw[pos + 1] === undefined ? '' : ch, 'utf8'));
             pos += digits ? 4 : 1 + ch.length;
@@ -159,7 +164,8 @@ export function parseZoneText(text: string, opts: ParseOptions = {}): { origin: 
     const quoted = l.quoted.slice();
     const bytes = l.bytes.slice();
     let owner: string;
-    if (l.ownerOmitted) owner = lastOwner ?? err('this record has no owner name and no record comes before it; start the line with the name');
+    if (l.ownerOmitted)
+      owner = lastOwner ?? err('this record has no owner name and no record comes before it; start the line with the name');
     else {
       owner = absolute(tokens.shift() as string);
       quoted.shift();
@@ -179,7 +185,8 @@ export function parseZoneText(text: string, opts: ParseOptions = {}): { origin: 
     }
     if (!type) err(`the record for ${owner || '.'} has no type; expected "name [ttl] [IN] TYPE data"`);
     const rtype = type as string;
-    if (!(ZONE_TYPES as readonly string[]).includes(rtype)) err(`record type ${rtype} is not supported (supported: ${ZONE_TYPES.join(', ')})`);
+    if (!(ZONE_TYPES as readonly string[]).includes(rtype))
+      err(`record type ${rtype} is not supported (supported: ${ZONE_TYPES.join(', ')})`);
     if (rtype !== 'TXT' && rtype !== 'CAA' && quoted.some(Boolean)) err(`${rtype} data must not be quoted`);
     let data: unknown;
     try {
@@ -189,7 +196,15 @@ export function parseZoneText(text: string, opts: ParseOptions = {}): { origin: 
       err((e as Error).message);
     }
     lastOwner = owner;
-    entries.push({ name: owner, type: rtype, ttl: ttl ?? defaultTtl, data, text: canonicalFromPacket(rtype, data), proxied: isProxiedComment(l.comment), line: l.line });
+    entries.push({
+      name: owner,
+      type: rtype,
+      ttl: ttl ?? defaultTtl,
+      data,
+      text: canonicalFromPacket(rtype, data),
+      proxied: isProxiedComment(l.comment),
+      line: l.line,
+    });
   }
   return { origin: origin ?? '', entries };
 }
@@ -199,7 +214,11 @@ export function loadZoneFile(path: string, opts: Omit<ParseOptions, 'file'> = {}
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ZoneFileError(path, 0, `cannot read the zone file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check dns.zoneFile`);
+    throw new ZoneFileError(
+      path,
+      0,
+      `cannot read the zone file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check dns.zoneFile`,
+    );
   }
   return parseZoneText(text, { ...opts, file: path });
 }

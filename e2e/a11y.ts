@@ -11,5 +11,11 @@ export async function blockingViolations(page: Page, failOn: readonly string[] =
   const scan = await new AxeBuilder({ page }).withTags(A11Y_TAGS).analyze();
   return scan.violations
     .filter((v) => v.impact && failOn.includes(v.impact))
-    .map((v) => `${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}: ${v.help}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}) on ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}: ${v.help}`,
+    );
 }

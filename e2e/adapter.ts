@@ -64,7 +64,14 @@ function collectSpecs(suites: readonly JSONReportSuite[], path: string[] = []): 
 /** Every test of a JSON report (merged shards included) as records. */
 export function recordsFromReport(report: JSONReport): TestRecord[] {
   return collectSpecs(report.suites).flatMap(({ spec, path }) =>
-    spec.tests.map((test) => ({ project: test.projectName, file: spec.file, line: spec.line, titlePath: [...path, spec.title], tags: spec.tags, test: test as unknown as TestRecord['test'] })),
+    spec.tests.map((test) => ({
+      project: test.projectName,
+      file: spec.file,
+      line: spec.line,
+      titlePath: [...path, spec.title],
+      tags: spec.tags,
+      test: test as unknown as TestRecord['test'],
+    })),
   );
 }
 
@@ -74,13 +81,21 @@ export function e2eResultId(project: string, file: string, titlePath: readonly s
 
 /** A secret as it may appear in text: raw, URL-encoded (path or form), JSON-escaped; longest first. */
 export function secretForms(secret: string): string[] {
-  const forms = [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)];
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+  ];
   return [...new Set(forms)].sort((a, b) => b.length - a.length);
 }
 
 /** Removes colours, every form of the secrets and URL query strings from text headed for a result. */
 export function makeClean(secrets: readonly string[]): (text: string) => string {
-  const forms = secrets.filter(Boolean).flatMap(secretForms).sort((a, b) => b.length - a.length);
+  const forms = secrets
+    .filter(Boolean)
+    .flatMap(secretForms)
+    .sort((a, b) => b.length - a.length);
   return (text: string): string => {
     let out = text.replace(ANSI, '');
     for (const s of forms) out = out.split(s).join('[redacted]');
@@ -105,7 +120,9 @@ function summariseError(err: { message?: string; value?: string } | undefined, c
   // The call log and the code frame (JSON report only) follow the message: people act on the message.
   const cut = lines.findIndex((l) => l.startsWith('Call log:') || /^at \S+:\d+/.test(l) || /^>?\s*\d+ \|/.test(l));
   // Matcher signatures ("expect(received).toBe(expected) // Object.is equality") say nothing the lines around them do not.
-  const kept = (cut >= 0 ? lines.slice(0, cut) : lines).filter((l) => l && !/^expect\(.*\)\.\w+\(.*\)( \/\/.*)?$/.test(l)).map((l) => l.replace(/^Error: /, ''));
+  const kept = (cut >= 0 ? lines.slice(0, cut) : lines)
+    .filter((l) => l && !/^expect\(.*\)\.\w+\(.*\)( \/\/.*)?$/.test(l))
+    .map((l) => l.replace(/^Error: /, ''));
   const joined = kept.join(' — ');
   return joined.length > max ? `${joined.slice(0, max - 1)}…` : joined;
 }
@@ -134,7 +151,8 @@ function messageOf(test: TestRecord['test'], clean: (t: string) => string): stri
   if (test.status === 'expected') return undefined;
   const last = test.results.at(-1);
   if (!last) return 'the test did not run';
-  if (test.status === 'flaky') return `passed on retry ${last.retry} after failing: ${summariseError(test.results.find((r) => r.status !== 'passed')?.errors[0], clean, 300)}`;
+  if (test.status === 'flaky')
+    return `passed on retry ${last.retry} after failing: ${summariseError(test.results.find((r) => r.status !== 'passed')?.errors[0], clean, 300)}`;
   const step = failingStepPath(last.steps);
   const where = step.length ? `step "${step.join(' › ')}"` : 'the test';
   const lead = last.status === 'timedOut' ? `${where} timed out after ${test.timeout} ms` : `${where} failed`;
@@ -149,7 +167,9 @@ export function resultForTest(rec: TestRecord, opts: AdapterOptions): CheckResul
   const tags = rec.tags.map((t) => t.replace(/^@/, ''));
   const message = messageOf(test, clean);
   const first = test.results[0];
-  const attachments = test.results.flatMap((r) => r.attachments.filter((a) => a.path).map((a) => ({ name: a.name, path: a.path!, retry: r.retry })));
+  const attachments = test.results.flatMap((r) =>
+    r.attachments.filter((a) => a.path).map((a) => ({ name: a.name, path: a.path!, retry: r.retry })),
+  );
   const code = statusOf(test) === 'broken' ? harnessCode(test) : undefined;
   return {
     id: e2eResultId(project, rec.file, rec.titlePath),
@@ -164,7 +184,10 @@ export function resultForTest(rec: TestRecord, opts: AdapterOptions): CheckResul
     durationMs: test.results.reduce((sum, r) => sum + r.duration, 0),
     ...(message ? { message } : {}),
     details: {
-      project, file: rec.file, line: rec.line, tags,
+      project,
+      file: rec.file,
+      line: rec.line,
+      tags,
       attempts: test.results.map((r) => r.status),
       ...(attachments.length ? { attachments } : {}),
       ...(code ? { harnessCode: code } : {}),

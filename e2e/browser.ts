@@ -27,7 +27,12 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env, exists: (p: s
 export function baseArgs(isRoot = process.getuid?.() === 0): string[] {
   return [
     ...(isRoot ? ['--no-sandbox'] : []),
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu', '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-gpu',
+    '--disable-quic',
   ];
 }
 
@@ -66,14 +71,21 @@ export async function verifiedLabPins(lab: LabManifest, ca: string, timeoutMs = 
   const pins = new Set<string>();
   for (const host of Object.values(lab.hosts)) {
     const raw = await new Promise<Buffer>((resolve, reject) => {
-      const socket = connect({ host: lab.gateway.address, port: lab.gateway.port, servername: host, ca, timeout: timeoutMs, ALPNProtocols: ['http/1.1'] }, () => {
-        const cert = socket.getPeerCertificate();
-        socket.end();
-        resolve(cert.raw);
-      });
+      const socket = connect(
+        { host: lab.gateway.address, port: lab.gateway.port, servername: host, ca, timeout: timeoutMs, ALPNProtocols: ['http/1.1'] },
+        () => {
+          const cert = socket.getPeerCertificate();
+          socket.end();
+          resolve(cert.raw);
+        },
+      );
       socket.on('timeout', () => socket.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
       socket.on('error', (err: NodeJS.ErrnoException) =>
-        reject(new Error(`cannot trust the lab's certificate for ${host} at ${lab.gateway.address}:${lab.gateway.port}: ${err.code ?? 'error'} (${err.message})`)),
+        reject(
+          new Error(
+            `cannot trust the lab's certificate for ${host} at ${lab.gateway.address}:${lab.gateway.port}: ${err.code ?? 'error'} (${err.message})`,
+          ),
+        ),
       );
     });
     pins.add(spkiHash(raw));

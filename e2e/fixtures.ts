@@ -64,7 +64,11 @@ export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
   launchOptions: [
     async ({ launchOptions, target }, use) => {
       if (target.env !== 'lab') return use(launchOptions);
-      if (!target.lab) throw harnessError('NO_LAB', `no lab to test: set ${ENV.labManifest} to the manifest of a running lab (\`npm run smoke\` does this; \`npm run lab\` prints one)`);
+      if (!target.lab)
+        throw harnessError(
+          'NO_LAB',
+          `no lab to test: set ${ENV.labManifest} to the manifest of a running lab (\`npm run smoke\` does this; \`npm run lab\` prints one)`,
+        );
       // A gateway whose certificate does not verify is a finding (failed), not a harness fault: no tag.
       const pins = await verifiedLabPins(target.lab, readFileSync(target.lab.caFile, 'utf8'));
       await use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...labLaunchArgs(target, pins)] });
@@ -81,7 +85,10 @@ export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
       try {
         browser = await playwright[browserName].launch();
       } catch (err) {
-        throw harnessError('BROWSER_LAUNCH', `the browser could not start (set CHROMIUM_PATH or install chromium): ${err instanceof Error ? err.message : String(err)}`);
+        throw harnessError(
+          'BROWSER_LAUNCH',
+          `the browser could not start (set CHROMIUM_PATH or install chromium): ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       await use(browser);
       await browser.close({ reason: 'Test ended.' });
@@ -94,13 +101,18 @@ export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
 
   account: async ({ target }, use) => {
     const { user, password } = target.account;
-    if (!user || !password) throw harnessError('NO_ACCOUNT', 'the test account is not set: export HARNESS_E2E_USER and HARNESS_E2E_PASSWORD (the harness fills them from the tokens.userEnv / tokens.passwordEnv variables)');
+    if (!user || !password)
+      throw harnessError(
+        'NO_ACCOUNT',
+        'the test account is not set: export HARNESS_E2E_USER and HARNESS_E2E_PASSWORD (the harness fills them from the tokens.userEnv / tokens.passwordEnv variables)',
+      );
     await use({ user, password });
   },
 
   expectMaintenance: async ({ target, hostKey }, use) => use(target.maintenance.on.includes(hostKey)),
 
-  site: async ({ target, expectMaintenance }, use) => use({ marker: target.marker, maintenanceMarker: target.maintenance.marker, expectMaintenance }),
+  site: async ({ target, expectMaintenance }, use) =>
+    use({ marker: target.marker, maintenanceMarker: target.maintenance.marker, expectMaintenance }),
   wwwHome: async ({ page, site }, use) => use(new WwwHome(page, site)),
   billPayment: async ({ page, site }, use) => use(new BillPayment(page, site)),
   wwwAccount: async ({ page, site }, use) => use(new WwwAccount(page, site)),

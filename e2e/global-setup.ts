@@ -10,7 +10,9 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | voi
   const lab = await startLab({ config });
   // Workers start after this and inherit the variable: the fixtures read the manifest from it.
   process.env[ENV.labManifest] = join(lab.dir, 'manifest.json');
-  process.stdout.write(`started a lab for this run (${lab.manifest.domain}, gateway ${lab.manifest.gateway.address}:${lab.manifest.gateway.port})\n`);
+  process.stdout.write(
+    `started a lab for this run (${lab.manifest.domain}, gateway ${lab.manifest.gateway.address}:${lab.manifest.gateway.port})\n`,
+  );
   return async () => {
     await lab.stop();
   };

@@ -41,7 +41,6 @@ export function suiteEnv(ctx: PlanContext, manifestFile: string | undefined, hos
   return env;
 }
 
-
 export interface BatchNarrowing {
   /** Only the tests whose title or tags match (tests use it to run only what a fault breaks). */
   grep?: string;
@@ -55,12 +54,29 @@ export interface BatchNarrowing {
  * Follows the stream reporter's file, recording each test as its line comes; a line that cannot be recorded
  * (not JSON, not a test record, refused by emit) is reported as a broken result naming its number, never dropped.
  */
-export function followResults(file: string, record: (rec: TestRecord) => void, emit: (r: CheckResult) => void, clean: (text: string) => string, intervalMs?: number): Follower {
-  return followLines(file, (line) => record(JSON.parse(line) as TestRecord), (err, n, line) => emit(streamError(file, n, clean(`${err.message}; the line begins: ${line.slice(0, 200)}`))), intervalMs);
+export function followResults(
+  file: string,
+  record: (rec: TestRecord) => void,
+  emit: (r: CheckResult) => void,
+  clean: (text: string) => string,
+  intervalMs?: number,
+): Follower {
+  return followLines(
+    file,
+    (line) => record(JSON.parse(line) as TestRecord),
+    (err, n, line) => emit(streamError(file, n, clean(`${err.message}; the line begins: ${line.slice(0, 200)}`))),
+    intervalMs,
+  );
 }
 
 /** One Playwright run as a batch; `grep` narrows the suite (tests use it to run only what a fault breaks). */
-export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts: HostKey[], narrow: BatchNarrowing = {}, severity: Severity = 'critical'): BatchTask {
+export function e2eBatch(
+  ctx: PlanContext,
+  suite: 'smoke' | 'regression',
+  hosts: HostKey[],
+  narrow: BatchNarrowing = {},
+  severity: Severity = 'critical',
+): BatchTask {
   const { config, estate } = ctx;
   const outDir = join(ctx.runDir, 'e2e', suite);
   return {
@@ -74,7 +90,9 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
     // What concerns the run as a whole (Playwright crashed, a host ran no test) weighs as much as its tests.
     severity,
     // Known before running (npm run plan lists it); the run still starts and reports what Playwright says.
-    ...(findChromium({ ...process.env, ...narrow.env }) ? {} : { gap: 'no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, Playwright\'s own): run npm run setup' }),
+    ...(findChromium({ ...process.env, ...narrow.env })
+      ? {}
+      : { gap: "no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, Playwright's own): run npm run setup" }),
     timeoutMs: config.policy.timeouts.e2eMs,
     // Test ids come from the specs; a planned host with no test is reported broken below.
     expected: [],
@@ -88,7 +106,11 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
         writeFileSync(manifestFile, JSON.stringify(estate.lab, null, 2));
       }
       const hostNames = Object.fromEntries(estate.hosts.map((h) => [h.key, h.name]));
-      const adapt: AdapterOptions = { defaultSeverity: severity, hostNames, secrets: estate.account.password ? [estate.account.password] : [] };
+      const adapt: AdapterOptions = {
+        defaultSeverity: severity,
+        hostNames,
+        secrets: estate.account.password ? [estate.account.password] : [],
+      };
       const results: CheckResult[] = [];
       const record = (rec: TestRecord) => {
         const r = resultForTest(rec, adapt);
@@ -102,22 +124,36 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
       let outcome: Awaited<ReturnType<typeof runPlaywright>>;
       try {
         outcome = await runPlaywright({
-          suite, hosts, outDir, env: { ...suiteEnv(ctx, manifestFile, hosts), ...narrow.env }, workers: config.e2e.workers, signal,
-          ...(narrow.grep ? { grep: narrow.grep } : {}), ...(narrow.onSpawn ? { onSpawn: narrow.onSpawn } : {}), ...(narrow.killGraceMs !== undefined ? { killGraceMs: narrow.killGraceMs } : {}),
+          suite,
+          hosts,
+          outDir,
+          env: { ...suiteEnv(ctx, manifestFile, hosts), ...narrow.env },
+          workers: config.e2e.workers,
+          signal,
+          ...(narrow.grep ? { grep: narrow.grep } : {}),
+          ...(narrow.onSpawn ? { onSpawn: narrow.onSpawn } : {}),
+          ...(narrow.killGraceMs !== undefined ? { killGraceMs: narrow.killGraceMs } : {}),
         });
       } finally {
         follower.stop();
       }
       const followFailure = follower.errors.map((e) => e.message).join(' | ');
-      if (signal.aborted) throw new Error(`Playwright was stopped (${signal.reason instanceof Error ? signal.reason.message : 'aborted'}) after ${results.length} tests; its output is in ${outcome.logFile}`);
+      if (signal.aborted)
+        throw new Error(
+          `Playwright was stopped (${signal.reason instanceof Error ? signal.reason.message : 'aborted'}) after ${results.length} tests; its output is in ${outcome.logFile}`,
+        );
       if (!existsSync(outcome.reportFile)) {
-        throw new Error(`Playwright exited ${outcome.exitCode ?? outcome.signal} without a JSON report; see ${outcome.logFile}: ${outcome.tail.trim().split('\n').slice(-3).join(' | ')}`);
+        throw new Error(
+          `Playwright exited ${outcome.exitCode ?? outcome.signal} without a JSON report; see ${outcome.logFile}: ${outcome.tail.trim().split('\n').slice(-3).join(' | ')}`,
+        );
       }
       // The JSON report is complete: anything the stream missed is recorded from it.
       const report = JSON.parse(readFileSync(outcome.reportFile, 'utf8')) as JSONReport;
       for (const rec of recordsFromReport(report)) record(rec);
-      for (const h of hosts) if (!results.some((r) => r.details?.['project'] === h)) emit(noTests(suite, h, hostNames[h] ?? h, report, severity));
-      if (report.errors.length) emit(runError(suite, severity, clean(report.errors.map((e) => e.message ?? e.value ?? 'unknown error').join(' | '))));
+      for (const h of hosts)
+        if (!results.some((r) => r.details?.['project'] === h)) emit(noTests(suite, h, hostNames[h] ?? h, report, severity));
+      if (report.errors.length)
+        emit(runError(suite, severity, clean(report.errors.map((e) => e.message ?? e.value ?? 'unknown error').join(' | '))));
       if (followFailure) throw new Error(`the stream of results could not be followed: ${followFailure}`);
     },
   };
@@ -125,24 +161,48 @@ export function e2eBatch(ctx: PlanContext, suite: 'smoke' | 'regression', hosts:
 
 function noTests(suite: string, host: HostKey, hostName: string, report: JSONReport, severity: Severity): CheckResult {
   return {
-    id: `e2e:${host}:${suite}`, kind: 'e2e', title: `${host}: @${suite} tests`, target: { host: hostName }, severity,
-    status: 'broken', attempts: 1, flaky: false, startedAt: new Date(report.stats.startTime).toISOString(), durationMs: 0,
+    id: `e2e:${host}:${suite}`,
+    kind: 'e2e',
+    title: `${host}: @${suite} tests`,
+    target: { host: hostName },
+    severity,
+    status: 'broken',
+    attempts: 1,
+    flaky: false,
+    startedAt: new Date(report.stats.startTime).toISOString(),
+    durationMs: 0,
     message: `no @${suite} test ran for ${host}: the project selected none (check the spec files and tags)`,
   };
 }
 
 function streamError(file: string, lineNo: number, message: string): CheckResult {
   return {
-    id: `e2e:stream:${lineNo}`, kind: 'e2e', title: `result line ${lineNo} of ${file}`, target: {}, severity: 'critical',
-    status: 'broken', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 0,
+    id: `e2e:stream:${lineNo}`,
+    kind: 'e2e',
+    title: `result line ${lineNo} of ${file}`,
+    target: {},
+    severity: 'critical',
+    status: 'broken',
+    attempts: 1,
+    flaky: false,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
     message: `line ${lineNo} of ${file} could not be recorded (that test's result is taken from report.json if it has one): ${message}`,
   };
 }
 
 function runError(suite: string, severity: Severity, message: string): CheckResult {
   return {
-    id: `e2e:${suite}:run`, kind: 'e2e', title: `Playwright ${suite} run`, target: {}, severity,
-    status: 'broken', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 0,
+    id: `e2e:${suite}:run`,
+    kind: 'e2e',
+    title: `Playwright ${suite} run`,
+    target: {},
+    severity,
+    status: 'broken',
+    attempts: 1,
+    flaky: false,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
     message: `Playwright reported an error outside any test: ${message.replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0]}`,
   };
 }

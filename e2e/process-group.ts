@@ -57,7 +57,8 @@ let setprivBin: string | null | undefined;
 /** util-linux setpriv, when this is Linux and it is installed; HARNESS_NO_SETPRIV=1 turns it off (tests of the reaper). */
 export function setpriv(): string | null {
   if (process.env.HARNESS_NO_SETPRIV === '1') return null;
-  if (setprivBin === undefined) setprivBin = process.platform === 'linux' ? (['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'].find(executable) ?? null) : null;
+  if (setprivBin === undefined)
+    setprivBin = process.platform === 'linux' ? (['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'].find(executable) ?? null) : null;
   return setprivBin;
 }
 
@@ -75,20 +76,28 @@ export function withDeathSignal(command: string, args: readonly string[]): [stri
  * died, SIGKILL included) it SIGKILLs the group. Covers the leader's own children, which pdeathsig does not.
  */
 function startReaper(pgid: number): () => void {
-  if (process.platform === 'win32') return () => {};
-  const reaper = spawn('/bin/sh', ['-c', 'read x; [ "$x" = done ] || kill -9 "-$1" 2>/dev/null', 'harness-reaper', String(pgid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-  reaper.on('error', () => {}); // no /bin/sh: pdeathsig and the exit hook still stand
-  reaper.stdin.on('error', () => {}); // the reaper already gone
+  if (process.platform === 'win32') return () => undefined;
+  const reaper = spawn('/bin/sh', ['-c', 'read x; [ "$x" = done ] || kill -9 "-$1" 2>/dev/null', 'harness-reaper', String(pgid)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  reaper.on('error', () => undefined); // no /bin/sh: pdeathsig and the exit hook still stand
+  reaper.stdin.on('error', () => undefined); // the reaper already gone
   reaper.unref();
   (reaper.stdin as unknown as { unref?: () => void }).unref?.();
   return () => reaper.stdin.end('done\n');
 }
 
-export function spawnGroup(command: string, args: readonly string[], spawnOptions: SpawnOptionsWithoutStdio, o: GroupOptions = {}): GroupRun {
+export function spawnGroup(
+  command: string,
+  args: readonly string[],
+  spawnOptions: SpawnOptionsWithoutStdio,
+  o: GroupOptions = {},
+): GroupRun {
   const [cmd, argv] = withDeathSignal(command, args);
   const child = spawn(cmd, argv, { ...spawnOptions, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pgid = child.pid;
-  const releaseReaper = pgid ? startReaper(pgid) : () => {};
+  const releaseReaper = pgid ? startReaper(pgid) : () => undefined;
   let killer: NodeJS.Timeout | undefined;
   const stop = () => {
     if (!pgid) return;

@@ -50,8 +50,11 @@ export function grepFor(suite: 'smoke' | 'regression', grep?: string): string {
 
 export function playwrightArgs(o: Pick<PlaywrightRunOptions, 'suite' | 'hosts' | 'workers' | 'grep' | 'shard'>): string[] {
   return [
-    'test', `--grep=${grepFor(o.suite, o.grep)}`, ...o.hosts.map((h) => `--project=${h}`),
-    ...(o.workers ? [`--workers=${o.workers}`] : []), ...(o.shard ? [`--shard=${o.shard}`] : []),
+    'test',
+    `--grep=${grepFor(o.suite, o.grep)}`,
+    ...o.hosts.map((h) => `--project=${h}`),
+    ...(o.workers ? [`--workers=${o.workers}`] : []),
+    ...(o.shard ? [`--shard=${o.shard}`] : []),
   ];
 }
 
@@ -74,16 +77,31 @@ export async function runPlaywright(o: PlaywrightRunOptions): Promise<Playwright
   const log = createWriteStream(logFile);
   const started = performance.now();
   // Own process group: a stop ends Playwright, its workers and their browsers together (e2e/process-group.ts).
-  const { child, closed } = spawnGroup(process.execPath, [playwrightCli(), ...playwrightArgs(o)], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env, ...o.env, [ENV.output]: outDir, [ENV.scratch]: scratch,
-      ...(o.shard ? { HARNESS_E2E_BLOB: '1' } : {}),
-      // Nothing of the browser's lands in $HOME or the system temp folder.
-      TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data'),
-      FORCE_COLOR: '0',
+  const { child, closed } = spawnGroup(
+    process.execPath,
+    [playwrightCli(), ...playwrightArgs(o)],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        ...o.env,
+        [ENV.output]: outDir,
+        [ENV.scratch]: scratch,
+        ...(o.shard ? { HARNESS_E2E_BLOB: '1' } : {}),
+        // Nothing of the browser's lands in $HOME or the system temp folder.
+        TMPDIR: scratch,
+        XDG_CONFIG_HOME: join(scratch, 'config'),
+        XDG_CACHE_HOME: join(scratch, 'cache'),
+        XDG_DATA_HOME: join(scratch, 'data'),
+        FORCE_COLOR: '0',
+      },
     },
-  }, { ...(o.signal ? { signal: o.signal } : {}), ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}), ...(o.onSpawn ? { onSpawn: o.onSpawn } : {}) });
+    {
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.killGraceMs !== undefined ? { killGraceMs: o.killGraceMs } : {}),
+      ...(o.onSpawn ? { onSpawn: o.onSpawn } : {}),
+    },
+  );
   let tail = '';
   const keep = (chunk: Buffer) => {
     log.write(chunk);

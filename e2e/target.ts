@@ -46,7 +46,9 @@ function readManifest(file: string): LabManifest {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new TargetError(`${ENV.labManifest}=${file}: cannot read the lab manifest (${(err as NodeJS.ErrnoException).code ?? 'error'}); start the lab with \`npm run lab\` or run the suites through \`npm run smoke\``);
+    throw new TargetError(
+      `${ENV.labManifest}=${file}: cannot read the lab manifest (${(err as NodeJS.ErrnoException).code ?? 'error'}); start the lab with \`npm run lab\` or run the suites through \`npm run smoke\``,
+    );
   }
   try {
     return JSON.parse(text) as LabManifest;
@@ -56,8 +58,13 @@ function readManifest(file: string): LabManifest {
 }
 
 function hostList(text: string | undefined, name: string): HostKey[] {
-  const items = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const h of items) if (!(HOST_KEYS as readonly string[]).includes(h)) throw new TargetError(`${name}: unknown host "${h}" (known: ${HOST_KEYS.join(', ')})`);
+  const items = (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const h of items)
+    if (!(HOST_KEYS as readonly string[]).includes(h))
+      throw new TargetError(`${name}: unknown host "${h}" (known: ${HOST_KEYS.join(', ')})`);
   return items as HostKey[];
 }
 
@@ -67,12 +74,18 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): E2eTarget {
   const common = {
     env: name,
     marker: env[ENV.marker] || 'InvoiceCloud',
-    maintenance: { on: hostList(env[ENV.maintenanceOn], ENV.maintenanceOn), marker: env[ENV.maintenanceMarker] || 'Scheduled maintenance in progress' },
+    maintenance: {
+      on: hostList(env[ENV.maintenanceOn], ENV.maintenanceOn),
+      marker: env[ENV.maintenanceMarker] || 'Scheduled maintenance in progress',
+    },
   };
   if (name === 'lab') {
     const lab = env[ENV.labManifest] ? readManifest(env[ENV.labManifest]!) : undefined;
     const domain = lab?.domain ?? 'invoicecloud.test';
-    const baseURLs = Object.fromEntries(HOST_KEYS.map((h) => [h, `https://${lab?.hosts[h] ?? `${h}.${domain}`}`])) as Record<HostKey, string>;
+    const baseURLs = Object.fromEntries(HOST_KEYS.map((h) => [h, `https://${lab?.hosts[h] ?? `${h}.${domain}`}`])) as Record<
+      HostKey,
+      string
+    >;
     // By hand the lab takes its account from the default token variables; the harness passes HARNESS_E2E_*.
     const user = env[ENV.user] || env.HARNESS_TEST_USER || lab?.account.user || LAB_DEFAULT_USER;
     const password = env[ENV.password] || env.HARNESS_TEST_PASSWORD || LAB_DEFAULT_PASSWORD;
@@ -82,7 +95,14 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): E2eTarget {
   const baseURLs = Object.fromEntries(
     HOST_KEYS.map((h) => {
       const v = env[`${ENV.baseUrlPrefix}${h.toUpperCase()}`];
-      return [h, v ? v.replace(/\/+$/, '') : { missing: `${ENV.baseUrlPrefix}${h.toUpperCase()} is not set: with --env=${name} the base URL of ${h} comes from the environment (e.g. https://${h}.invoicecloud.com)` }];
+      return [
+        h,
+        v
+          ? v.replace(/\/+$/, '')
+          : {
+              missing: `${ENV.baseUrlPrefix}${h.toUpperCase()} is not set: with --env=${name} the base URL of ${h} comes from the environment (e.g. https://${h}.invoicecloud.com)`,
+            },
+      ];
     }),
   ) as E2eTarget['baseURLs'];
   return { ...common, baseURLs, account: { user: env[ENV.user], password: env[ENV.password] } };

@@ -48,7 +48,13 @@ export const LAB_DEFAULT_USER = 'lab.payer@invoicecloud.test';
 export const LAB_DEFAULT_PASSWORD = 'lab-password-not-secret';
 
 function hostsFor(config: HarnessConfig, domain: string): ResolvedHost[] {
-  return config.estate.hosts.map((h) => ({ key: h.key, name: `${h.label}.${domain}`, marker: h.marker, path: h.path, maintenancePage: h.maintenancePage }));
+  return config.estate.hosts.map((h) => ({
+    key: h.key,
+    name: `${h.label}.${domain}`,
+    marker: h.marker,
+    path: h.path,
+    maintenancePage: h.maintenancePage,
+  }));
 }
 
 function base(config: HarnessConfig, env: string, domain: string) {
@@ -69,10 +75,20 @@ export function estateFromLab(config: HarnessConfig, lab: LabManifest): Resolved
     gateway: { ...lab.gateway, identityHeader: e.gateway.identityHeader },
     ilb: { ...lab.ilb, identityHeader: e.ilb.identityHeader },
     services: e.serverGroups.flatMap((g) =>
-      g.servers.map((s) => ({ name: s.name, address: find(s.name).address, port: find(s.name).port, group: g.key, title: g.title, ...(g.banner ? { banner: g.banner } : {}) })),
+      g.servers.map((s) => ({
+        name: s.name,
+        address: find(s.name).address,
+        port: find(s.name).port,
+        group: g.key,
+        title: g.title,
+        ...(g.banner ? { banner: g.banner } : {}),
+      })),
     ),
     ca: readFileSync(lab.caFile, 'utf8'),
-    account: { user: process.env[e.tokens.userEnv] ?? lab.account.user, password: process.env[e.tokens.passwordEnv] ?? LAB_DEFAULT_PASSWORD },
+    account: {
+      user: process.env[e.tokens.userEnv] ?? lab.account.user,
+      password: process.env[e.tokens.passwordEnv] ?? LAB_DEFAULT_PASSWORD,
+    },
     lab,
   };
 }
@@ -94,10 +110,22 @@ export function estateFromEnvironment(config: HarnessConfig, env: string, file =
   const estate: ResolvedEstate = {
     ...base(config, env, envConfig.domain ?? e.domain),
     webServers: e.webServers.map((s) => ({ name: s.name, address: addr(s.name, s.address), port: s.port })),
-    gateway: { name: e.gateway.name, address: addr(e.gateway.name, e.gateway.address), port: e.gateway.port, identityHeader: e.gateway.identityHeader },
+    gateway: {
+      name: e.gateway.name,
+      address: addr(e.gateway.name, e.gateway.address),
+      port: e.gateway.port,
+      identityHeader: e.gateway.identityHeader,
+    },
     ilb: { name: e.ilb.name, address: addr(e.ilb.name, e.ilb.address), port: e.ilb.port, identityHeader: e.ilb.identityHeader },
     services: e.serverGroups.flatMap((g) =>
-      g.servers.map((s) => ({ name: s.name, address: addr(s.name, s.address), port: g.port, group: g.key, title: g.title, ...(g.banner ? { banner: g.banner } : {}) })),
+      g.servers.map((s) => ({
+        name: s.name,
+        address: addr(s.name, s.address),
+        port: g.port,
+        group: g.key,
+        title: g.title,
+        ...(g.banner ? { banner: g.banner } : {}),
+      })),
     ),
     account: { user: process.env[e.tokens.userEnv], password: process.env[e.tokens.passwordEnv] },
   };

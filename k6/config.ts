@@ -67,7 +67,10 @@ export const K6Config = z.strictObject({
   operator: z
     .strictObject({
       image: z.string().min(1).default('grafana/k6:1.3.0'),
-      namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('k6'),
+      namespace: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+        .default('k6'),
     })
     .default({ image: 'grafana/k6:1.3.0', namespace: 'k6' }),
 });

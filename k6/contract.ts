@@ -67,21 +67,37 @@ export function parseRunPlan(raw: string | undefined, script: ScriptName): K6Run
   if (p.script !== script) fail(`script is ${String(p.script)}, expected ${script}`);
   if (!Array.isArray(p.targets) || p.targets.length === 0) fail('targets must be a non-empty array');
   for (const t of p.targets ?? []) {
-    if (!t || typeof t.name !== 'string' || typeof t.key !== 'string' || typeof t.path !== 'string' || typeof t.marker !== 'string' || typeof t.expectStatus !== 'number')
+    if (
+      !t ||
+      typeof t.name !== 'string' ||
+      typeof t.key !== 'string' ||
+      typeof t.path !== 'string' ||
+      typeof t.marker !== 'string' ||
+      typeof t.expectStatus !== 'number'
+    )
       fail(`target ${JSON.stringify(t)} needs key, name, path, marker, expectStatus`);
-    if (t.address !== undefined && !/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(t.address)) fail(`target ${t.name}: address must be host:port, got ${t.address}`);
+    if (t.address !== undefined && !/^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(t.address))
+      fail(`target ${t.name}: address must be host:port, got ${t.address}`);
   }
   if (script === 'connection-sanity' && p.targets?.length !== 1) fail('connection-sanity checks exactly one host');
   if (script === 'backend-sweep' && !p.server) fail('backend-sweep needs server');
   if (typeof p.identityHeader !== 'string') fail('identityHeader must be a string');
   if (typeof p.thresholds !== 'object' || p.thresholds === null) fail('thresholds must be an object');
   const l = p.load;
-  if (!l || typeof l.vus !== 'number' || typeof l.duration !== 'string' || typeof l.pauseMs !== 'number' || typeof l.requestTimeout !== 'string') fail('load needs vus, duration, pauseMs, requestTimeout');
+  if (
+    !l ||
+    typeof l.vus !== 'number' ||
+    typeof l.duration !== 'string' ||
+    typeof l.pauseMs !== 'number' ||
+    typeof l.requestTimeout !== 'string'
+  )
+    fail('load needs vus, duration, pauseMs, requestTimeout');
   if (l?.gracefulStop !== undefined && typeof l.gracefulStop !== 'string') fail('load.gracefulStop must be a k6 duration');
   for (const t of p.targets ?? []) {
     // k6 never looks a `hosts` value up: a name there dials 0.0.0.0 (k6 v1.3.0, lib/types/hosts.go). Only addresses.
     const host = t.address?.replace(/^\[|\]?:\d+$/g, '');
-    if (host !== undefined && !/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(host)) fail(`target ${t.name}: address must be an IP address and port (k6 does not resolve names in hosts), got ${t.address}`);
+    if (host !== undefined && !/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(host))
+      fail(`target ${t.name}: address must be an IP address and port (k6 does not resolve names in hosts), got ${t.address}`);
   }
   return p as K6RunPlan;
 }
@@ -110,7 +126,10 @@ export function thresholdKeys(thresholds: Record<string, readonly string[]>): { 
 
 /** The part of k6's handleSummary data the harness reads. */
 export interface K6SummaryData {
-  metrics: Record<string, { type: string; contains?: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
+  metrics: Record<
+    string,
+    { type: string; contains?: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }
+  >;
   root_group: K6Group;
   state?: { testRunDurationMs?: number };
 }

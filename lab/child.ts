@@ -9,7 +9,8 @@ export type ChildReply =
   | { type: 'stopped'; maxRssKb: number }
   | { type: 'error'; message: string };
 
-const send = (m: ChildReply) => new Promise<void>((resolve) => (process.send ? process.send(m, undefined, {}, () => resolve()) : resolve()));
+const send = (m: ChildReply) =>
+  new Promise<void>((resolve) => (process.send ? process.send(m, undefined, {}, () => resolve()) : resolve()));
 
 if (process.send) {
   let lab: Promise<Lab> | undefined;

@@ -55,7 +55,12 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     // All parts at once: each tolerates its neighbours going away (probes stop first thing, synchronously).
-    const results = await Promise.allSettled(stops.splice(0).reverse().map((s) => s()));
+    const results = await Promise.allSettled(
+      stops
+        .splice(0)
+        .reverse()
+        .map((s) => s()),
+    );
     if (ownDir) await rm(dir, { recursive: true, force: true });
     // Closed handles are released by libuv on the next turn of the loop; resolve after that.
     await new Promise((r) => setImmediate(r));
@@ -67,7 +72,12 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const hosts = labHosts(config, domain);
     const faults = new ActiveFaults();
     const serverNames = e.webServers.map((s) => s.name);
-    const state = new RunbookState(serverNames, hosts.filter((h) => h.maintenancePage).map((h) => h.key), hosts.map((h) => h.key), faults);
+    const state = new RunbookState(
+      serverNames,
+      hosts.filter((h) => h.maintenancePage).map((h) => h.key),
+      hosts.map((h) => h.key),
+      faults,
+    );
 
     // Faults are checked before anything starts, so a typo fails fast with the known names.
     // Added before any part starts, so every part (the DNS lab included) sees them from its first answer.
@@ -75,10 +85,15 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     // Everything that starts is registered for stop as soon as it is up, even if a sibling fails.
     const started = <T extends { stop(): Promise<void> }>(p: Promise<T>) => p.then((x) => (stops.push(() => x.stop()), x));
     const [pki, services, slack, dns] = await settleAll([
-      createPki(dir, hosts.map((h) => h.fqdn)),
+      createPki(
+        dir,
+        hosts.map((h) => h.fqdn),
+      ),
       started(startServices(e.serverGroups)),
       started(startSlackLab(faults)),
-      started(startDnsLab({ config, faults, domain, gatewayAddress: '127.0.0.1', dir, ...(opts.zoneFile ? { zoneFile: opts.zoneFile } : {}) })),
+      started(
+        startDnsLab({ config, faults, domain, gatewayAddress: '127.0.0.1', dir, ...(opts.zoneFile ? { zoneFile: opts.zoneFile } : {}) }),
+      ),
     ] as const);
 
     const contexts = hostContexts(pki, hosts);
@@ -91,7 +106,12 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const webServers = serverNames.map(
       (name) =>
         new LabWebServer({
-          name, hosts, contexts, faults, identityHeader: e.gateway.identityHeader, slowMs: opts.slowMs ?? 30_000,
+          name,
+          hosts,
+          contexts,
+          faults,
+          identityHeader: e.gateway.identityHeader,
+          slowMs: opts.slowMs ?? 30_000,
           app: {
             machineKey: () => (faults.has('web-stale-key', name) ? staleKey : farmKey),
             account: { user, password: () => process.env[e.tokens.passwordEnv] ?? LAB_DEFAULT_PASSWORD },
@@ -102,7 +122,10 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
         }),
     );
     const control = new LabControlImpl({
-      state, faults, webServers, slack,
+      state,
+      faults,
+      webServers,
+      slack,
       setDnsProvider: (p) => dns.setProvider(p),
     });
     await control.applyState(opts.state ?? DEFAULT_LAB_STATE);
@@ -113,7 +136,11 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const members = webServers.map((w) => ({ name: w.name, port: () => w.port }));
     const balancer = (name: string, pool: 'gateway' | 'ilb') =>
       new Balancer({
-        name, hosts, contexts, caPem: pki.caPem, members,
+        name,
+        hosts,
+        contexts,
+        caPem: pki.caPem,
+        members,
         inPool: (m) => state.inPool(pool, m),
         // The page is put up on the Application Gateway (the public entry); the ILB keeps serving internal callers.
         pageUp: (h) => pool === 'gateway' && state.pageUp(h),
@@ -125,7 +152,10 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const gateway = balancer(e.gateway.name, 'gateway');
     const ilb = balancer(e.ilb.name, 'ilb');
     await Promise.all([gateway.start(), ilb.start()]);
-    stops.push(() => gateway.stop(), () => ilb.stop());
+    stops.push(
+      () => gateway.stop(),
+      () => ilb.stop(),
+    );
     control.attachBalancers({ gateway, ilb });
 
     const controlServer = await startControlServer(control);

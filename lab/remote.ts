@@ -20,7 +20,11 @@ const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
 /** Options cross the process boundary by structured clone: plain data only (a config object, faults, a state). */
 export function startLabInChild(options: StartLabOptions, timeoutMs = 120_000): Promise<RemoteLab> {
-  const child: ChildProcess = fork(CHILD, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(CHILD, [], {
+    execArgv: ['--import', 'tsx'],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise<RemoteLab>((resolve, reject) => {
     const fail = (err: Error) => {
@@ -29,7 +33,8 @@ export function startLabInChild(options: StartLabOptions, timeoutMs = 120_000): 
       reject(err);
     };
     const timer = setTimeout(() => fail(new Error(`the lab child did not start within ${timeoutMs} ms`)), timeoutMs);
-    const early = (code: number | null, signal: NodeJS.Signals | null) => fail(new Error(`the lab child exited (${signal ?? code}) before it was ready`));
+    const early = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(new Error(`the lab child exited (${signal ?? code}) before it was ready`));
     child.once('exit', early);
     child.once('error', fail);
     child.on('message', function onReady(m: ChildReply) {

@@ -25,10 +25,16 @@ export function labOperator(controlUrl: string): Operator {
       const done: string[] = [];
       for (const host of op.hosts) {
         const url = new URL(`/maintenance/${encodeURIComponent(host)}`, controlUrl);
-        const res = await request(url, { method: 'POST', body: JSON.stringify({ on: op.turn === 'on' }), headers: { 'content-type': 'application/json' }, signal }).catch((err: Error) => err);
+        const res = await request(url, {
+          method: 'POST',
+          body: JSON.stringify({ on: op.turn === 'on' }),
+          headers: { 'content-type': 'application/json' },
+          signal,
+        }).catch((err: Error) => err);
         if (res instanceof Error) return { ok: false, detail: `${host}: ${res.message}` };
         const text = await res.body.text();
-        if (res.statusCode !== 200) return { ok: false, detail: `${host}: the control API answered ${res.statusCode} ${text.slice(0, 200)}` };
+        if (res.statusCode !== 200)
+          return { ok: false, detail: `${host}: the control API answered ${res.statusCode} ${text.slice(0, 200)}` };
         done.push(host);
       }
       return { ok: true, detail: `maintenance page ${op.turn} on ${done.join(', ')} (lab control API)` };
@@ -42,7 +48,13 @@ export function labSource(config: HarnessConfig, opts: LabSourceOptions = {}): E
     async open(step, runDir) {
       // The lab starts where the runbook's step starts and then performs it, so faults that interfere with the
       // step (maintenance-stuck, maintenance-missing, pool-missing) act as they would in the window.
-      const lab = await startLab({ config, faults: opts.faults ?? [], state: step.before ?? step.after, dir: join(runDir, 'lab'), ...(opts.slowMs ? { slowMs: opts.slowMs } : {}) });
+      const lab = await startLab({
+        config,
+        faults: opts.faults ?? [],
+        state: step.before ?? step.after,
+        dir: join(runDir, 'lab'),
+        ...(opts.slowMs ? { slowMs: opts.slowMs } : {}),
+      });
       try {
         await lab.control.applyState(step.after);
         await lab.control.settle();

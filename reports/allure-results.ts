@@ -10,9 +10,19 @@ import type { Finding } from './findings.ts';
 import type { RunView } from './run-folder.ts';
 
 /** The subset of the Allure result model (allure-js-commons `TestResult`) this harness writes. */
-export interface AllureLabel { name: string; value: string }
-export interface AllureParameter { name: string; value: string }
-export interface AllureAttachment { name: string; source: string; type: string }
+export interface AllureLabel {
+  name: string;
+  value: string;
+}
+export interface AllureParameter {
+  name: string;
+  value: string;
+}
+export interface AllureAttachment {
+  name: string;
+  source: string;
+  type: string;
+}
 export interface AllureTestResult {
   uuid: string;
   historyId: string;
@@ -74,7 +84,13 @@ function timings(check: ReportedCheck): { start?: number; stop?: number } {
 }
 
 /** Pure mapping of one check; `attachmentSource` names the details file when the check has details. */
-export function toAllureResult(check: ReportedCheck, run: RunView, uuid: string, attachmentSource?: string, finding: Finding = findingOf(check)): AllureTestResult {
+export function toAllureResult(
+  check: ReportedCheck,
+  run: RunView,
+  uuid: string,
+  attachmentSource?: string,
+  finding: Finding = findingOf(check),
+): AllureTestResult {
   const statusDetails: AllureTestResult['statusDetails'] = {};
   if (check.message !== undefined) statusDetails.message = check.message;
   if (check.details !== undefined && check.status !== 'passed') statusDetails.trace = JSON.stringify(check.details, null, 2);
@@ -107,9 +123,14 @@ function propertiesLine(key: string, value: string): string {
 
 function environmentProperties(run: RunView): string {
   const entries: [string, string][] = [
-    ['window', run.window], ['phase', run.phase], ['env', run.env], ['verdict', run.verdict],
-    ['action', run.action ?? 'none'], ['partial', String(run.partial)],
-    ['startedAt', run.startedAt], ['finishedAt', run.finishedAt ?? 'not finished'],
+    ['window', run.window],
+    ['phase', run.phase],
+    ['env', run.env],
+    ['verdict', run.verdict],
+    ['action', run.action ?? 'none'],
+    ['partial', String(run.partial)],
+    ['startedAt', run.startedAt],
+    ['finishedAt', run.finishedAt ?? 'not finished'],
   ];
   return entries.map(([k, v]) => propertiesLine(k, v)).join('\n') + '\n';
 }
@@ -126,7 +147,10 @@ export async function writeAllureResults(run: RunView): Promise<string> {
 }
 
 /** As writeAllureResults; `findings` classifies each check (pre-existing needs the baseline run). */
-export async function writeAllureResultsFor(run: RunView, findings: (c: ReportedCheck) => Finding = (c) => findingOf(c)): Promise<WrittenResults> {
+export async function writeAllureResultsFor(
+  run: RunView,
+  findings: (c: ReportedCheck) => Finding = (c) => findingOf(c),
+): Promise<WrittenResults> {
   const uuidById = new Map<string, string>();
   const out = join(run.dir, 'allure-results');
   await rm(out, { recursive: true, force: true }); // a replay must not leave the previous replay's duplicates
@@ -139,10 +163,19 @@ export async function writeAllureResultsFor(run: RunView, findings: (c: Reported
       source = `${randomUUID()}-attachment.json`;
       await writeFile(join(out, source), JSON.stringify(check.details, null, 2), 'utf8');
     }
-    await writeFile(join(out, `${uuid}-result.json`), JSON.stringify(toAllureResult(check, run, uuid, source, findings(check)), null, 2), 'utf8');
+    await writeFile(
+      join(out, `${uuid}-result.json`),
+      JSON.stringify(toAllureResult(check, run, uuid, source, findings(check)), null, 2),
+      'utf8',
+    );
   }
   await writeFile(join(out, 'environment.properties'), environmentProperties(run), 'utf8');
-  const executor = { name: 'maintenance-window harness', type: 'local', buildName: `${run.window} ${run.phase} (${run.env})`, reportName: reportTitle(run) };
+  const executor = {
+    name: 'maintenance-window harness',
+    type: 'local',
+    buildName: `${run.window} ${run.phase} (${run.env})`,
+    reportName: reportTitle(run),
+  };
   await writeFile(join(out, 'executor.json'), JSON.stringify(executor, null, 2), 'utf8');
   return { dir: out, uuidById };
 }

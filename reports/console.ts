@@ -22,7 +22,15 @@ export function progressLine(done: number, total: number, running: ReadonlyMap<s
 }
 
 const ICON: Record<CheckResult['status'], string> = { passed: 'ok  ', failed: 'FAIL', broken: 'BRKN', skipped: 'skip' };
-const COLOR: Record<string, string> = { passed: '32', failed: '31', broken: '33', skipped: '90', go: '32', 'no-go': '31', inconclusive: '33' };
+const COLOR: Record<string, string> = {
+  passed: '32',
+  failed: '31',
+  broken: '33',
+  skipped: '90',
+  go: '32',
+  'no-go': '31',
+  inconclusive: '33',
+};
 
 export function checkLine(r: CheckResult): string {
   const flaky = r.flaky ? ' (flaky: passed on attempt ' + r.attempts + ')' : '';
@@ -72,7 +80,10 @@ export class ConsoleReporter {
   private lastPlain: number;
   private readonly now: () => number;
 
-  constructor(private readonly opts: ConsoleOptions, private readonly total: number) {
+  constructor(
+    private readonly opts: ConsoleOptions,
+    private readonly total: number,
+  ) {
     this.now = opts.now ?? Date.now;
     this.lastPlain = this.now();
   }
@@ -131,6 +142,8 @@ export class ConsoleReporter {
     if (this.statusShown) this.opts.out.write('\r\x1b[2K');
     this.statusShown = false;
     const block = finalBlock(s, runDir, exitCode);
-    this.opts.out.write(this.opts.plain ? block : block.replace(/verdict: (\S+)/, (_, v: string) => `verdict: ${this.paint(COLOR[v.toLowerCase()], v)}`));
+    this.opts.out.write(
+      this.opts.plain ? block : block.replace(/verdict: (\S+)/, (_, v: string) => `verdict: ${this.paint(COLOR[v.toLowerCase()], v)}`),
+    );
   }
 }

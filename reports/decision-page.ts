@@ -17,7 +17,8 @@ const MAX_REASONS = 8;
 const MAX_WARNINGS = 5;
 const MAX_NAMED = 4;
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
 
 function checkLink(c: ReportedCheck, text: string, uuids?: ReadonlyMap<string, string>): string {
@@ -25,26 +26,45 @@ function checkLink(c: ReportedCheck, text: string, uuids?: ReadonlyMap<string, s
   return uuid ? `<a href="#${md5(uuid)}">${esc(text)}</a>` : esc(text);
 }
 
-const TAG: Partial<Record<Finding, string>> = { new: 'new', 'pre-existing': 'pre-existing', warning: 'not blocking', broken: 'not checked', flaky: 'flaky' };
+const TAG: Partial<Record<Finding, string>> = {
+  new: 'new',
+  'pre-existing': 'pre-existing',
+  warning: 'not blocking',
+  broken: 'not checked',
+  flaky: 'flaky',
+};
 
 function lineItem(line: ReasonLine, uuids?: ReadonlyMap<string, string>, finding?: (c: ReportedCheck) => Finding): string {
   const f = finding && line.checks[0] ? finding(line.checks[0]) : undefined;
   const tag = f && TAG[f] ? `<span class="hd-tag hd-tag-${f}">${TAG[f]}</span> ` : '';
   if (!line.checks.length) return `<li>${esc(line.text)}</li>`;
   if (line.checks.length === 1) return `<li>${tag}${checkLink(line.checks[0]!, line.text, uuids)}</li>`;
-  const named = line.checks.slice(0, MAX_NAMED).map((c) => checkLink(c, c.id, uuids)).join(', ');
+  const named = line.checks
+    .slice(0, MAX_NAMED)
+    .map((c) => checkLink(c, c.id, uuids))
+    .join(', ');
   const more = line.checks.length > MAX_NAMED ? `, … +${line.checks.length - MAX_NAMED} more` : '';
   return `<li>${tag}${esc(line.text)}<div class="hd-ids">${named}${more}</div></li>`;
 }
 
-function list(lines: ReasonLine[], max: number, more: string, uuids?: ReadonlyMap<string, string>, finding?: (c: ReportedCheck) => Finding): string {
-  const shown = lines.slice(0, max).map((l) => lineItem(l, uuids, finding)).join('');
+function list(
+  lines: ReasonLine[],
+  max: number,
+  more: string,
+  uuids?: ReadonlyMap<string, string>,
+  finding?: (c: ReportedCheck) => Finding,
+): string {
+  const shown = lines
+    .slice(0, max)
+    .map((l) => lineItem(l, uuids, finding))
+    .join('');
   const rest = lines.length > max ? `<li class="hd-more">… and ${lines.length - max} more ${esc(more)}</li>` : '';
   return `<ul>${shown}${rest}</ul>`;
 }
 
 /** 2025-06-22T04:05:00.000Z → 2025-06-22 04:05 UTC (the report is read in several time zones). */
-const readableTime = (iso: string): string => (/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(iso) && iso.endsWith('Z') ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso);
+const readableTime = (iso: string): string =>
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(iso) && iso.endsWith('Z') ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
 
 const VERDICT_WORD = { go: 'GO', 'no-go': 'NO-GO', inconclusive: 'INCONCLUSIVE' } as const;
 
@@ -55,7 +75,10 @@ function tally(checks: readonly ReportedCheck[], findings: (c: ReportedCheck) =>
     counts.set(f, (counts.get(f) ?? 0) + 1);
   }
   const order: Finding[] = ['blocking-failed', 'blocking-broken', 'new', 'pre-existing', 'warning', 'broken', 'flaky', 'passed', 'skipped'];
-  return order.filter((f) => counts.get(f)).map((f) => `<span class="hd-f hd-f-${f}">${esc(FINDING_TITLE[f])}: <b>${counts.get(f)}</b></span>`).join(' ');
+  return order
+    .filter((f) => counts.get(f))
+    .map((f) => `<span class="hd-f hd-f-${f}">${esc(FINDING_TITLE[f])}: <b>${counts.get(f)}</b></span>`)
+    .join(' ');
 }
 
 /** One run's decision block. */
@@ -64,8 +87,10 @@ export function decisionBlock({ run, uuidById, findings = (c) => findingOf(c) }:
   const reasons = reasonLines(run.reasons, checks);
   // new findings first, pre-existing ones last: what changed tonight is what a reader needs
   const rank: Partial<Record<Finding, number>> = { new: 0, warning: 1, broken: 2, 'pre-existing': 3 };
-  const warnings = reasonLines(run.findings, checks).map((l, i) => ({ l, i, r: l.checks[0] ? (rank[findings(l.checks[0])] ?? 1) : 1 }))
-    .sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.l);
+  const warnings = reasonLines(run.findings, checks)
+    .map((l, i) => ({ l, i, r: l.checks[0] ? (rank[findings(l.checks[0])] ?? 1) : 1 }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.l);
   const driving = reasons.reduce((n, r) => n + r.checks.length, 0);
   const when = run.finishedAt ? ` · finished ${readableTime(run.finishedAt)}` : ' · not finished';
   const partial = run.partial
@@ -104,7 +129,8 @@ const STYLE = `<style>
 
 /** The panel injected before the Allure app; several runs (a window's steps) are one block each. */
 export function decisionPanel(inputs: readonly DecisionInput[]): string {
-  const hint = '<p class="hd-hint">Below: every check, grouped by step › kind › target. The Categories tab tells blocking, new, pre-existing, flaky and broken checks apart.</p>';
+  const hint =
+    '<p class="hd-hint">Below: every check, grouped by step › kind › target. The Categories tab tells blocking, new, pre-existing, flaky and broken checks apart.</p>';
   return `${STYLE}<div id="harness-decision" role="region" aria-label="Decision">${inputs.map(decisionBlock).join('\n')}${hint}</div>`;
 }
 

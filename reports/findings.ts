@@ -8,7 +8,16 @@ import type { RunView } from './run-folder.ts';
  * pre-existing / new: a non-blocking failure the baseline run had the same way / did not have;
  * warning: a non-blocking failure with no baseline to compare; broken: not blocking and could not be checked.
  */
-export type Finding = 'blocking-failed' | 'blocking-broken' | 'pre-existing' | 'new' | 'warning' | 'broken' | 'flaky' | 'passed' | 'skipped';
+export type Finding =
+  | 'blocking-failed'
+  | 'blocking-broken'
+  | 'pre-existing'
+  | 'new'
+  | 'warning'
+  | 'broken'
+  | 'flaky'
+  | 'passed'
+  | 'skipped';
 
 export const FINDING_TITLE: Record<Finding, string> = {
   'blocking-failed': 'Blocking: failed',
@@ -40,7 +49,12 @@ export function baselineOf(run: RunView | undefined): Map<string, Pick<ReportedC
   return run ? new Map(run.checks.map((c) => [c.id, { status: c.status, message: c.message }])) : undefined;
 }
 
-const STATUS_WORDS: Record<ReportedCheck['status'], string> = { passed: 'passed', failed: 'failed', broken: 'could not be checked', skipped: 'skipped' };
+const STATUS_WORDS: Record<ReportedCheck['status'], string> = {
+  passed: 'passed',
+  failed: 'failed',
+  broken: 'could not be checked',
+  skipped: 'skipped',
+};
 
 /** "IC-Web3 www — Direct HTTPS … — failed: HTTP 500": where, what, and what happened, in words. */
 export function plainLine(c: ReportedCheck): string {
@@ -52,7 +66,10 @@ export function plainLine(c: ReportedCheck): string {
 }
 
 /** One line of the gate (`id status: message`) matched back to its check, or the line itself (run-level notes). */
-export interface ReasonLine { text: string; checks: ReportedCheck[] }
+export interface ReasonLine {
+  text: string;
+  checks: ReportedCheck[];
+}
 
 /** Gate lines in their order, lines sharing one cause (status + message) folded into one with all their checks. */
 export function reasonLines(lines: readonly string[], checks: readonly ReportedCheck[]): ReasonLine[] {

@@ -31,14 +31,16 @@ function testcase(check: ReportedCheck): string {
   const open = `    <testcase classname="${xmlAttr(check.kind)}" name="${xmlAttr(junitCaseName(check))}" time="${seconds(check.durationMs)}"`;
   const message = xmlAttr(check.message ?? check.status);
   const out = (text: string) => `      <system-out>${xmlText(text)}</system-out>`;
-  if (check.status === 'passed') return check.flaky ? `${open}>\n${out(`passed after ${check.attempts} attempts (flaky)`)}\n    </testcase>` : `${open}/>`;
+  if (check.status === 'passed')
+    return check.flaky ? `${open}>\n${out(`passed after ${check.attempts} attempts (flaky)`)}\n    </testcase>` : `${open}/>`;
   if (check.status === 'skipped') return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
   if (!blocks(check)) {
     const what = check.status === 'failed' ? 'failed' : 'could not be checked';
     const why = `not blocking (severity ${check.severity}), ${what}: ${check.message ?? 'no message'}`;
     return `${open}>\n      <skipped message="${xmlAttr(why)}"/>\n${out(bodyOf(check))}\n    </testcase>`;
   }
-  if (check.status === 'failed') return `${open}>\n      <failure message="${message}" type="failed">${xmlText(bodyOf(check))}</failure>\n    </testcase>`;
+  if (check.status === 'failed')
+    return `${open}>\n      <failure message="${message}" type="failed">${xmlText(bodyOf(check))}</failure>\n    </testcase>`;
   return `${open}>\n      <error message="${message}" type="${check.missing ? 'missing' : 'broken'}">${xmlText(bodyOf(check))}</error>\n    </testcase>`;
 }
 
@@ -46,7 +48,15 @@ function testcase(check: ReportedCheck): string {
 function verdictCase(run: RunView): string {
   const name = `verdict: ${run.phase} · window ${run.window} · ${run.env}`;
   const open = `    <testcase classname="verdict" name="${xmlAttr(name)}" time="0.000"`;
-  const body = xmlText([`verdict: ${run.verdict}${run.partial ? ' (partial run)' : ''}`, `action: ${run.action ?? 'none'}`, 'reasons:', ...run.reasons.map((r) => `  - ${r}`), ...(run.findings.length ? ['warnings (not blocking):', ...run.findings.map((w) => `  - ${w}`)] : [])].join('\n'));
+  const body = xmlText(
+    [
+      `verdict: ${run.verdict}${run.partial ? ' (partial run)' : ''}`,
+      `action: ${run.action ?? 'none'}`,
+      'reasons:',
+      ...run.reasons.map((r) => `  - ${r}`),
+      ...(run.findings.length ? ['warnings (not blocking):', ...run.findings.map((w) => `  - ${w}`)] : []),
+    ].join('\n'),
+  );
   const headline = xmlAttr(`${run.verdict.toUpperCase()}: ${run.action ?? 'no action'}`);
   if (run.verdict === 'go') return `${open}>\n      <system-out>${body}</system-out>\n    </testcase>`;
   if (run.verdict === 'no-go') return `${open}>\n      <failure message="${headline}" type="no-go">${body}</failure>\n    </testcase>`;
@@ -55,8 +65,12 @@ function verdictCase(run: RunView): string {
 
 function properties(run: RunView, indent: string): string {
   const props: [string, string][] = [
-    ['window', run.window], ['phase', run.phase], ['env', run.env], ['verdict', run.verdict],
-    ['partial', String(run.partial)], ['action', run.action ?? ''],
+    ['window', run.window],
+    ['phase', run.phase],
+    ['env', run.env],
+    ['verdict', run.verdict],
+    ['partial', String(run.partial)],
+    ['action', run.action ?? ''],
   ];
   const lines = props.map(([n, v]) => `${indent}  <property name="${xmlAttr(n)}" value="${xmlAttr(v)}"/>`);
   return `${indent}<properties>\n${lines.join('\n')}\n${indent}</properties>`;
@@ -83,7 +97,9 @@ export function renderJUnit(run: RunView): string {
   const v = { failures: run.verdict === 'no-go' ? 1 : 0, errors: run.verdict === 'inconclusive' ? 1 : 0 };
   const verdictSuite = [
     `  <testsuite name="verdict" tests="1" failures="${v.failures}" errors="${v.errors}" skipped="0" time="0.000" timestamp="${xmlAttr(run.startedAt)}">`,
-    properties(run, '    '), verdictCase(run), '  </testsuite>',
+    properties(run, '    '),
+    verdictCase(run),
+    '  </testsuite>',
   ].join('\n');
   const t = tally(checks);
   const name = `maintenance window ${run.window} ${run.phase} (${run.env})`;

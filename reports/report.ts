@@ -63,7 +63,10 @@ export async function runReport(opts: ReportOptions): Promise<ReportOutcome> {
   const before = baselineOf(baseline);
   // the baseline run itself has nothing to compare with
   const findingsFor = (view: RunView) => (c: ReportedCheck) => findingOf(c, view.dir === baseline?.dir ? undefined : before);
-  if (baseline) log(`baseline ${baseline.dir}: ${baseline.phase} · verdict ${baseline.verdict.toUpperCase()} (non-blocking failures it had the same way are pre-existing)`);
+  if (baseline)
+    log(
+      `baseline ${baseline.dir}: ${baseline.phase} · verdict ${baseline.verdict.toUpperCase()} (non-blocking failures it had the same way are pre-existing)`,
+    );
 
   const decisions: DecisionInput[] = [];
   let junitPath = '';
@@ -86,8 +89,13 @@ export async function runReport(opts: ReportOptions): Promise<ReportOutcome> {
     const hideEnv = opts.slack?.channels.map((c) => c.webhookEnv) ?? [];
     try {
       htmlPath = await buildAllureHtml({
-        resultsDir: allureResultsDir, moreResultsDirs: decisions.slice(1).map((d) => join(d.run.dir, 'allure-results')),
-        outDir: join(run.dir, 'allure-report'), reportName: reportTitle(run), historyPath: opts.historyPath, hideEnv, decisionHtml: decisionPanel(decisions),
+        resultsDir: allureResultsDir,
+        moreResultsDirs: decisions.slice(1).map((d) => join(d.run.dir, 'allure-results')),
+        outDir: join(run.dir, 'allure-report'),
+        reportName: reportTitle(run),
+        historyPath: opts.historyPath,
+        hideEnv,
+        decisionHtml: decisionPanel(decisions),
       });
       log(`allure report: ${htmlPath}`);
     } catch (err) {
@@ -104,7 +112,10 @@ export async function runReport(opts: ReportOptions): Promise<ReportOutcome> {
     const slackPath = await writeSlackReport(run.dir, slack);
     for (const c of slack.channels) log(`slack ${c.channel}: ${c.detail}`);
     const posted = slack.channels.filter((c) => c.outcome === 'posted').length;
-    if (!slack.ok) log(`slack: post failed (${posted ? 'not every channel got it' : 'no channel got it'}); results and reports are on disk; per-channel outcome in ${slackPath}`);
+    if (!slack.ok)
+      log(
+        `slack: post failed (${posted ? 'not every channel got it' : 'no channel got it'}); results and reports are on disk; per-channel outcome in ${slackPath}`,
+      );
     else log(`slack: posted to ${posted} channel(s); outcome in ${slackPath}`);
   }
 

@@ -1,8 +1,8 @@
 // Reads a run folder (plan.json, results.jsonl, summary.json) into the one view every reporter renders.
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { CheckResult, Summary, countStatuses } from '../core/result.ts';
+import type { z } from 'zod';
+import { type CheckResult, Summary, countStatuses } from '../core/result.ts';
 import { RunPlan as PlanFile, parseResultsJsonl } from '../core/ledger.ts';
 import type { Verdict } from '../core/result.ts';
 import { decide, storedStep } from '../core/gate.ts';
@@ -13,7 +13,10 @@ import { HarnessError } from '../core/errors.ts';
 /** A run folder could not be read; `exitCode` follows sysexits (66 no input, 65 bad data). */
 export class RunFolderError extends HarnessError {
   override readonly name = 'RunFolderError';
-  constructor(message: string, override readonly exitCode: 65 | 66) {
+  constructor(
+    message: string,
+    override readonly exitCode: 65 | 66,
+  ) {
     super(message, exitCode);
   }
 }
@@ -62,11 +65,19 @@ function parseJsonFile<T>(path: string, text: string, schema: z.ZodType<T>): T {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new RunFolderError(`${path} is not valid JSON (${(err as Error).message}); restore it, or delete it to report the results as a partial run`, 65);
+    throw new RunFolderError(
+      `${path} is not valid JSON (${(err as Error).message}); restore it, or delete it to report the results as a partial run`,
+      65,
+    );
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new RunFolderError(`${path} does not match the run folder contract (docs/contracts.md):\n${formatIssues(parsed.error.issues).map((p) => `  - ${p}`).join('\n')}`, 65);
+    throw new RunFolderError(
+      `${path} does not match the run folder contract (docs/contracts.md):\n${formatIssues(parsed.error.issues)
+        .map((p) => `  - ${p}`)
+        .join('\n')}`,
+      65,
+    );
   }
   return parsed.data;
 }
@@ -86,11 +97,22 @@ function standIns(summary: Summary, results: readonly CheckResult[] | null): str
 
 function fromSummary(dir: string, summary: Summary, results: readonly CheckResult[] | null, warnings: string[]): RunView {
   return {
-    dir, window: summary.window, phase: summary.phase, env: summary.env,
-    startedAt: summary.startedAt, finishedAt: summary.finishedAt,
-    verdict: summary.verdict, action: summary.action, reasons: summary.reasons, findings: summary.warnings ?? [],
-    counts: summary.counts, checks: summary.checks, missing: standIns(summary, results),
-    partial: summary.interrupted === true, hasSummary: true, warnings,
+    dir,
+    window: summary.window,
+    phase: summary.phase,
+    env: summary.env,
+    startedAt: summary.startedAt,
+    finishedAt: summary.finishedAt,
+    verdict: summary.verdict,
+    action: summary.action,
+    reasons: summary.reasons,
+    findings: summary.warnings ?? [],
+    counts: summary.counts,
+    checks: summary.checks,
+    missing: standIns(summary, results),
+    partial: summary.interrupted === true,
+    hasSummary: true,
+    warnings,
   };
 }
 
@@ -98,20 +120,41 @@ function fromSummary(dir: string, summary: Summary, results: readonly CheckResul
 function partialRun(dir: string, plan: PlanFile | null, results: CheckResult[], warnings: string[]): RunView {
   const note = `the run has no summary.json (killed or still running): partial run, ${results.length}${plan ? ` of ${plan.planned.length} planned` : ''} checks have results`;
   const base = {
-    dir, window: plan?.window ?? 'unknown', phase: plan?.phase ?? 'unknown', env: plan?.env ?? 'unknown',
-    startedAt: plan?.startedAt ?? results[0]?.startedAt ?? 'unknown', finishedAt: null,
-    partial: true, hasSummary: false, warnings,
+    dir,
+    window: plan?.window ?? 'unknown',
+    phase: plan?.phase ?? 'unknown',
+    env: plan?.env ?? 'unknown',
+    startedAt: plan?.startedAt ?? results[0]?.startedAt ?? 'unknown',
+    finishedAt: null,
+    partial: true,
+    hasSummary: false,
+    warnings,
   };
   if (!plan) {
-    return { ...base, verdict: 'inconclusive', action: null, reasons: [`${note}; without plan.json the verdict is inconclusive`], findings: [], counts: countStatuses(results), checks: results, missing: [] };
+    return {
+      ...base,
+      verdict: 'inconclusive',
+      action: null,
+      reasons: [`${note}; without plan.json the verdict is inconclusive`],
+      findings: [],
+      counts: countStatuses(results),
+      checks: results,
+      missing: [],
+    };
   }
   // The same gate `npm run gate` replays: missing planned checks are broken, so the verdict is inconclusive
   // unless a critical check had already failed (then no-go, which the partial results already prove).
   const decision = decide({ step: storedStep(plan), checks: results, planned: plan.planned, finishedAt: lastEnd(results, plan.startedAt) });
   const have = new Set(results.map((r) => r.id));
   return {
-    ...base, verdict: decision.verdict, action: decision.action, reasons: [note, ...decision.reasons], findings: decision.warnings,
-    counts: countStatuses(decision.checks), checks: decision.checks, missing: decision.checks.filter((c) => !have.has(c.id)).map((c) => c.id),
+    ...base,
+    verdict: decision.verdict,
+    action: decision.action,
+    reasons: [note, ...decision.reasons],
+    findings: decision.warnings,
+    counts: countStatuses(decision.checks),
+    checks: decision.checks,
+    missing: decision.checks.filter((c) => !have.has(c.id)).map((c) => c.id),
   };
 }
 
@@ -126,7 +169,11 @@ export async function readRunFolder(runDir: string, opts: ReadOptions = {}): Pro
   const summaryPath = join(dir, 'summary.json');
   const planPath = join(dir, 'plan.json');
   const resultsPath = join(dir, 'results.jsonl');
-  const [summaryText, planText, resultsText] = await Promise.all([readOptional(summaryPath, redact), readOptional(planPath, redact), readOptional(resultsPath, redact)]);
+  const [summaryText, planText, resultsText] = await Promise.all([
+    readOptional(summaryPath, redact),
+    readOptional(planPath, redact),
+    readOptional(resultsPath, redact),
+  ]);
   if (summaryText !== null) {
     // results.jsonl only tells which summary checks are stand-ins; its unreadable lines do not matter here
     const results = resultsText === null ? null : parseResultsJsonl(resultsPath, resultsText, []);

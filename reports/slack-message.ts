@@ -44,12 +44,26 @@ export function buildSlackMessage(run: RunView, links: MessageLinks): SlackMessa
   const counts = `passed ${c.passed} · failed ${c.failed} · broken ${c.broken} · skipped ${c.skipped}${run.missing.length ? ` · no result ${run.missing.length}` : ''}${findings}`;
   const report = links.reportUrl ? `<${links.reportUrl}|Allure report>` : `Report: \`${slackEscape(links.reportPath)}\``;
   const blocks: Block[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${slackEscape(headline)}*\nPhase *${slackEscape(run.phase)}*, window ${slackEscape(run.window)}, env ${slackEscape(run.env)}`, SECTION_LIMIT) } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: clip(
+          `*${slackEscape(headline)}*\nPhase *${slackEscape(run.phase)}*, window ${slackEscape(run.window)}, env ${slackEscape(run.env)}`,
+          SECTION_LIMIT,
+        ),
+      },
+    },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*Action:* ${slackEscape(run.action ?? 'none')}`, SECTION_LIMIT) } },
   ];
-  if (!run.hasSummary) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: ':warning: The run has no summary.json: these are partial results and the verdict is inconclusive.' } });
+  if (!run.hasSummary)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: ':warning: The run has no summary.json: these are partial results and the verdict is inconclusive.' },
+    });
   const reasons = reasonLines(run.reasons);
-  if (reasons.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Why:*\n${reasons.join('\n')}`, SECTION_LIMIT) } });
+  if (reasons.length)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Why:*\n${reasons.join('\n')}`, SECTION_LIMIT) } });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`${counts}\n${report}`, SECTION_LIMIT) }] });
   const text = [slackEscape(headline), `Action: ${slackEscape(run.action ?? 'none')}`, ...reasons, counts, report].join('\n');
   return { text: clip(text, 3900), blocks };

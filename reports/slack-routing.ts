@@ -19,9 +19,7 @@ export const SLACK_ROUTES: Readonly<Record<string, readonly string[]>> = {
   regression: WINDOW_CLOSED,
 };
 
-export type RoutedChannel =
-  | { name: string; configured: true; webhookEnv: string }
-  | { name: string; configured: false };
+export type RoutedChannel = { name: string; configured: true; webhookEnv: string } | { name: string; configured: false };
 
 /** A phase the table does not know (a partial run without plan.json) still reaches the per-phase channel. */
 export function routeFor(phase: string, channels: readonly ChannelConfig[]): RoutedChannel[] {

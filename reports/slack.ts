@@ -91,7 +91,11 @@ async function postOne(url: string, message: SlackMessage, opts: SlackOptions): 
     await webhook.send(message);
     return { ok: true, attempts, detail: 'posted' };
   } catch (err) {
-    return { ok: false, attempts, detail: `post failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${describeError(err, timeoutMs)}` };
+    return {
+      ok: false,
+      attempts,
+      detail: `post failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${describeError(err, timeoutMs)}`,
+    };
   }
 }
 
@@ -101,17 +105,38 @@ export async function postSlackSummary(run: RunView, opts: SlackOptions): Promis
   // every configured URL is a secret, including ones a result might have quoted: none is posted or stored
   const secrets = opts.channels.map((c) => opts.env[c.webhookEnv]?.trim()).filter((u): u is string => Boolean(u));
   const message = JSON.parse(scrubSecrets(JSON.stringify(buildSlackMessage(run, opts)), secrets)) as SlackMessage;
-  const channels = await Promise.all(routed.map(async (ch): Promise<ChannelOutcome> => {
-    if (!ch.configured) {
-      return { channel: ch.name, webhookEnv: null, outcome: 'not-configured', attempts: 0, detail: `not posted: ${ch.name} is not in estate.slack.channels of the config` };
-    }
-    const url = opts.env[ch.webhookEnv]?.trim();
-    if (!url) return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: 'not-set', attempts: 0, detail: `not posted: ${ch.webhookEnv} not set` };
-    const problem = urlProblem(url, ch.webhookEnv);
-    if (problem) return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: 'failed', attempts: 0, detail: `not posted: ${problem}` };
-    const result = await postOne(url, message, opts);
-    return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: result.ok ? 'posted' : 'failed', attempts: result.attempts, detail: result.detail };
-  }));
+  const channels = await Promise.all(
+    routed.map(async (ch): Promise<ChannelOutcome> => {
+      if (!ch.configured) {
+        return {
+          channel: ch.name,
+          webhookEnv: null,
+          outcome: 'not-configured',
+          attempts: 0,
+          detail: `not posted: ${ch.name} is not in estate.slack.channels of the config`,
+        };
+      }
+      const url = opts.env[ch.webhookEnv]?.trim();
+      if (!url)
+        return {
+          channel: ch.name,
+          webhookEnv: ch.webhookEnv,
+          outcome: 'not-set',
+          attempts: 0,
+          detail: `not posted: ${ch.webhookEnv} not set`,
+        };
+      const problem = urlProblem(url, ch.webhookEnv);
+      if (problem) return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: 'failed', attempts: 0, detail: `not posted: ${problem}` };
+      const result = await postOne(url, message, opts);
+      return {
+        channel: ch.name,
+        webhookEnv: ch.webhookEnv,
+        outcome: result.ok ? 'posted' : 'failed',
+        attempts: result.attempts,
+        detail: result.detail,
+      };
+    }),
+  );
   const scrubbed = channels.map((c) => ({ ...c, detail: scrubSecrets(c.detail, secrets) }));
   return {
     attemptedAt: new Date().toISOString(),

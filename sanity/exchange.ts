@@ -71,7 +71,7 @@ export function describeCert(socket: TLSSocket, now = Date.now()): PeerCert | un
 }
 
 function certFacts(c: PeerCertificate | undefined, now = Date.now()): PeerCert | undefined {
-  if (!c || !c.valid_to) return undefined;
+  if (!c?.valid_to) return undefined;
   return {
     subject: String(c.subject?.CN ?? ''),
     issuer: String(c.issuer?.CN ?? ''),
@@ -121,7 +121,12 @@ export function watchingConnector(trust: Trust, servername: string, limitMs: num
     // requestOCSP: the status callback runs once the server's certificate has arrived and before verification can
     // destroy the socket, so an expired or untrusted certificate's dates can still be reported.
     const tlsOptions: ConnectionOptions & { requestOCSP: boolean } = {
-      host: opts.hostname, port: connectPort(opts), servername, secureContext: trust.secureContext, ALPNProtocols: ['http/1.1'], requestOCSP: true,
+      host: opts.hostname,
+      port: connectPort(opts),
+      servername,
+      secureContext: trust.secureContext,
+      ALPNProtocols: ['http/1.1'],
+      requestOCSP: true,
       // Node's own name check, unchanged; it is handed the certificate Node has just read, which we keep.
       checkServerIdentity: (name, cert) => {
         verified = certFacts(cert);
@@ -136,7 +141,11 @@ export function watchingConnector(trust: Trust, servername: string, limitMs: num
     socket.setNoDelay(true);
     const limit = setTimeout(() => {
       const stage = socket.connecting ? 'connect' : 'TLS handshake';
-      socket.destroy(Object.assign(new Error(`${stage} did not finish within ${limitMs} ms`), { code: socket.connecting ? 'UND_ERR_CONNECT_TIMEOUT' : 'TLS_HANDSHAKE_TIMEOUT' }));
+      socket.destroy(
+        Object.assign(new Error(`${stage} did not finish within ${limitMs} ms`), {
+          code: socket.connecting ? 'UND_ERR_CONNECT_TIMEOUT' : 'TLS_HANDSHAKE_TIMEOUT',
+        }),
+      );
     }, limitMs);
     limit.unref();
     socket.once('close', () => clearTimeout(limit));
@@ -176,16 +185,23 @@ const ms = (a?: number, b?: number) => (a !== undefined && b !== undefined ? Mat
  * Sends one request. With `dispatcher` (a keep-alive pool a probe holds for many requests) connection timings are
  * not known; without it a one-shot connection is opened and closed, and connect/TLS times and the cert are reported.
  */
-export async function exchange(spec: ExchangeSpec, trust: Trust, callerSignal: AbortSignal, dispatcher?: Dispatcher): Promise<ExchangeOutcome> {
+export async function exchange(
+  spec: ExchangeSpec,
+  trust: Trust,
+  callerSignal: AbortSignal,
+  dispatcher?: Dispatcher,
+): Promise<ExchangeOutcome> {
   const started = performance.now();
   const limit = spec.timeoutMs ? deadline(callerSignal, spec.timeoutMs) : undefined;
   const signal = limit?.signal ?? callerSignal;
   const watch: ConnWatch = { stage: dispatcher ? 'headers' : 'connect', startedAt: started };
   const origin = originOf(spec.address, spec.port);
-  const own = dispatcher ? undefined : new Client(origin, {
-    connect: watchingConnector(trust, spec.hostname, spec.timeoutMs ?? 30_000, watch) as never,
-    pipelining: 1,
-  });
+  const own = dispatcher
+    ? undefined
+    : new Client(origin, {
+        connect: watchingConnector(trust, spec.hostname, spec.timeoutMs ?? 30_000, watch) as never,
+        pipelining: 1,
+      });
   // A request still waiting for its connection ignores the signal: closing the one-shot client ends the wait.
   const onAbort = () => void own?.destroy().catch(() => undefined);
   if (own) signal.addEventListener('abort', onAbort, { once: true });
@@ -207,7 +223,11 @@ export async function exchange(spec: ExchangeSpec, trust: Trust, callerSignal: A
       origin,
       path: spec.path,
       method: spec.method ?? 'GET',
-      headers: { host: spec.hostname, ...(spec.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...spec.headers },
+      headers: {
+        host: spec.hostname,
+        ...(spec.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...spec.headers,
+      },
       ...(spec.body !== undefined ? { body: spec.body } : {}),
       signal,
       // The signal is the deadline; undici's own timers stay out of the way.
@@ -231,7 +251,14 @@ export async function exchange(spec: ExchangeSpec, trust: Trust, callerSignal: A
     }
     return {
       ok: true,
-      response: { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), truncated, timing: timing(), ...(watch.cert ? { cert: watch.cert } : {}) },
+      response: {
+        status: res.statusCode,
+        headers: res.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        truncated,
+        timing: timing(),
+        ...(watch.cert ? { cert: watch.cert } : {}),
+      },
     };
   } catch (err) {
     ctx.stage = watch.stage;

@@ -21,19 +21,41 @@ export interface MaintenanceOptions {
 export const maintenanceProbe: Probe<MaintenanceTarget, MaintenanceOptions> = async ({ gateway, host, expectedOn }, options, signal) => {
   const { status: pageStatus, marker: pageMarker } = options.maintenance;
   const out = await exchange(
-    { label: `${gateway.name} (for ${host.name})`, address: gateway.address, port: gateway.port, hostname: host.name, path: host.path, timeoutMs: options.timeoutMs },
+    {
+      label: `${gateway.name} (for ${host.name})`,
+      address: gateway.address,
+      port: gateway.port,
+      hostname: host.name,
+      path: host.path,
+      timeoutMs: options.timeoutMs,
+    },
     options.trust,
     signal,
   );
   if (!out.ok) {
-    const details = { host: host.name, gateway: gateway.name, expectedOn, timing: out.timing, ...(out.errorCode ? { errorCode: out.errorCode } : {}) };
+    const details = {
+      host: host.name,
+      gateway: gateway.name,
+      expectedOn,
+      timing: out.timing,
+      ...(out.errorCode ? { errorCode: out.errorCode } : {}),
+    };
     return out.failure.layer === 'harness' ? broken(out.failure.code, out.failure.message, details) : failed(out.failure, details);
   }
   const res = out.response;
   const retryAfter = header(res, 'retry-after');
   const servedBy = header(res, gateway.identityHeader);
   const pageShown = res.body.includes(pageMarker);
-  const details = { host: host.name, gateway: gateway.name, expectedOn, status: res.status, retryAfter, servedBy, maintenanceMarker: pageShown, timing: res.timing };
+  const details = {
+    host: host.name,
+    gateway: gateway.name,
+    expectedOn,
+    status: res.status,
+    retryAfter,
+    servedBy,
+    maintenanceMarker: pageShown,
+    timing: res.timing,
+  };
   const got = `${res.status}${pageShown ? ` "${pageMarker}"` : ''}${servedBy ? ` from ${servedBy}` : ''}`;
 
   if (expectedOn) {
@@ -59,5 +81,10 @@ export const maintenanceProbe: Probe<MaintenanceTarget, MaintenanceOptions> = as
     const message = `${host.name} answered ${got} through ${gateway.name}${res.status === 200 ? ` without "${host.marker}"` : ''} (expected 200 with "${host.marker}", no maintenance page)`;
     return failed({ layer: 'http', code: res.status !== 200 ? 'HTTP_STATUS' : 'CONTENT_MARKER_MISSING', message }, details);
   }
-  return passed(details, host.maintenancePage ? `maintenance page is down on ${host.name}: 200 with "${host.marker}"` : `${host.key} still serving: 200 with "${host.marker}", not behind the maintenance page`);
+  return passed(
+    details,
+    host.maintenancePage
+      ? `maintenance page is down on ${host.name}: 200 with "${host.marker}"`
+      : `${host.key} still serving: 200 with "${host.marker}", not behind the maintenance page`,
+  );
 };

@@ -40,11 +40,19 @@ interface CodedError {
 
 const at = (c: ErrorContext) => `${c.label} (${c.address}:${c.port})`;
 const certOf = (c: ErrorContext) => `${c.label}'s certificate for ${c.hostname}`;
-const untrusted: Rule = { layer: 'tls', code: 'TLS_CERT_UNTRUSTED', says: (c, e) => `${certOf(c)} is not signed by a trusted CA (${e.code})` };
+const untrusted: Rule = {
+  layer: 'tls',
+  code: 'TLS_CERT_UNTRUSTED',
+  says: (c, e) => `${certOf(c)} is not signed by a trusted CA (${e.code})`,
+};
 
 const RULES: Record<string, Rule> = {
   ECONNREFUSED: { layer: 'tcp', code: 'TCP_CONNECT_REFUSED', says: (c) => `${at(c)} refused the connection` },
-  ECONNRESET: { layer: 'tcp', code: 'TCP_CONNECTION_RESET', says: (c) => `${at(c)} reset the connection while we waited for it to ${STAGE_WAITING[c.stage]}` },
+  ECONNRESET: {
+    layer: 'tcp',
+    code: 'TCP_CONNECTION_RESET',
+    says: (c) => `${at(c)} reset the connection while we waited for it to ${STAGE_WAITING[c.stage]}`,
+  },
   EPIPE: { layer: 'tcp', code: 'TCP_CONNECTION_RESET', says: (c) => `${at(c)} closed the connection while we were sending the request` },
   ETIMEDOUT: { layer: 'tcp', code: 'TCP_CONNECT_TIMEOUT', says: (c) => `${at(c)} did not accept the connection (timed out)` },
   UND_ERR_CONNECT_TIMEOUT: { layer: 'tcp', code: 'TCP_CONNECT_TIMEOUT', says: (c) => `${at(c)} did not accept the connection (timed out)` },
@@ -52,21 +60,44 @@ const RULES: Record<string, Rule> = {
   ENETUNREACH: { layer: 'tcp', code: 'TCP_UNREACHABLE', says: (c) => `${at(c)} is unreachable (network unreachable)` },
   EADDRNOTAVAIL: { layer: 'tcp', code: 'TCP_UNREACHABLE', says: (c) => `${at(c)} cannot be reached from here (address not available)` },
   ENOTFOUND: { layer: 'dns', code: 'DNS_NOT_FOUND', says: (c) => `the address of ${c.label} (${c.address}) does not resolve` },
-  EAI_AGAIN: { layer: 'dns', code: 'DNS_TEMPORARY_FAILURE', says: (c) => `the address of ${c.label} (${c.address}) could not be resolved right now` },
-  UND_ERR_SOCKET: { layer: 'tcp', code: 'TCP_CONNECTION_CLOSED', says: (c) => `${at(c)} closed the connection while we waited for it to ${STAGE_WAITING[c.stage]}` },
-  UND_ERR_CLOSED: { layer: 'tcp', code: 'TCP_CONNECTION_CLOSED', says: (c) => `${at(c)} closed the connection while we waited for it to ${STAGE_WAITING[c.stage]}` },
+  EAI_AGAIN: {
+    layer: 'dns',
+    code: 'DNS_TEMPORARY_FAILURE',
+    says: (c) => `the address of ${c.label} (${c.address}) could not be resolved right now`,
+  },
+  UND_ERR_SOCKET: {
+    layer: 'tcp',
+    code: 'TCP_CONNECTION_CLOSED',
+    says: (c) => `${at(c)} closed the connection while we waited for it to ${STAGE_WAITING[c.stage]}`,
+  },
+  UND_ERR_CLOSED: {
+    layer: 'tcp',
+    code: 'TCP_CONNECTION_CLOSED',
+    says: (c) => `${at(c)} closed the connection while we waited for it to ${STAGE_WAITING[c.stage]}`,
+  },
   TLS_HANDSHAKE_TIMEOUT: { layer: 'tls', code: 'TIMEOUT', says: (c) => `${c.label} did not complete the TLS handshake in time` },
   UND_ERR_HEADERS_TIMEOUT: { layer: 'http', code: 'TIMEOUT', says: (c) => `${c.label} did not send response headers in time` },
   UND_ERR_BODY_TIMEOUT: { layer: 'http', code: 'TIMEOUT', says: (c) => `${c.label} did not finish sending the response body in time` },
-  UND_ERR_RESPONSE_EXCEEDED: { layer: 'http', code: 'HTTP_RESPONSE_TOO_LARGE', says: (c) => `${c.label} sent a response larger than allowed` },
+  UND_ERR_RESPONSE_EXCEEDED: {
+    layer: 'http',
+    code: 'HTTP_RESPONSE_TOO_LARGE',
+    says: (c) => `${c.label} sent a response larger than allowed`,
+  },
   CERT_HAS_EXPIRED: {
-    layer: 'tls', code: 'TLS_CERT_EXPIRED',
+    layer: 'tls',
+    code: 'TLS_CERT_EXPIRED',
     says: (c, e) => `${certOf(c)} ${e.peer?.validTo ? `expired on ${e.peer.validTo}` : 'has expired'}`,
   },
-  CERT_NOT_YET_VALID: { layer: 'tls', code: 'TLS_CERT_NOT_YET_VALID', says: (c, e) => `${certOf(c)} is not valid yet${e.peer?.validFrom ? ` (from ${e.peer.validFrom})` : ''}` },
+  CERT_NOT_YET_VALID: {
+    layer: 'tls',
+    code: 'TLS_CERT_NOT_YET_VALID',
+    says: (c, e) => `${certOf(c)} is not valid yet${e.peer?.validFrom ? ` (from ${e.peer.validFrom})` : ''}`,
+  },
   ERR_TLS_CERT_ALTNAME_INVALID: {
-    layer: 'tls', code: 'TLS_CERT_NAME_MISMATCH',
-    says: (c, e) => `${c.label} served a certificate that does not cover ${c.hostname}${e.cert?.subjectaltname ? ` (it covers ${e.cert.subjectaltname})` : ''}`,
+    layer: 'tls',
+    code: 'TLS_CERT_NAME_MISMATCH',
+    says: (c, e) =>
+      `${c.label} served a certificate that does not cover ${c.hostname}${e.cert?.subjectaltname ? ` (it covers ${e.cert.subjectaltname})` : ''}`,
   },
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: untrusted,
   UNABLE_TO_GET_ISSUER_CERT: untrusted,
@@ -92,13 +123,28 @@ export function failureFromError(err: unknown, c: ErrorContext): (ProbeFailure &
   const rule = RULES[code];
   if (rule) return { layer: rule.layer, code: rule.code, message: rule.says(c, coded), errorCode: code };
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || c.stage === 'tls') {
-    return { layer: 'tls', code: 'TLS_HANDSHAKE_FAILED', message: `${c.label} failed the TLS handshake for ${c.hostname} (${code})`, errorCode: code };
+    return {
+      layer: 'tls',
+      code: 'TLS_HANDSHAKE_FAILED',
+      message: `${c.label} failed the TLS handshake for ${c.hostname} (${code})`,
+      errorCode: code,
+    };
   }
-  if (code.startsWith('HPE_')) return { layer: 'http', code: 'HTTP_PROTOCOL_ERROR', message: `${c.label} sent a malformed HTTP response (${code})`, errorCode: code };
-  return { layer: STAGE_LAYER[c.stage], code, message: `${c.label} failed while we waited for it to ${STAGE_WAITING[c.stage]} (${code})`, errorCode: code };
+  if (code.startsWith('HPE_'))
+    return { layer: 'http', code: 'HTTP_PROTOCOL_ERROR', message: `${c.label} sent a malformed HTTP response (${code})`, errorCode: code };
+  return {
+    layer: STAGE_LAYER[c.stage],
+    code,
+    message: `${c.label} failed while we waited for it to ${STAGE_WAITING[c.stage]} (${code})`,
+    errorCode: code,
+  };
 }
 
 /** The deadline hit: say what we were still waiting for. */
 export function timeoutFailure(c: ErrorContext, afterMs: number): ProbeFailure {
-  return { layer: STAGE_LAYER[c.stage], code: 'TIMEOUT', message: `${c.label} did not ${STAGE_WAITING[c.stage]} within ${Math.round(afterMs)} ms` };
+  return {
+    layer: STAGE_LAYER[c.stage],
+    code: 'TIMEOUT',
+    message: `${c.label} did not ${STAGE_WAITING[c.stage]} within ${Math.round(afterMs)} ms`,
+  };
 }

@@ -23,7 +23,10 @@ export const Hosts = z.union([z.literal('all'), z.array(HostKey).min(1)]).defaul
 /** The named servers in estate order; a name the estate does not have is a gap, never silently skipped. */
 export function selectServers(estate: ResolvedEstate, servers: z.output<typeof Servers>): { servers: Endpoint[]; unknown: string[] } {
   if (servers === 'all') return { servers: estate.webServers, unknown: [] };
-  return { servers: estate.webServers.filter((s) => servers.includes(s.name)), unknown: servers.filter((n) => !estate.webServers.some((s) => s.name === n)) };
+  return {
+    servers: estate.webServers.filter((s) => servers.includes(s.name)),
+    unknown: servers.filter((n) => !estate.webServers.some((s) => s.name === n)),
+  };
 }
 
 export function selectHosts(estate: ResolvedEstate, hosts: z.output<typeof Hosts>): ResolvedHost[] {
@@ -34,11 +37,15 @@ export function selectHosts(estate: ResolvedEstate, hosts: z.output<typeof Hosts
 export function expectedPool(estate: ResolvedEstate, state: EstateState): { members: Endpoint[]; unknown: string[] } {
   if (state.inPools === 'all') return { members: estate.webServers, unknown: [] };
   const names = state.inPools;
-  return { members: estate.webServers.filter((s) => names.includes(s.name)), unknown: names.filter((n) => !estate.webServers.some((s) => s.name === n)) };
+  return {
+    members: estate.webServers.filter((s) => names.includes(s.name)),
+    unknown: names.filter((n) => !estate.webServers.some((s) => s.name === n)),
+  };
 }
 
 const base = (ctx: Ctx) => ({ type: 'check' as const, family: 'sanity' as const, retries: ctx.config.policy.retries });
-const unknownServers = (names: string[]) => `the window names ${names.join(', ')}, but the estate has no such web server (estate.webServers)`;
+const unknownServers = (names: string[]) =>
+  `the window names ${names.join(', ')}, but the estate has no such web server (estate.webServers)`;
 
 export const directKind = defineKind({
   id: 'sanity',
@@ -53,13 +60,36 @@ export const directKind = defineKind({
     const probeMs = policy.timeouts.probeMs;
     const { servers, unknown } = selectServers(estate, p.servers);
     const tasks: CheckTask[] = [];
-    if (unknown.length) tasks.push(brokenTask({ id: `sanity:${unknown.join('+')}`, family: 'sanity', kind: 'sanity', severity, title: `direct probes of ${unknown.join(', ')}`, target: {} }, unknownServers(unknown)));
-    const options = { trust, latencyBudgetMs: policy.latencyBudgetMs, tlsExpiryWarningDays: policy.tlsExpiryWarningDays, timeoutMs: probeMs };
+    if (unknown.length)
+      tasks.push(
+        brokenTask(
+          {
+            id: `sanity:${unknown.join('+')}`,
+            family: 'sanity',
+            kind: 'sanity',
+            severity,
+            title: `direct probes of ${unknown.join(', ')}`,
+            target: {},
+          },
+          unknownServers(unknown),
+        ),
+      );
+    const options = {
+      trust,
+      latencyBudgetMs: policy.latencyBudgetMs,
+      tlsExpiryWarningDays: policy.tlsExpiryWarningDays,
+      timeoutMs: probeMs,
+    };
     for (const server of servers) {
       for (const host of selectHosts(estate, p.hosts)) {
         tasks.push({
-          ...base(ctx), id: `sanity:${server.name}:${host.key}:${host.path}`, kind: 'sanity', severity, timeoutMs: probeMs,
-          title: `${server.name} serves https://${host.name}${host.path} directly`, target: { server: server.name, host: host.name },
+          ...base(ctx),
+          id: `sanity:${server.name}:${host.key}:${host.path}`,
+          kind: 'sanity',
+          severity,
+          timeoutMs: probeMs,
+          title: `${server.name} serves https://${host.name}${host.path} directly`,
+          target: { server: server.name, host: host.name },
           run: (signal) => httpsProbe({ server, host }, options, signal),
         });
       }
@@ -72,7 +102,13 @@ export const poolKind = defineKind({
   id: 'pool',
   family: 'sanity',
   summary: 'enough requests through the gateway and the ILB to see every expected pool member by its identity header',
-  params: z.strictObject({ balancers: z.array(z.enum(['gateway', 'ilb'])).min(1).default(['gateway', 'ilb']), host: HostKey.optional() }),
+  params: z.strictObject({
+    balancers: z
+      .array(z.enum(['gateway', 'ilb']))
+      .min(1)
+      .default(['gateway', 'ilb']),
+    host: HostKey.optional(),
+  }),
   severity: 'critical',
   plan: (ctx: Ctx, p, severity) => {
     const { estate, config, step } = ctx;
@@ -80,17 +116,33 @@ export const poolKind = defineKind({
     const probeMs = policy.timeouts.probeMs;
     const pool = expectedPool(estate, step.after);
     // A host the gateway passes to the pool now (not behind the maintenance page), the named one first.
-    const host = [...estate.hosts].sort((a, b) => Number(b.key === p.host) - Number(a.key === p.host)).find((h) => !step.after.maintenanceOn.includes(h.key));
+    const host = [...estate.hosts]
+      .sort((a, b) => Number(b.key === p.host) - Number(a.key === p.host))
+      .find((h) => !step.after.maintenanceOn.includes(h.key));
     const expected = pool.members.map((m) => m.name);
     const requests = policy.poolSamplesPerMember * Math.max(1, expected.length);
     const concurrency = Math.max(1, Math.min(policy.concurrency, expected.length));
     const timeoutMs = probeMs * (1 + Math.ceil(requests / concurrency));
     return p.balancers.map((key): CheckTask => {
       const balancer = key === 'gateway' ? estate.gateway : estate.ilb;
-      const task = { id: `pool:${key}`, kind: 'pool', family: 'sanity', severity, title: `${balancer.name} routes to every expected pool member`, target: { server: balancer.name, ...(host ? { host: host.name } : {}) } };
+      const task = {
+        id: `pool:${key}`,
+        kind: 'pool',
+        family: 'sanity',
+        severity,
+        title: `${balancer.name} routes to every expected pool member`,
+        target: { server: balancer.name, ...(host ? { host: host.name } : {}) },
+      };
       if (!host) return brokenTask(task, 'every host is behind the maintenance page in this step: pool membership cannot be observed');
-      if (pool.unknown.length) return brokenTask(task, `the step expects ${pool.unknown.join(', ')} in the pools, but the estate has no such web server`);
-      const options = { trust: createTrust(estate.ca), samplesPerMember: policy.poolSamplesPerMember, concurrency, requestTimeoutMs: probeMs, timeoutMs };
+      if (pool.unknown.length)
+        return brokenTask(task, `the step expects ${pool.unknown.join(', ')} in the pools, but the estate has no such web server`);
+      const options = {
+        trust: createTrust(estate.ca),
+        samplesPerMember: policy.poolSamplesPerMember,
+        concurrency,
+        requestTimeoutMs: probeMs,
+        timeoutMs,
+      };
       return { ...base(ctx), ...task, timeoutMs, run: (signal) => poolProbe({ balancer, host, expected }, options, signal) };
     });
   },
@@ -108,9 +160,19 @@ export const maintenanceKind = defineKind({
     const options = { trust: createTrust(estate.ca), maintenance: estate.maintenance, timeoutMs: probeMs };
     return selectHosts(estate, p.hosts).map((host): CheckTask => {
       const expectedOn = step.after.maintenanceOn.includes(host.key);
-      const title = expectedOn ? `maintenance page is up on ${host.name}` : host.maintenancePage ? `maintenance page is down on ${host.name}` : `${host.name} still serving, not behind the maintenance page`;
+      const title = expectedOn
+        ? `maintenance page is up on ${host.name}`
+        : host.maintenancePage
+          ? `maintenance page is down on ${host.name}`
+          : `${host.name} still serving, not behind the maintenance page`;
       return {
-        ...base(ctx), id: `maintenance:${host.key}`, kind: 'maintenance', severity, timeoutMs: probeMs, title, target: { host: host.name },
+        ...base(ctx),
+        id: `maintenance:${host.key}`,
+        kind: 'maintenance',
+        severity,
+        timeoutMs: probeMs,
+        title,
+        target: { host: host.name },
         run: (signal) => maintenanceProbe({ gateway: estate.gateway, host, expectedOn }, options, signal),
       };
     });
@@ -133,9 +195,23 @@ export const tokensKind = defineKind({
     const members = [...expectedPool(estate, step.after).members].sort((a, b) => Number(issuers.includes(b)) - Number(issuers.includes(a)));
     const concurrency = Math.max(1, Math.min(policy.concurrency, members.length));
     const timeoutMs = probeMs * (3 + Math.ceil(members.length / concurrency));
-    const task = { id: 'sanity:tokens', kind: 'tokens', family: 'sanity', severity, title: 'an auth cookie issued by one web server is accepted by every other (machineKey, PLAT-2374)', target: host ? { host: host.name } : {} };
+    const task = {
+      id: 'sanity:tokens',
+      kind: 'tokens',
+      family: 'sanity',
+      severity,
+      title: 'an auth cookie issued by one web server is accepted by every other (machineKey, PLAT-2374)',
+      target: host ? { host: host.name } : {},
+    };
     if (!host) return [brokenTask(task, `estate.tokens.host is "${estate.tokens.host}", which is not one of the configured hosts`)];
-    const options = { trust: createTrust(estate.ca), tokens: estate.tokens, account: estate.account, requestTimeoutMs: probeMs, concurrency, timeoutMs };
+    const options = {
+      trust: createTrust(estate.ca),
+      tokens: estate.tokens,
+      account: estate.account,
+      requestTimeoutMs: probeMs,
+      concurrency,
+      timeoutMs,
+    };
     const check: CheckTask = { ...base(ctx), ...task, timeoutMs, run: (signal) => tokenProbe({ servers: members, host }, options, signal) };
     return [check];
   },
@@ -151,15 +227,27 @@ export const serviceKind = defineKind({
     const { estate, config } = ctx;
     const probeMs = config.policy.timeouts.probeMs;
     const unknown = p.groups === 'all' ? [] : p.groups.filter((g) => !estate.services.some((s) => s.group === g));
-    const gaps = unknown.map((g) => brokenTask({ id: `service:${g}`, family: 'sanity', kind: 'service', severity, title: `server group ${g}`, target: {} }, `the window names server group "${g}", which estate.serverGroups does not define`));
+    const gaps = unknown.map((g) =>
+      brokenTask(
+        { id: `service:${g}`, family: 'sanity', kind: 'service', severity, title: `server group ${g}`, target: {} },
+        `the window names server group "${g}", which estate.serverGroups does not define`,
+      ),
+    );
     const services = estate.services.filter((s) => p.groups === 'all' || p.groups.includes(s.group));
     return [
       ...gaps,
-      ...services.map((service): CheckTask => ({
-        ...base(ctx), id: `service:${service.name}`, kind: 'service', severity, timeoutMs: probeMs,
-        title: `${service.name} (${service.title}) accepts TCP on port ${service.port}${service.banner ? ' with the expected banner' : ''}`, target: { server: service.name },
-        run: (signal) => tcpProbe(service, { timeoutMs: probeMs }, signal),
-      })),
+      ...services.map(
+        (service): CheckTask => ({
+          ...base(ctx),
+          id: `service:${service.name}`,
+          kind: 'service',
+          severity,
+          timeoutMs: probeMs,
+          title: `${service.name} (${service.title}) accepts TCP on port ${service.port}${service.banner ? ' with the expected banner' : ''}`,
+          target: { server: service.name },
+          run: (signal) => tcpProbe(service, { timeoutMs: probeMs }, signal),
+        }),
+      ),
     ];
   },
 });

@@ -40,7 +40,14 @@ export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host
     samples = await mapLimited(Array.from({ length: total }), options.concurrency, async (): Promise<Sample> => {
       if (signal.aborted) return { unsent: true };
       const out = await exchange(
-        { label: balancer.name, address: balancer.address, port: balancer.port, hostname: host.name, path: host.path, timeoutMs: options.requestTimeoutMs },
+        {
+          label: balancer.name,
+          address: balancer.address,
+          port: balancer.port,
+          hostname: host.name,
+          path: host.path,
+          timeoutMs: options.requestTimeoutMs,
+        },
         options.trust,
         signal,
         pool,
@@ -73,8 +80,21 @@ export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host
   const seen = Object.keys(perMember);
   const missing = expected.filter((m) => !perMember[m]);
   const unexpected = seen.filter((m) => !expected.includes(m));
-  const details = { balancer: balancer.name, host: host.name, requests: total, sent, expected, perMember, missing, unexpected, withoutIdentity: anonymous, errors };
-  const errorNote = Object.entries(errors).map(([code, e]) => `${e.count} of ${total} requests failed with ${code} (${e.example})`).join('; ');
+  const details = {
+    balancer: balancer.name,
+    host: host.name,
+    requests: total,
+    sent,
+    expected,
+    perMember,
+    missing,
+    unexpected,
+    withoutIdentity: anonymous,
+    errors,
+  };
+  const errorNote = Object.entries(errors)
+    .map(([code, e]) => `${e.count} of ${total} requests failed with ${code} (${e.example})`)
+    .join('; ');
   if (signal.aborted && missing.length) {
     const message = `the pool check through ${via} ran out of time (${options.timeoutMs} ms) after ${sent} of ${total} requests; not seen yet: ${missing.join(', ')}${errorNote ? ` (${errorNote})` : ''}`;
     return failed({ layer: 'http', code: 'TIMEOUT', message }, details);
@@ -83,11 +103,26 @@ export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host
     const only = Object.keys(errors).length === 1 && anonymous === 0 ? samples.find((s) => s.failure)?.failure : undefined;
     // Every request failed the same way: the balancer itself is the problem (a tcp failure is retried by the runner).
     if (only) return failed({ ...only, message: `no pool member answered through ${via}: ${only.message}` }, details);
-    return failed({ layer: 'http', code: 'POOL_NO_IDENTITY', message: `no response through ${via} named a member in ${balancer.identityHeader} (${anonymous} of ${total} without it${errorNote ? `; ${errorNote}` : ''})` }, details);
+    return failed(
+      {
+        layer: 'http',
+        code: 'POOL_NO_IDENTITY',
+        message: `no response through ${via} named a member in ${balancer.identityHeader} (${anonymous} of ${total} without it${errorNote ? `; ${errorNote}` : ''})`,
+      },
+      details,
+    );
   }
   const lines: string[] = [];
-  if (missing.length) lines.push(`${missing.join(', ')} never answered through ${via} in ${total} requests${errorNote ? ` (${errorNote})` : ''}`);
+  if (missing.length)
+    lines.push(`${missing.join(', ')} never answered through ${via} in ${total} requests${errorNote ? ` (${errorNote})` : ''}`);
   if (unexpected.length) lines.push(`${unexpected.join(', ')} answered through ${balancer.name} but should be out of its pool`);
-  if (lines.length) return failed({ layer: 'assertion', code: missing.length ? 'POOL_MEMBER_MISSING' : 'POOL_MEMBER_UNEXPECTED', message: lines.join('; ') }, details);
-  return passed(details, `all ${expected.length} expected members answered through ${via} (${total} requests${errorNote ? `; ${errorNote}` : ''})`);
+  if (lines.length)
+    return failed(
+      { layer: 'assertion', code: missing.length ? 'POOL_MEMBER_MISSING' : 'POOL_MEMBER_UNEXPECTED', message: lines.join('; ') },
+      details,
+    );
+  return passed(
+    details,
+    `all ${expected.length} expected members answered through ${via} (${total} requests${errorNote ? `; ${errorNote}` : ''})`,
+  );
 };

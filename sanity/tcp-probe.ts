@@ -32,7 +32,8 @@ function converse(socket: Socket, wantBanner: boolean, signal: AbortSignal, onCo
     socket.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('latin1');
       const nl = buffered.indexOf('\n');
-      if (nl >= 0 || buffered.length >= MAX_BANNER) finish({ ok: true, line: buffered.slice(0, nl >= 0 ? nl : MAX_BANNER).replace(/\r$/, '') });
+      if (nl >= 0 || buffered.length >= MAX_BANNER)
+        finish({ ok: true, line: buffered.slice(0, nl >= 0 ? nl : MAX_BANNER).replace(/\r$/, '') });
     });
     socket.once('end', () => finish({ ok: true, line: buffered }));
     socket.once('error', (err) => finish({ ok: false, err }));
@@ -43,7 +44,13 @@ export const tcpProbe: Probe<ServiceEndpoint, TcpOptions> = async (service, opti
   const limit = deadline(callerSignal, options.timeoutMs);
   const signal = limit.signal;
   const started = performance.now();
-  const ctx: ErrorContext = { label: service.name, address: service.address, port: service.port, hostname: service.address, stage: 'connect' };
+  const ctx: ErrorContext = {
+    label: service.name,
+    address: service.address,
+    port: service.port,
+    hostname: service.address,
+    stage: 'connect',
+  };
   let connectMs: number | undefined;
   const banner = service.banner ? new RegExp(service.banner) : undefined;
   const socket = connect({ host: service.address, port: service.port });
@@ -51,20 +58,39 @@ export const tcpProbe: Probe<ServiceEndpoint, TcpOptions> = async (service, opti
     connectMs = Math.round(performance.now() - started);
     ctx.stage = 'headers';
   }).finally(() => limit.clear());
-  const details = { address: `${service.address}:${service.port}`, group: service.title, ...(connectMs !== undefined ? { connectMs } : {}) };
+  const details = {
+    address: `${service.address}:${service.port}`,
+    group: service.title,
+    ...(connectMs !== undefined ? { connectMs } : {}),
+  };
   if (!step.ok) {
     if (signal.aborted) {
       const t = timeoutFailure(ctx, options.timeoutMs);
-      const message = ctx.stage === 'connect' ? t.message : `${service.name} (${service.address}:${service.port}) accepted the connection but sent no banner within ${options.timeoutMs} ms`;
+      const message =
+        ctx.stage === 'connect'
+          ? t.message
+          : `${service.name} (${service.address}:${service.port}) accepted the connection but sent no banner within ${options.timeoutMs} ms`;
       return failed({ ...t, layer: ctx.stage === 'connect' ? 'tcp' : 'assertion', message }, details);
     }
     const f = failureFromError(step.err, ctx);
-    return failed(f ? { layer: f.layer, code: f.code, message: f.message } : { layer: 'tcp', code: 'TCP_ERROR', message: `${service.name} could not be reached: ${String(step.err)}` }, details);
+    return failed(
+      f
+        ? { layer: f.layer, code: f.code, message: f.message }
+        : { layer: 'tcp', code: 'TCP_ERROR', message: `${service.name} could not be reached: ${String(step.err)}` },
+      details,
+    );
   }
   if (!banner) return passed(details, `${service.name} (${service.address}:${service.port}) accepts connections`);
   const line = (step.line ?? '').slice(0, 200);
   if (!banner.test(line)) {
-    return failed({ layer: 'assertion', code: 'BANNER_MISMATCH', message: `${service.name} (${service.address}:${service.port}) greeted with "${line}", which does not match /${service.banner}/` }, { ...details, banner: line });
+    return failed(
+      {
+        layer: 'assertion',
+        code: 'BANNER_MISMATCH',
+        message: `${service.name} (${service.address}:${service.port}) greeted with "${line}", which does not match /${service.banner}/`,
+      },
+      { ...details, banner: line },
+    );
   }
   return passed({ ...details, banner: line }, `${service.name} answered with "${line}"`);
 };

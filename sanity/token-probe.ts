@@ -54,10 +54,25 @@ export const tokenProbe: Probe<TokenTarget, TokenOptions> = async (target, optio
 async function checkTokens({ servers, host }: TokenTarget, options: TokenOptions, signal: AbortSignal): Promise<ProbeResult> {
   const { tokens, account } = options;
   if (!account.user || !account.password) {
-    return broken('NO_TEST_ACCOUNT', `the test account is not set: export ${tokens.userEnv} and ${tokens.passwordEnv} to check token portability`);
+    return broken(
+      'NO_TEST_ACCOUNT',
+      `the test account is not set: export ${tokens.userEnv} and ${tokens.passwordEnv} to check token portability`,
+    );
   }
   const call = (server: Endpoint, spec: { method?: 'POST'; path: string; body?: string; headers?: Record<string, string> }) =>
-    exchange({ label: server.name, address: server.address, port: server.port, hostname: host.name, timeoutMs: options.requestTimeoutMs, maxBodyBytes: 16 * 1024, ...spec }, options.trust, signal);
+    exchange(
+      {
+        label: server.name,
+        address: server.address,
+        port: server.port,
+        hostname: host.name,
+        timeoutMs: options.requestTimeoutMs,
+        maxBodyBytes: 16 * 1024,
+        ...spec,
+      },
+      options.trust,
+      signal,
+    );
 
   // Issue: the first server that answers the login; a 401 means the account itself is refused, so stop there.
   const loginTries: Verdict[] = [];
@@ -87,7 +102,10 @@ async function checkTokens({ servers, host }: TokenTarget, options: TokenOptions
     const message = refused
       ? `${loginTries.at(-1)!.server} refused the test account ${account.user} at ${tokens.loginPath} on ${host.name}; the cookie could not be issued (${tried})`
       : `no web server issued an auth cookie for ${host.name}${signal.aborted ? ` within ${options.timeoutMs} ms` : ''} (${tried || 'none tried'})`;
-    return failed({ layer: 'assertion', code: refused ? 'TOKEN_LOGIN_REJECTED' : 'TOKEN_LOGIN_FAILED', message }, { host: host.name, login: loginTries });
+    return failed(
+      { layer: 'assertion', code: refused ? 'TOKEN_LOGIN_REJECTED' : 'TOKEN_LOGIN_FAILED', message },
+      { host: host.name, login: loginTries },
+    );
   }
 
   // Verify everywhere, the issuer included (a server refusing its own cookie is broken, not mis-keyed).
@@ -105,7 +123,12 @@ async function checkTokens({ servers, host }: TokenTarget, options: TokenOptions
   const rejected = others.filter((v) => v.outcome === 'rejected').map((v) => v.server);
   const accepted = others.filter((v) => v.outcome === 'accepted').map((v) => v.server);
   const errors = verdicts.filter((v) => v.outcome === 'error');
-  const details = { host: host.name, issuer: issuer.name, perServer: Object.fromEntries(verdicts.map(({ server, ...v }) => [server, v])), ...(loginTries.length ? { loginFailedOn: loginTries } : {}) };
+  const details = {
+    host: host.name,
+    issuer: issuer.name,
+    perServer: Object.fromEntries(verdicts.map(({ server, ...v }) => [server, v])),
+    ...(loginTries.length ? { loginFailedOn: loginTries } : {}),
+  };
 
   const lines: string[] = [];
   let code = '';
@@ -115,12 +138,17 @@ async function checkTokens({ servers, host }: TokenTarget, options: TokenOptions
   };
   if (self.outcome === 'rejected') problem('TOKEN_REJECTED_BY_ISSUER', `${issuer.name} rejected the auth cookie it issued itself`);
   if (rejected.length && rejected.length > accepted.length && others.length >= 2) {
-    problem('TOKEN_ISSUER_KEY_DIFFERS', `${issuer.name}'s machineKey is the odd one out: ${rejected.length} of ${rejected.length + accepted.length} other servers rejected the auth cookie it issued (${JIRA})`);
+    problem(
+      'TOKEN_ISSUER_KEY_DIFFERS',
+      `${issuer.name}'s machineKey is the odd one out: ${rejected.length} of ${rejected.length + accepted.length} other servers rejected the auth cookie it issued (${JIRA})`,
+    );
   } else if (rejected.length) {
     problem('TOKEN_REJECTED', `${rejected.join(', ')} rejected the auth cookie issued by ${issuer.name} — machineKey differs (${JIRA})`);
   }
-  for (const e of errors) problem('TOKEN_VERIFY_FAILED', `${e.why}, so the auth cookie issued by ${issuer.name} could not be checked there`);
-  if (!lines.length) return passed(details, `all ${servers.length} servers accepted the auth cookie issued by ${issuer.name} on ${host.name}`);
+  for (const e of errors)
+    problem('TOKEN_VERIFY_FAILED', `${e.why}, so the auth cookie issued by ${issuer.name} could not be checked there`);
+  if (!lines.length)
+    return passed(details, `all ${servers.length} servers accepted the auth cookie issued by ${issuer.name} on ${host.name}`);
   const failure: ProbeFailure = { layer: 'assertion', code, message: lines.join('; ') };
   return failed(failure, details);
 }

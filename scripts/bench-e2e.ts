@@ -31,7 +31,13 @@ async function main(): Promise<number> {
   try {
     for (let i = 1; i <= runs; i++) {
       rmSync(outDir, { recursive: true, force: true });
-      const run = await runPlaywright({ suite: 'smoke', hosts: HOST_KEYS, outDir, env: { HARNESS_LAB_MANIFEST: join(lab.dir, 'manifest.json') }, workers: config.e2e.workers });
+      const run = await runPlaywright({
+        suite: 'smoke',
+        hosts: HOST_KEYS,
+        outDir,
+        env: { HARNESS_LAB_MANIFEST: join(lab.dir, 'manifest.json') },
+        workers: config.e2e.workers,
+      });
       const report = JSON.parse(readFileSync(run.reportFile, 'utf8')) as JSONReport;
       const results = resultsFromReport(report, { defaultSeverity: 'critical' });
       const bad = results.filter((r) => r.status !== 'passed');

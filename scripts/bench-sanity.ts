@@ -18,7 +18,9 @@ import { directKind } from '../sanity/plan.ts';
 
 const TARGET_BARE = 1.1;
 const TARGET_BLACKBOX = 1.0;
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, concurrency: { type: 'string' }, help: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '10' }, concurrency: { type: 'string' }, help: { type: 'boolean', default: false } },
+});
 if (values.help) {
   console.log(`usage: npm run bench:sanity [-- --rounds=10] [--concurrency=16]
   every lab server × host probed directly (full TLS handshake each): the harness vs a bare undici loop,
@@ -40,18 +42,27 @@ const probeMs = config.policy.timeouts.probeMs;
 async function harness(estate: ResolvedEstate): Promise<number> {
   const t0 = performance.now();
   const tasks = directKind.plan({ step: {} as Step, config, estate, runDir: '.tmp' }, { servers: 'all', hosts: 'all' }, 'critical');
-  const results = await runTasks(tasks, { concurrency, backoffMs: config.policy.retryBackoffMs, runDir: '.tmp', signal: new AbortController().signal, onResult: () => undefined });
+  const results = await runTasks(tasks, {
+    concurrency,
+    backoffMs: config.policy.retryBackoffMs,
+    runDir: '.tmp',
+    signal: new AbortController().signal,
+    onResult: () => undefined,
+  });
   const ms = performance.now() - t0;
   const bad = results.filter((r) => r.status !== 'passed');
-  if (bad.length) throw new Error(`harness: the healthy lab should pass every probe:\n${bad.map((r) => `  ${r.id}: ${r.message}`).join('\n')}`);
+  if (bad.length)
+    throw new Error(`harness: the healthy lab should pass every probe:\n${bad.map((r) => `  ${r.id}: ${r.message}`).join('\n')}`);
   return ms;
 }
 
 async function limited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 /** What anyone would write with undici: a client per server × host (its own SNI, no session cache), GET, read, close. */
@@ -73,20 +84,31 @@ async function bareUndici(ca: string, probes: Probe[]): Promise<number> {
   return ms;
 }
 
-const freePort = () => new Promise<number>((ok) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const p = (s.address() as { port: number }).port;
-    s.close(() => ok(p));
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => ok(p));
+    });
   });
-});
 
-const which = (bin: string) => new Promise<string | undefined>((ok) => execFile('sh', ['-c', `command -v ${bin}`], (err, out) => ok(err ? undefined : out.trim() || undefined)));
+const which = (bin: string) =>
+  new Promise<string | undefined>((ok) =>
+    execFile('sh', ['-c', `command -v ${bin}`], (err, out) => ok(err ? undefined : out.trim() || undefined)),
+  );
 
-interface Blackbox { url: string; pool: Pool; child: ChildProcess; stop(): Promise<void> }
+interface Blackbox {
+  url: string;
+  pool: Pool;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /** blackbox_exporter with one http module per host (Host header, TLS server name, the lab CA, the marker). */
 async function startBlackbox(bin: string, caFile: string, hosts: Probe['host'][], dir: string): Promise<Blackbox> {
-  const modules = hosts.map((h) => `  ${h.key}:
+  const modules = hosts
+    .map(
+      (h) => `  ${h.key}:
     prober: http
     timeout: ${Math.ceil(probeMs / 1000)}s
     http:
@@ -94,7 +116,9 @@ async function startBlackbox(bin: string, caFile: string, hosts: Probe['host'][]
       valid_status_codes: [200]
       headers: { Host: "${h.name}" }
       fail_if_body_not_matches_regexp: ["${h.marker}"]
-      tls_config: { ca_file: "${caFile}", server_name: "${h.name}" }`).join('\n');
+      tls_config: { ca_file: "${caFile}", server_name: "${h.name}" }`,
+    )
+    .join('\n');
   const file = join(dir, 'blackbox.yml');
   writeFileSync(file, `modules:\n${modules}\n`);
   const port = await freePort();
@@ -114,7 +138,16 @@ async function startBlackbox(bin: string, caFile: string, hosts: Probe['host'][]
     }
   }
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
-  return { url, pool, child, stop: async () => { await pool.close(); child.kill('SIGTERM'); await exited; } };
+  return {
+    url,
+    pool,
+    child,
+    stop: async () => {
+      await pool.close();
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** One client (a keep-alive pool of `concurrency` connections) asking the exporter to probe each target. */
@@ -134,19 +167,39 @@ async function blackbox(bb: Blackbox, probes: Probe[]): Promise<number> {
 
 /** One curl process, every URL with --parallel; --resolve pins each name:port to the lab, no session reuse. */
 function curlArgs(caFile: string, probes: Probe[]): string[] {
-  const args = ['--parallel', '--parallel-immediate', '--parallel-max', String(concurrency), '--silent', '--no-sessionid', '--cacert', caFile, '--write-out', '%{http_code}\\n'];
-  for (const { server, host } of probes) args.push('--resolve', `${host.name}:${server.port}:${server.address}`, '-o', '/dev/null', `https://${host.name}:${server.port}${host.path}`);
+  const args = [
+    '--parallel',
+    '--parallel-immediate',
+    '--parallel-max',
+    String(concurrency),
+    '--silent',
+    '--no-sessionid',
+    '--cacert',
+    caFile,
+    '--write-out',
+    '%{http_code}\\n',
+  ];
+  for (const { server, host } of probes)
+    args.push(
+      '--resolve',
+      `${host.name}:${server.port}:${server.address}`,
+      '-o',
+      '/dev/null',
+      `https://${host.name}:${server.port}${host.path}`,
+    );
   return args;
 }
 
 function curl(bin: string, args: string[], total: number): Promise<number> {
   const t0 = performance.now();
-  return new Promise((ok, fail) => execFile(bin, args, { maxBuffer: 1 << 20 }, (err, out) => {
-    const ms = performance.now() - t0;
-    const good = out.split('\n').filter((l) => l === '200').length;
-    if (err || good !== total) fail(new Error(`curl: ${good} of ${total} answered 200${err ? ` (${err.message})` : ''}`));
-    else ok(ms);
-  }));
+  return new Promise((ok, fail) =>
+    execFile(bin, args, { maxBuffer: 1 << 20 }, (err, out) => {
+      const ms = performance.now() - t0;
+      const good = out.split('\n').filter((l) => l === '200').length;
+      if (err || good !== total) fail(new Error(`curl: ${good} of ${total} answered 200${err ? ` (${err.message})` : ''}`));
+      else ok(ms);
+    }),
+  );
 }
 
 const median = (xs: number[]) => {
@@ -191,9 +244,13 @@ try {
       times[i]!.push(await contenders[i]!.run());
     }
   }
-  console.log(`direct HTTPS probes: ${m.webServers.length} servers × ${hosts.length} hosts = ${probes.length} per round, concurrency ${concurrency}, full handshakes, ${rounds} rounds (lab in child pid ${lab.pid})`);
+  console.log(
+    `direct HTTPS probes: ${m.webServers.length} servers × ${hosts.length} hosts = ${probes.length} per round, concurrency ${concurrency}, full handshakes, ${rounds} rounds (lab in child pid ${lab.pid})`,
+  );
   const med = times.map(median);
-  contenders.forEach((c, i) => console.log(`  ${c.name.padEnd(34)} median ${med[i]!.toFixed(1).padStart(6)} ms  [${times[i]!.map((x) => x.toFixed(0)).join(', ')}]`));
+  contenders.forEach((c, i) =>
+    console.log(`  ${c.name.padEnd(34)} median ${med[i]!.toFixed(1).padStart(6)} ms  [${times[i]!.map((x) => x.toFixed(0)).join(', ')}]`),
+  );
   for (const s of skipped) console.log(`  skipped ${s}`);
   let missed = false;
   const ratio = (name: string, target: number) => {

@@ -20,7 +20,13 @@ import june from '../windows/2025-06-22.ts';
 
 const TARGET_SANITY_MS = 15_000;
 const TARGET_RSS_MB = 300;
-const { values } = parseArgs({ options: { servers: { type: 'string', default: '1000' }, names: { type: 'string', default: '5000' }, help: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    servers: { type: 'string', default: '1000' },
+    names: { type: 'string', default: '5000' },
+    help: { type: 'boolean', default: false },
+  },
+});
 if (values.help) {
   console.log(`usage: npm run bench:scale [-- --servers=1000 --names=5000]
   pre-maintenance sanity and DNS against a lab of N web servers and M zone names (the lab in a child process);
@@ -45,12 +51,18 @@ const procCpuMs = (pid: number) => {
 };
 
 const base = await loadConfig();
-const config: HarnessConfig = { ...base, estate: { ...base.estate, webServers: Array.from({ length: servers }, (_, i) => ({ name: `IC-Web${i + 1}`, port: 443 })) } };
+const config: HarnessConfig = {
+  ...base,
+  estate: { ...base.estate, webServers: Array.from({ length: servers }, (_, i) => ({ name: `IC-Web${i + 1}`, port: 443 })) },
+};
 const work = mkdtempSync(join(resolve('.tmp'), 'bench-scale-'));
 // The lab's own zone (web hosts, mail, the apex) plus `names` A records, served by the old and the new provider.
 const zoneFile = join(work, 'scale.invoicecloud.test.zone');
 copyFileSync(LAB_ZONE_FILE, zoneFile);
-appendFileSync(zoneFile, `\n${Array.from({ length: names }, (_, i) => `bench${i}\t300\tIN\tA\t10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`).join('\n')}\n`);
+appendFileSync(
+  zoneFile,
+  `\n${Array.from({ length: names }, (_, i) => `bench${i}\t300\tIN\tA\t10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`).join('\n')}\n`,
+);
 
 const step = stepOf(windowSchema(KINDS).parse(june), 'pre-maintenance');
 const t0 = performance.now();
@@ -62,27 +74,46 @@ try {
     const started = performance.now();
     const cpu0 = cpuMs();
     const lab0 = procCpuMs(lab.pid);
-    const tasks = planStep({ step, config, estate, runDir: work }, { kinds: KINDS, policySeverity: config.policy.severity, only: [family] });
+    const tasks = planStep(
+      { step, config, estate, runDir: work },
+      { kinds: KINDS, policySeverity: config.policy.severity, only: [family] },
+    );
     const planMs = performance.now() - started;
-    const results: CheckResult[] = await runTasks(tasks, { concurrency: config.policy.concurrency, backoffMs: config.policy.retryBackoffMs, runDir: work, signal: new AbortController().signal, onResult: () => undefined });
+    const results: CheckResult[] = await runTasks(tasks, {
+      concurrency: config.policy.concurrency,
+      backoffMs: config.policy.retryBackoffMs,
+      runDir: work,
+      signal: new AbortController().signal,
+      onResult: () => undefined,
+    });
     const ms = performance.now() - started;
     const cpu = cpuMs() - cpu0;
     const labCpu = lab0 === undefined ? undefined : procCpuMs(lab.pid)! - lab0;
     const count = (s: string) => results.filter((r) => r.status === s).length;
     const bad = results.filter((r) => r.status !== 'passed');
-    console.log(`  ${family.padEnd(7)} ${results.length} checks (${tasks.length} tasks) in ${(ms / 1000).toFixed(2)} s (plan ${planMs.toFixed(0)} ms): ${count('passed')} passed, ${count('failed')} failed, ${count('broken')} broken; harness peak RSS so far ${rssMb().toFixed(0)} MB`);
+    console.log(
+      `  ${family.padEnd(7)} ${results.length} checks (${tasks.length} tasks) in ${(ms / 1000).toFixed(2)} s (plan ${planMs.toFixed(0)} ms): ${count('passed')} passed, ${count('failed')} failed, ${count('broken')} broken; harness peak RSS so far ${rssMb().toFixed(0)} MB`,
+    );
     const kinds = new Map<string, number[]>();
-    console.log(`    CPU: harness ${(cpu / 1000).toFixed(1)} s, lab child ${labCpu === undefined ? '?' : (labCpu / 1000).toFixed(1)} s (2 cores shared with the lab and anything else running)`);
+    console.log(
+      `    CPU: harness ${(cpu / 1000).toFixed(1)} s, lab child ${labCpu === undefined ? '?' : (labCpu / 1000).toFixed(1)} s (2 cores shared with the lab and anything else running)`,
+    );
     for (const r of results) kinds.set(r.kind, [...(kinds.get(r.kind) ?? []), r.durationMs]);
-    console.log(`    by kind: ${[...kinds].map(([k, d]) => `${k} ${d.length}× (longest ${Math.max(...d)} ms, sum ${(d.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s)`).join('; ')}`);
+    console.log(
+      `    by kind: ${[...kinds].map(([k, d]) => `${k} ${d.length}× (longest ${Math.max(...d)} ms, sum ${(d.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s)`).join('; ')}`,
+    );
     for (const r of bad.slice(0, 5)) console.log(`    ${r.status} ${r.id}: ${r.message?.slice(0, 200)}`);
     return { ms, bad: bad.length };
   };
-  console.log(`pre-maintenance at scale: ${servers} web servers, ${names} extra zone names, concurrency ${config.policy.concurrency}; lab up in ${(labStartMs / 1000).toFixed(1)} s in child pid ${lab.pid} (${(lab.rssBytes / 2 ** 20).toFixed(0)} MB there)`);
+  console.log(
+    `pre-maintenance at scale: ${servers} web servers, ${names} extra zone names, concurrency ${config.policy.concurrency}; lab up in ${(labStartMs / 1000).toFixed(1)} s in child pid ${lab.pid} (${(lab.rssBytes / 2 ** 20).toFixed(0)} MB there)`,
+  );
   const sanity = await run('sanity');
   const dns = await run('dns');
   const peak = rssMb();
-  console.log(`  sanity ${(sanity.ms / 1000).toFixed(2)} s (target ≤ ${TARGET_SANITY_MS / 1000} s) ${sanity.ms <= TARGET_SANITY_MS ? 'met' : 'NOT met'}; dns ${(dns.ms / 1000).toFixed(2)} s`);
+  console.log(
+    `  sanity ${(sanity.ms / 1000).toFixed(2)} s (target ≤ ${TARGET_SANITY_MS / 1000} s) ${sanity.ms <= TARGET_SANITY_MS ? 'met' : 'NOT met'}; dns ${(dns.ms / 1000).toFixed(2)} s`,
+  );
   console.log(`  harness peak RSS ${peak.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB) ${peak <= TARGET_RSS_MB ? 'met' : 'NOT met'}`);
   process.exitCode = sanity.ms <= TARGET_SANITY_MS && peak <= TARGET_RSS_MB && !sanity.bad ? 0 : 1;
 } finally {

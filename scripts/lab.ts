@@ -28,7 +28,8 @@ function dnsLines(dns: unknown, path = 'dns'): string[] {
   if (Array.isArray(dns)) return dns.flatMap((x) => dnsLines(x, path));
   if (typeof dns !== 'object' || dns === null) return [];
   const o = dns as Record<string, unknown>;
-  if (typeof o.name === 'string' && typeof o.port === 'number') return [`  ${path.padEnd(22)} ${o.name} udp/tcp ${String(o.address)}:${o.port}`];
+  if (typeof o.name === 'string' && typeof o.port === 'number')
+    return [`  ${path.padEnd(22)} ${o.name} udp/tcp ${String(o.address)}:${o.port}`];
   if (typeof o.name === 'string' && typeof o.url === 'string') return [`  ${path.padEnd(22)} ${o.name} ${o.url}`];
   return Object.entries(o).flatMap(([k, v]) => dnsLines(v, `${path}.${k}`));
 }
@@ -43,7 +44,13 @@ interface Flags {
 
 runCommand<Flags>({
   usage: USAGE,
-  options: { fault: { type: 'string', multiple: true, default: [] as string[] }, phase: { type: 'string' }, window: { type: 'string' }, config: { type: 'string', default: 'harness.config.ts' }, dir: { type: 'string', default: '.lab' } },
+  options: {
+    fault: { type: 'string', multiple: true, default: [] as string[] },
+    phase: { type: 'string' },
+    window: { type: 'string' },
+    config: { type: 'string', default: 'harness.config.ts' },
+    dir: { type: 'string', default: '.lab' },
+  },
   run: async (values) => {
     const faults = parseFaults(values.fault);
     const config = await loadHarnessConfig(values.config);
@@ -81,4 +88,3 @@ runCommand<Flags>({
     return new Promise<number>(() => undefined); // runs until Ctrl-C
   },
 });
-

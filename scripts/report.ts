@@ -26,7 +26,14 @@ interface Flags {
 
 runCommand<Flags>({
   usage: USAGE,
-  options: { run: { type: 'string' }, slack: { type: 'boolean' }, config: { type: 'string' }, history: { type: 'string' }, 'report-url': { type: 'string' }, 'no-html': { type: 'boolean' } },
+  options: {
+    run: { type: 'string' },
+    slack: { type: 'boolean' },
+    config: { type: 'string' },
+    history: { type: 'string' },
+    'report-url': { type: 'string' },
+    'no-html': { type: 'boolean' },
+  },
   run: async (values, io) => {
     if (!values.run) throw new UsageError(`--run=DIR is required\n\n${USAGE}`);
     let slack: { channels: Awaited<ReturnType<typeof loadConfig>>['estate']['slack']['channels']; env: NodeJS.ProcessEnv } | undefined;
@@ -36,8 +43,13 @@ runCommand<Flags>({
     }
     const redact = makeRedactor(secretValues(process.env, slack?.channels.map((c) => c.webhookEnv) ?? []));
     const outcome = await runReport({
-      runDir: values.run, html: !values['no-html'], historyPath: values.history, reportUrl: values['report-url'], slack,
-      log: (line) => io.out.write(`${redact(line)}\n`), redact,
+      runDir: values.run,
+      html: !values['no-html'],
+      historyPath: values.history,
+      reportUrl: values['report-url'],
+      slack,
+      log: (line) => io.out.write(`${redact(line)}\n`),
+      redact,
     });
     return outcome.exitCode;
   },

@@ -18,11 +18,16 @@ function main(): void {
   const found = findChromium();
   if (found) return say(`Chromium for the Playwright suites: ${found}`);
   say("no Chromium found; trying Playwright's own download (npx playwright install chromium)");
-  if (run('npx', ['playwright', 'install', 'chromium'], 180_000) && findChromium()) return say(`installed Playwright's Chromium: ${findChromium()}`);
+  if (run('npx', ['playwright', 'install', 'chromium'], 180_000) && findChromium())
+    return say(`installed Playwright's Chromium: ${findChromium()}`);
   const root = process.getuid?.() === 0;
   if (process.platform === 'linux' && root && existsSync('/usr/bin/apt-get')) {
     say("Playwright's download is not reachable; installing the Debian package chromium with apt-get");
-    if (run('apt-get', ['update', '-qq'], 300_000) && run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], 600_000) && findChromium()) {
+    if (
+      run('apt-get', ['update', '-qq'], 300_000) &&
+      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], 600_000) &&
+      findChromium()
+    ) {
       return say(`installed Debian's Chromium: ${findChromium()}`);
     }
   }

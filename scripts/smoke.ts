@@ -20,7 +20,8 @@ runCommand<RawSmoke>({
     const args = checkSmokeArgs(raw);
     checkOnly(args.only);
     const faults = parseFaults(args.faults);
-    if (args.out !== undefined && args.out.trim() === '') throw new UsageError('--out= is empty: name a folder, or leave --out out for runs/<window>/<step>/<time>/');
+    if (args.out !== undefined && args.out.trim() === '')
+      throw new UsageError('--out= is empty: name a folder, or leave --out out for runs/<window>/<step>/<time>/');
     const config = await loadHarnessConfig(args.config);
     const chosen = await openWindow(args.window, args.env);
     const step = stepOf(chosen.window, args.phase);
@@ -28,7 +29,10 @@ runCommand<RawSmoke>({
     // In the lab every run starts a fresh estate in the step's state, so earlier runs say nothing about it.
     if (args.env !== 'lab' && !args.force) {
       const req = checkRequirements(step, resolve('runs'), chosen.date, args.env);
-      if (!req.ok) throw new UsageError(`${step.id} requires earlier steps to have passed in window ${chosen.date}:\n${req.lines.map((l) => `  - ${l}`).join('\n')}\nRun them first, or pass --force.`);
+      if (!req.ok)
+        throw new UsageError(
+          `${step.id} requires earlier steps to have passed in window ${chosen.date}:\n${req.lines.map((l) => `  - ${l}`).join('\n')}\nRun them first, or pass --force.`,
+        );
     }
     const outDir = resolve(args.out ?? defaultRunDir(chosen.date, step.id));
     const controller = new AbortController();
@@ -45,8 +49,15 @@ runCommand<RawSmoke>({
     let reporter: ConsoleReporter | undefined;
     let applyFailed = false;
     const summary = await runStep({
-      config, kinds: KINDS, source: sourceFor(config, args.env, args.config, { faults }), step, window: chosen.date, windowFile: chosen.file,
-      outDir, signal: controller.signal, ...(args.only ? { only: args.only } : {}),
+      config,
+      kinds: KINDS,
+      source: sourceFor(config, args.env, args.config, { faults }),
+      step,
+      window: chosen.date,
+      windowFile: chosen.file,
+      outDir,
+      signal: controller.signal,
+      ...(args.only ? { only: args.only } : {}),
       onPlan: (tasks) => {
         reporter = args.json ? undefined : new ConsoleReporter({ out: process.stdout, plain }, tasks.length);
       },

@@ -19,7 +19,9 @@ export default defineWindow({
   title: 'Monthly maintenance, May 2025 (patching only)',
   steps: [
     {
-      id: 'web1-5', at: { time: '00:00' }, title: 'IC-Web1..5 patched and back in both pools',
+      id: 'web1-5',
+      at: { time: '00:00' },
+      title: 'IC-Web1..5 patched and back in both pools',
       before: { inPools: webs(6, 10) },
       checks: [...batch(webs(1, 5))],
       actions: {
@@ -29,7 +31,10 @@ export default defineWindow({
       },
     },
     {
-      id: 'web6-10', at: { time: '04:30' }, title: 'IC-Web6..10 patched and back in both pools', requires: ['web1-5'],
+      id: 'web6-10',
+      at: { time: '04:30' },
+      title: 'IC-Web6..10 patched and back in both pools',
+      requires: ['web1-5'],
       before: { inPools: webs(1, 5) },
       checks: [...batch(webs(6, 10))],
       actions: {
@@ -39,7 +44,9 @@ export default defineWindow({
       },
     },
     {
-      id: 'maintenance-start', at: { time: '04:45' }, title: 'Maintenance page up on www, my, sso',
+      id: 'maintenance-start',
+      at: { time: '04:45' },
+      title: 'Maintenance page up on www, my, sso',
       after: { maintenanceOn: [...PAGE] },
       checks: [{ kind: 'maintenance', blocking: true }],
       actions: {
@@ -49,7 +56,9 @@ export default defineWindow({
       },
     },
     {
-      id: 'post-window', at: { time: '08:00' }, title: 'Maintenance page removed; smoke on www, my, sso',
+      id: 'post-window',
+      at: { time: '08:00' },
+      title: 'Maintenance page removed; smoke on www, my, sso',
       before: { maintenanceOn: [...PAGE] },
       checks: [
         { kind: 'sanity', blocking: true },
@@ -61,10 +70,20 @@ export default defineWindow({
         'no-go': { say: 'the site is broken for users', do: { op: 'maintenance-page', turn: 'on', hosts: [...PAGE] } },
         inconclusive: { say: 're-run post-window now; if the checks still cannot run, restore the maintenance page' },
       },
-      refine: [{ when: { codes: ['MAINTENANCE_PAGE_STILL_UP'] }, action: { say: 'the site is healthy but the page is still served', do: { op: 'maintenance-page', turn: 'off', hosts: 'failing' } } }],
+      refine: [
+        {
+          when: { codes: ['MAINTENANCE_PAGE_STILL_UP'] },
+          action: {
+            say: 'the site is healthy but the page is still served',
+            do: { op: 'maintenance-page', turn: 'off', hosts: 'failing' },
+          },
+        },
+      ],
     },
     {
-      id: 'regression', at: { time: '09:00' }, title: 'Full regression after the window',
+      id: 'regression',
+      at: { time: '09:00' },
+      title: 'Full regression after the window',
       checks: [{ kind: 'e2e', suite: 'regression', hosts: ['www', 'www2', 'my', 'sso'], blocking: true }],
       actions: {
         go: { say: 'post the results to the team channels; the window is closed' },

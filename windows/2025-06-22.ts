@@ -13,7 +13,9 @@ export default defineWindow({
   runbook: '2025-06-22 Monthly maintenance (platform wiki)',
   steps: [
     {
-      id: 'pre-maintenance', at: { day: -1, time: '19:00' }, title: 'Baseline before the window',
+      id: 'pre-maintenance',
+      at: { day: -1, time: '19:00' },
+      title: 'Baseline before the window',
       after: { inPools: 'all', maintenanceOn: [], dnsProvider: 'old' },
       checks: [
         { kind: 'sanity', blocking: true },
@@ -31,8 +33,11 @@ export default defineWindow({
       },
     },
     {
-      id: 'web1-5', at: { time: '00:00' }, title: 'IC-Web1..5 patched and back in both pools',
-      before: { inPools: webs(6, 10) }, after: { inPools: 'all' },
+      id: 'web1-5',
+      at: { time: '00:00' },
+      title: 'IC-Web1..5 patched and back in both pools',
+      before: { inPools: webs(6, 10) },
+      after: { inPools: 'all' },
       checks: [
         { kind: 'sanity', servers: webs(1, 5), blocking: true },
         { kind: 'pool', blocking: true },
@@ -47,8 +52,12 @@ export default defineWindow({
       },
     },
     {
-      id: 'web6-10', at: { time: '04:30' }, title: 'IC-Web6..10 patched and back in both pools', requires: ['web1-5'],
-      before: { inPools: webs(1, 5) }, after: { inPools: 'all' },
+      id: 'web6-10',
+      at: { time: '04:30' },
+      title: 'IC-Web6..10 patched and back in both pools',
+      requires: ['web1-5'],
+      before: { inPools: webs(1, 5) },
+      after: { inPools: 'all' },
       checks: [
         { kind: 'sanity', servers: webs(6, 10), blocking: true },
         { kind: 'pool', blocking: true },
@@ -63,8 +72,11 @@ export default defineWindow({
       },
     },
     {
-      id: 'maintenance-start', at: { time: '04:45' }, title: 'Maintenance page up on www, my, sso; www2 serving',
-      before: { maintenanceOn: [] }, after: { maintenanceOn: [...PAGE] },
+      id: 'maintenance-start',
+      at: { time: '04:45' },
+      title: 'Maintenance page up on www, my, sso; www2 serving',
+      before: { maintenanceOn: [] },
+      after: { maintenanceOn: [...PAGE] },
       checks: [{ kind: 'maintenance', blocking: true }],
       actions: {
         go: { say: 'maintenance page is up on www, my, sso; the 05:00 changes can begin' },
@@ -73,7 +85,10 @@ export default defineWindow({
       },
     },
     {
-      id: 'internal-network', at: { time: '05:00' }, title: 'Routing change done (PLAT-2018)', tickets: ['PLAT-2018'],
+      id: 'internal-network',
+      at: { time: '05:00' },
+      title: 'Routing change done (PLAT-2018)',
+      tickets: ['PLAT-2018'],
       after: { maintenanceOn: [...PAGE] },
       checks: [
         { kind: 'sanity', hosts: ['www2'], blocking: true },
@@ -87,8 +102,13 @@ export default defineWindow({
       },
     },
     {
-      id: 'dns-migration', at: { time: '05:00' }, title: 'Zone served by Cloudflare (PLAT-1125)', tickets: ['PLAT-1125'], requires: ['internal-network'],
-      before: { maintenanceOn: [...PAGE], dnsProvider: 'old' }, after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
+      id: 'dns-migration',
+      at: { time: '05:00' },
+      title: 'Zone served by Cloudflare (PLAT-1125)',
+      tickets: ['PLAT-1125'],
+      requires: ['internal-network'],
+      before: { maintenanceOn: [...PAGE], dnsProvider: 'old' },
+      after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: [
         { kind: 'sanity', hosts: ['www2'], blocking: true },
         { kind: 'dns', checks: ['delegation', 'parity', 'resolvers', 'mail', 'dnssec'], blocking: true },
@@ -101,8 +121,11 @@ export default defineWindow({
       },
     },
     {
-      id: 'post-window', at: { time: '08:00' }, title: 'Maintenance page removed; smoke on www, my, sso',
-      before: { maintenanceOn: [...PAGE], dnsProvider: 'new' }, after: { maintenanceOn: [], dnsProvider: 'new' },
+      id: 'post-window',
+      at: { time: '08:00' },
+      title: 'Maintenance page removed; smoke on www, my, sso',
+      before: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
+      after: { maintenanceOn: [], dnsProvider: 'new' },
       checks: [
         { kind: 'sanity', blocking: true },
         { kind: 'pool', blocking: true },
@@ -117,18 +140,25 @@ export default defineWindow({
       actions: {
         go: { say: 'keep the site open: the maintenance page stays down' },
         'no-go': { say: 'the site is broken for users', do: { op: 'maintenance-page', turn: 'on', hosts: [...PAGE] } },
-        inconclusive: { say: 'the checks could not all run: re-run post-window now; if they still cannot run, restore the maintenance page on www, my, sso' },
+        inconclusive: {
+          say: 'the checks could not all run: re-run post-window now; if they still cannot run, restore the maintenance page on www, my, sso',
+        },
       },
       // A page still up is not a reason to put it back everywhere: take it down where it is stuck.
       refine: [
         {
           when: { codes: ['MAINTENANCE_PAGE_STILL_UP'] },
-          action: { say: 'the site is healthy but the maintenance page is still served; keep the site open', do: { op: 'maintenance-page', turn: 'off', hosts: 'failing' } },
+          action: {
+            say: 'the site is healthy but the maintenance page is still served; keep the site open',
+            do: { op: 'maintenance-page', turn: 'off', hosts: 'failing' },
+          },
         },
       ],
     },
     {
-      id: 'regression', at: { time: '09:00' }, title: 'Full regression after the window',
+      id: 'regression',
+      at: { time: '09:00' },
+      title: 'Full regression after the window',
       after: { dnsProvider: 'new' },
       checks: [
         { kind: 'k6', script: 'connection-sanity', hosts: [...ALL_HOSTS], blocking: true },

@@ -9,7 +9,10 @@ import { HarnessConfig } from './schema.ts';
 /** Bad configuration (a config or window file, or what an environment lacks): every bad path named, exit 78. */
 export class ConfigError extends HarnessError {
   override readonly name = 'ConfigError';
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`Invalid configuration in ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 78);
   }
 }

@@ -5,7 +5,8 @@ import type { AnyKind, CheckKind } from '../kind.ts';
 import type { Severity } from '../result.ts';
 import type { stepSchema, windowSchema } from './schema.ts';
 
-type CheckInput<K> = K extends CheckKind<infer Id, infer P, infer _C, infer _E> ? { kind: Id; blocking?: boolean; severity?: Severity } & z.input<P> : never;
+type CheckInput<K> =
+  K extends CheckKind<infer Id, infer P, infer _C, infer _E> ? { kind: Id; blocking?: boolean; severity?: Severity } & z.input<P> : never;
 type StepInput<K extends AnyKind> = Omit<z.input<ReturnType<typeof stepSchema>>, 'checks'> & { checks: CheckInput<K>[] };
 export type WindowInput<K extends AnyKind> = Omit<z.input<ReturnType<typeof windowSchema>>, 'steps'> & { steps: StepInput<K>[] };
 

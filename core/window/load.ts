@@ -22,7 +22,10 @@ export interface WindowChoice {
 
 export function listWindows(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => WINDOW_FILE.test(f)).map((f) => f.slice(0, 10)).sort();
+  return readdirSync(dir)
+    .filter((f) => WINDOW_FILE.test(f))
+    .map((f) => f.slice(0, 10))
+    .sort();
 }
 
 /** --window=DATE names a file; without it, the earliest window dated today or later, else the latest one. */
@@ -30,14 +33,26 @@ export function chooseWindow(dir: string, flag: string | undefined, today: strin
   const dates = listWindows(dir);
   const names = dates.length ? dates.map((d) => join(dir, `${d}.ts`)).join(', ') : `none in ${dir}`;
   if (flag !== undefined) {
-    if (!dates.includes(flag)) throw new UsageError(`--window=${flag}: there is no window file ${join(dir, `${flag}.ts`)}; window files: ${names}`);
+    if (!dates.includes(flag))
+      throw new UsageError(`--window=${flag}: there is no window file ${join(dir, `${flag}.ts`)}; window files: ${names}`);
     return { file: join(dir, `${flag}.ts`), date: flag, why: 'given by --window', stale: false };
   }
   if (!dates.length) throw new UsageError(`no window files in ${dir}: write one (see README, "Writing next month's window")`);
   const next = dates.find((d) => d >= today);
-  if (next) return { file: join(dir, `${next}.ts`), date: next, why: next === today ? 'dated today' : `the next window (today is ${today})`, stale: false };
+  if (next)
+    return {
+      file: join(dir, `${next}.ts`),
+      date: next,
+      why: next === today ? 'dated today' : `the next window (today is ${today})`,
+      stale: false,
+    };
   const latest = dates[dates.length - 1]!;
-  return { file: join(dir, `${latest}.ts`), date: latest, why: `the latest window file; none is dated today (${today}) or later`, stale: true };
+  return {
+    file: join(dir, `${latest}.ts`),
+    date: latest,
+    why: `the latest window file; none is dated today (${today}) or later`,
+    stale: true,
+  };
 }
 
 export function todayIn(zone: string, now = new Date()): string {
@@ -57,7 +72,8 @@ export async function loadWindow(file: string, kinds: readonly AnyKind[]): Promi
   // zod skips the order checks when a step is invalid; they are read from the raw file so all show at once.
   if (!parsed.success) throw new ConfigError(file, [...new Set([...formatIssues(parsed.error.issues), ...orderProblems(mod.default)])]);
   const named = WINDOW_FILE.exec(path.split('/').pop() ?? '')?.[1];
-  if (named && named !== parsed.data.date) throw new ConfigError(file, [`date: the file is named ${named} but its date is ${parsed.data.date}`]);
+  if (named && named !== parsed.data.date)
+    throw new ConfigError(file, [`date: the file is named ${named} but its date is ${parsed.data.date}`]);
   return parsed.data;
 }
 
@@ -79,7 +95,8 @@ export function orderProblems(raw: unknown): string[] {
   steps.forEach((s: { id?: unknown; requires?: unknown }, i) => {
     const id = typeof s?.id === 'string' ? s.id : undefined;
     if (id && seen.has(id)) problems.push(`steps.${i}.id: step id "${id}" is used twice`);
-    for (const r of Array.isArray(s?.requires) ? s.requires : []) if (typeof r === 'string' && !seen.has(r)) problems.push(`steps.${i}.requires: "${r}" is not an earlier step of this window`);
+    for (const r of Array.isArray(s?.requires) ? s.requires : [])
+      if (typeof r === 'string' && !seen.has(r)) problems.push(`steps.${i}.requires: "${r}" is not an earlier step of this window`);
     if (id) seen.add(id);
   });
   return problems;

@@ -90,11 +90,18 @@ export function windowSchema(kinds: readonly AnyKind[]) {
     })
     .superRefine((w, ctx) => {
       const date = DateTime.fromISO(w.date, { zone: w.timezone });
-      if (!date.isValid) ctx.addIssue({ code: 'custom', path: [/^\d{4}-\d{2}-\d{2}$/.test(w.date) ? 'timezone' : 'date'], message: date.invalidExplanation ?? 'not a valid date in that zone' });
+      if (!date.isValid)
+        ctx.addIssue({
+          code: 'custom',
+          path: [/^\d{4}-\d{2}-\d{2}$/.test(w.date) ? 'timezone' : 'date'],
+          message: date.invalidExplanation ?? 'not a valid date in that zone',
+        });
       const seen = new Set<string>();
       w.steps.forEach((s, i) => {
         if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `step id "${s.id}" is used twice` });
-        for (const r of s.requires) if (!seen.has(r)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'requires'], message: `"${r}" is not an earlier step of this window` });
+        for (const r of s.requires)
+          if (!seen.has(r))
+            ctx.addIssue({ code: 'custom', path: ['steps', i, 'requires'], message: `"${r}" is not an earlier step of this window` });
         seen.add(s.id);
       });
     });

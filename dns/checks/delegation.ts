@@ -16,7 +16,8 @@ function belongsTo(ns: readonly string[], p: ProviderTarget): boolean {
   return names.length ? sameValues([...ns].sort(), [...names].sort()) : Boolean(p.nsPattern);
 }
 
-const isProviders = (n: string, p: ProviderTarget) => p.servers.some((s) => s.name === n) || (p.nsPattern ? matchesPattern(n, p.nsPattern) : false);
+const isProviders = (n: string, p: ProviderTarget) =>
+  p.servers.some((s) => s.name === n) || (p.nsPattern ? matchesPattern(n, p.nsPattern) : false);
 
 /** The SOA MNAME a server gives for the zone: whose copy of the zone it serves. */
 async function soaAt(t: DnsTargets, server: ProviderTarget['servers'][number], signal: AbortSignal): Promise<string | undefined> {
@@ -32,16 +33,26 @@ async function glueProblem(t: DnsTargets, ref: Referral, live: 'old' | 'new', si
     const server = want.servers.find((s) => s.name === name);
     const glue = ref.glue.get(name) ?? [];
     if (!glue.length) {
-      if (name === t.zone || name.endsWith(`.${t.zone}`)) return `the parent gives no glue for ${name}, which is inside ${t.zone}: resolvers cannot find its address; add the host record (glue) at the registrar`;
+      if (name === t.zone || name.endsWith(`.${t.zone}`))
+        return `the parent gives no glue for ${name}, which is inside ${t.zone}: resolvers cannot find its address; add the host record (glue) at the registrar`;
       continue;
     }
     if (!server) continue;
     if (isIP(server.address) && glue.every((g) => sameIp(g, server.address))) continue;
     // The configured address differs (or is only a name): ask the glue address whose copy of the zone it serves.
     const wrong = glue.find((g) => !isIP(server.address) || !sameIp(g, server.address)) ?? '';
-    const [atGlue, wantSoa, otherSoa] = await Promise.all([soaAt(t, { ...server, address: wrong }, signal), want.servers[0] ? soaAt(t, want.servers[0], signal) : undefined, other.servers[0] ? soaAt(t, other.servers[0], signal) : undefined]);
+    const [atGlue, wantSoa, otherSoa] = await Promise.all([
+      soaAt(t, { ...server, address: wrong }, signal),
+      want.servers[0] ? soaAt(t, want.servers[0], signal) : undefined,
+      other.servers[0] ? soaAt(t, other.servers[0], signal) : undefined,
+    ]);
     if (!isIP(server.address) && atGlue !== undefined && atGlue === wantSoa) continue;
-    const serves = atGlue === undefined ? 'does not answer for the zone' : atGlue === otherSoa ? `answers with ${other.name}'s copy of the zone (SOA ${atGlue}): the old provider's server` : `answers with SOA ${atGlue}, not ${want.name}'s (${wantSoa ?? 'unknown'})`;
+    const serves =
+      atGlue === undefined
+        ? 'does not answer for the zone'
+        : atGlue === otherSoa
+          ? `answers with ${other.name}'s copy of the zone (SOA ${atGlue}): the old provider's server`
+          : `answers with SOA ${atGlue}, not ${want.name}'s (${wantSoa ?? 'unknown'})`;
     return `the parent (${t.parent.zone}) gives the glue address ${wrong} for ${name}${isIP(server.address) ? `, but ${want.name} serves it at ${server.address}` : ''}; ${wrong} ${serves}, so resolvers that use the glue get the wrong answers. Correct the nameserver's address (glue / host record) at the registrar`;
   }
   return undefined;
@@ -60,8 +71,24 @@ export async function checkDelegation(t: DnsTargets, live: 'old' | 'new', signal
   const delegated = sets[0] ?? [];
   details.delegatedTo = delegated;
   details.glue = Object.fromEntries(refs[0]?.glue ?? []);
-  if (sets.some((s) => !sameValues(s, delegated))) return failed({ layer: 'assertion', code: 'DNS_PARENT_INCONSISTENT', message: `the parent (${t.parent.zone}) servers disagree on the delegation of ${t.zone}: ${sets.map((s) => s.join(' ')).join(' | ')}; the registrar change is still propagating` }, details);
-  if (!delegated.length) return failed({ layer: 'assertion', code: 'DNS_NOT_DELEGATED', message: `the parent (${t.parent.zone}) does not delegate ${t.zone} at all; set the nameservers at the registrar to ${want.servers.map((s) => s.name).join(', ') || want.nsPattern}` }, details);
+  if (sets.some((s) => !sameValues(s, delegated)))
+    return failed(
+      {
+        layer: 'assertion',
+        code: 'DNS_PARENT_INCONSISTENT',
+        message: `the parent (${t.parent.zone}) servers disagree on the delegation of ${t.zone}: ${sets.map((s) => s.join(' ')).join(' | ')}; the registrar change is still propagating`,
+      },
+      details,
+    );
+  if (!delegated.length)
+    return failed(
+      {
+        layer: 'assertion',
+        code: 'DNS_NOT_DELEGATED',
+        message: `the parent (${t.parent.zone}) does not delegate ${t.zone} at all; set the nameservers at the registrar to ${want.servers.map((s) => s.name).join(', ') || want.nsPattern}`,
+      },
+      details,
+    );
   const names = delegated.join(', ');
   const target = want.servers.map((s) => s.name).join(', ') || want.nsPattern;
   if (!belongsTo(delegated, want)) {
@@ -70,13 +97,21 @@ export async function checkDelegation(t: DnsTargets, live: 'old' | 'new', signal
     const complete = want.servers.length ? want.servers.every((s) => ours.includes(s.name)) : ours.length > 0;
     if (complete && extra.length) {
       return failed(
-        { layer: 'assertion', code: 'DNS_DELEGATION_EXTRA_NS', message: `the parent (${t.parent.zone}) delegates ${t.zone} to ${want.name}'s ${ours.join(', ')} plus ${extra.map((n) => whoseName(t, n)).join(', ')}: resolvers pick among all of them, so some get answers from a server ${want.name} does not run; remove ${extra.join(', ')} from the nameservers at the registrar` },
+        {
+          layer: 'assertion',
+          code: 'DNS_DELEGATION_EXTRA_NS',
+          message: `the parent (${t.parent.zone}) delegates ${t.zone} to ${want.name}'s ${ours.join(', ')} plus ${extra.map((n) => whoseName(t, n)).join(', ')}: resolvers pick among all of them, so some get answers from a server ${want.name} does not run; remove ${extra.join(', ')} from the nameservers at the registrar`,
+        },
         details,
       );
     }
     const whose = belongsTo(delegated, other) ? `the ${live === 'new' ? 'old' : 'new'} provider ${other.name}` : 'neither provider';
     return failed(
-      { layer: 'assertion', code: 'DNS_DELEGATION_WRONG', message: `the parent (${t.parent.zone}) delegates ${t.zone} to ${whose} (${names}), so ${belongsTo(delegated, other) ? other.name : 'an unknown provider'} is live, not ${want.name}; change the nameservers at the registrar to ${target} (changes at the parent take up to its NS TTL to show)` },
+      {
+        layer: 'assertion',
+        code: 'DNS_DELEGATION_WRONG',
+        message: `the parent (${t.parent.zone}) delegates ${t.zone} to ${whose} (${names}), so ${belongsTo(delegated, other) ? other.name : 'an unknown provider'} is live, not ${want.name}; change the nameservers at the registrar to ${target} (changes at the parent take up to its NS TTL to show)`,
+      },
       details,
     );
   }
@@ -88,8 +123,18 @@ export async function checkDelegation(t: DnsTargets, live: 'old' | 'new', signal
   if (childFail) return unanswered(childFail, details);
   for (const a of childAsked) {
     if (a.ok && !sameValues(a.set.values, delegated)) {
-      return failed({ layer: 'assertion', code: 'DNS_NS_MISMATCH', message: `${want.name} (${a.server.name}) serves the NS set ${a.set.values.join(', ') || '(none)'} but the parent delegates to ${names}; make them equal (the apex NS records at ${want.name} or the nameservers at the registrar)` }, details);
+      return failed(
+        {
+          layer: 'assertion',
+          code: 'DNS_NS_MISMATCH',
+          message: `${want.name} (${a.server.name}) serves the NS set ${a.set.values.join(', ') || '(none)'} but the parent delegates to ${names}; make them equal (the apex NS records at ${want.name} or the nameservers at the registrar)`,
+        },
+        details,
+      );
     }
   }
-  return passed(details, `${want.name} is live: the parent (${t.parent.zone}) delegates ${t.zone} to ${names} with glue to ${want.name}'s servers, and ${want.name} serves the same NS set`);
+  return passed(
+    details,
+    `${want.name} is live: the parent (${t.parent.zone}) delegates ${t.zone} to ${names} with glue to ${want.name}'s servers, and ${want.name} serves the same NS set`,
+  );
 }

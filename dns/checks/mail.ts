@@ -37,8 +37,16 @@ const agreedValues = (asked: readonly Asked[], c: MailCheck) => asked.map((a) =>
 export async function checkMail(t: DnsTargets, c: MailCheck, signal: AbortSignal): Promise<ProbeResult> {
   const q = mailQuestion(t, c);
   const { old: oldP, new: newP } = t.providers;
-  const [oldAsked, newAsked] = await Promise.all([askAll(oldP.servers, q.name, q.type, t.query, signal, true), askAll(newP.servers, q.name, q.type, t.query, signal, true)]);
-  const details: Record<string, unknown> = { record: `${q.name} ${q.type}`, check: q.label, old: evidence(oldAsked), new: evidence(newAsked) };
+  const [oldAsked, newAsked] = await Promise.all([
+    askAll(oldP.servers, q.name, q.type, t.query, signal, true),
+    askAll(newP.servers, q.name, q.type, t.query, signal, true),
+  ]);
+  const details: Record<string, unknown> = {
+    record: `${q.name} ${q.type}`,
+    check: q.label,
+    old: evidence(oldAsked),
+    new: evidence(newAsked),
+  };
   const newFail = firstFailure(newAsked);
   if (newFail) return unanswered(newFail, details);
   // The old provider is the reference; once it cannot be asked (zone removed at GoDaddy), the declared records are.
@@ -54,15 +62,33 @@ export async function checkMail(t: DnsTargets, c: MailCheck, signal: AbortSignal
   for (const [i, newV] of newSets.entries()) {
     const ns = newAsked[i]?.server.name ?? newP.name;
     if (!newV.length) {
-      return bad('DNS_MAIL_MISSING', `no ${q.label} record at ${newP.name} (${ns}) for ${q.name}${oldV.length ? ` (${oldName} has ${show(oldV)})` : ''}: mail from ${t.zone} will fail ${q.label} checks after the move; add the ${q.type} record at ${newP.name}`);
+      return bad(
+        'DNS_MAIL_MISSING',
+        `no ${q.label} record at ${newP.name} (${ns}) for ${q.name}${oldV.length ? ` (${oldName} has ${show(oldV)})` : ''}: mail from ${t.zone} will fail ${q.label} checks after the move; add the ${q.type} record at ${newP.name}`,
+      );
     }
-    if (c.kind === 'spf' && newV.length > 1) return bad('DNS_SPF_MULTIPLE', `${newP.name} (${ns}) serves ${newV.length} SPF records for ${q.name} (${show(newV)}): receivers treat that as a permanent error (RFC 7208 4.5); merge them into one`);
+    if (c.kind === 'spf' && newV.length > 1)
+      return bad(
+        'DNS_SPF_MULTIPLE',
+        `${newP.name} (${ns}) serves ${newV.length} SPF records for ${q.name} (${show(newV)}): receivers treat that as a permanent error (RFC 7208 4.5); merge them into one`,
+      );
     if (c.kind === 'spf' && !newV.some((v) => v.toLowerCase().includes(`include:${t.mail.spfInclude.toLowerCase()}`))) {
-      return bad('DNS_SPF_INCLUDE', `the SPF record at ${newP.name} for ${q.name} (${show(newV)}) lacks include:${t.mail.spfInclude}: mail sent through the mail provider will fail SPF; add the include`);
+      return bad(
+        'DNS_SPF_INCLUDE',
+        `the SPF record at ${newP.name} for ${q.name} (${show(newV)}) lacks include:${t.mail.spfInclude}: mail sent through the mail provider will fail SPF; add the include`,
+      );
     }
     if (!oldV.length) continue;
-    if (!sameValues([...newV].sort(), [...oldV].sort())) return bad('DNS_MAIL_DIFFERS', `${q.label} for ${q.name} differs: ${newP.name} (${ns}) has ${show(newV)}, ${oldName} has ${show(oldV)}; copy the record from ${oldP.name}`);
+    if (!sameValues([...newV].sort(), [...oldV].sort()))
+      return bad(
+        'DNS_MAIL_DIFFERS',
+        `${q.label} for ${q.name} differs: ${newP.name} (${ns}) has ${show(newV)}, ${oldName} has ${show(oldV)}; copy the record from ${oldP.name}`,
+      );
   }
-  if (!oldV.length) return passed(details, `${q.label} for ${q.name} present at ${newP.name} (${show(newSets[0] ?? [])}); ${oldName} has none to compare with`);
+  if (!oldV.length)
+    return passed(
+      details,
+      `${q.label} for ${q.name} present at ${newP.name} (${show(newSets[0] ?? [])}); ${oldName} has none to compare with`,
+    );
   return passed(details, `${q.label} for ${q.name} present at ${newP.name} and equal to ${oldName}: ${show(oldV)}`);
 }

@@ -36,33 +36,65 @@ export async function checkResolver(t: DnsTargets, resolver: DnsServer, live: 'o
   const details: Record<string, unknown> = {
     resolver: resolver.name,
     expectedProvider: want.name,
-    asked: rows.map(({ p, r, w, o }) => ({ question: `${p.name} ${p.type}`, resolver: r.ok ? r.set.values : r.failure.message, [live]: w?.ok ? w.set.values : w?.failure.message, ttl: r.ok ? r.set.ttl : undefined, other: o?.ok ? o.set.values : o?.failure.message })),
+    asked: rows.map(({ p, r, w, o }) => ({
+      question: `${p.name} ${p.type}`,
+      resolver: r.ok ? r.set.values : r.failure.message,
+      [live]: w?.ok ? w.set.values : w?.failure.message,
+      ttl: r.ok ? r.set.ttl : undefined,
+      other: o?.ok ? o.set.values : o?.failure.message,
+    })),
   };
   const resolverFail = rows.find((x) => !x.r.ok)?.r;
   if (resolverFail && !resolverFail.ok) return unanswered(resolverFail.failure, details);
   const providerFail = rows.find((x) => !x.w?.ok)?.w;
-  if (!want.servers.length) return failed({ layer: 'harness', code: 'NOT_CONFIGURED', message: `${want.name} has no nameservers configured to compare ${resolver.name} with` }, details);
+  if (!want.servers.length)
+    return failed(
+      { layer: 'harness', code: 'NOT_CONFIGURED', message: `${want.name} has no nameservers configured to compare ${resolver.name} with` },
+      details,
+    );
   if (providerFail && !providerFail.ok) return unanswered(providerFail.failure, details);
   const stale: string[] = [];
   const different: string[] = [];
   for (const { p, r, w, o } of rows) {
     if (!r.ok || !w?.ok || sameValues(r.set.values, w.set.values)) continue;
     const q = `${p.name} ${p.type}`;
-    if (o?.ok && sameValues(r.set.values, o.set.values)) stale.push(`${q} → ${r.set.values.join(', ')} with ${r.set.ttl ?? '?'} s left (${was.name}'s TTL is ${o.set.ttl ?? '?'} s; ${want.name} answers ${w.set.values.join(', ') || 'nothing'})`);
+    if (o?.ok && sameValues(r.set.values, o.set.values))
+      stale.push(
+        `${q} → ${r.set.values.join(', ')} with ${r.set.ttl ?? '?'} s left (${was.name}'s TTL is ${o.set.ttl ?? '?'} s; ${want.name} answers ${w.set.values.join(', ') || 'nothing'})`,
+      );
     else different.push(`${q}: ${showSet(r.set)}, ${want.name} answers ${showSet(w.set)}`);
   }
   if (stale.length) {
     // A resolver following a parent that still delegates to the old provider is not stale: the registrar is.
     const parent = t.parent.servers[0] ? await ask(t.parent.servers[0], t.zone, 'NS', t.query, signal) : undefined;
-    const delegated = parent?.ok ? parent.message.authorities.concat(parent.message.answers).filter((x) => x.type === 'NS' && x.name === t.zone).map((x) => String(x.data).toLowerCase()) : [];
+    const delegated = parent?.ok
+      ? parent.message.authorities
+          .concat(parent.message.answers)
+          .filter((x) => x.type === 'NS' && x.name === t.zone)
+          .map((x) => String(x.data).toLowerCase())
+      : [];
     const parentOld = delegated.length > 0 && delegated.every((n) => was.servers.some((s) => s.name === n.replace(/\.$/, '')));
-    const cause = parentOld ? `, because the parent (${t.parent.zone}) still delegates ${t.zone} to ${was.name} (see dns:delegation); fix the delegation at the registrar first` : '';
-    const longest = Math.max(...rows.filter((x) => x.r.ok).map((x) => (x.r.ok ? x.r.set.ttl ?? 0 : 0)));
+    const cause = parentOld
+      ? `, because the parent (${t.parent.zone}) still delegates ${t.zone} to ${was.name} (see dns:delegation); fix the delegation at the registrar first`
+      : '';
+    const longest = Math.max(...rows.filter((x) => x.r.ok).map((x) => (x.r.ok ? (x.r.set.ttl ?? 0) : 0)));
     return failed(
-      { layer: 'assertion', code: 'DNS_RESOLVER_STALE', message: `resolver ${resolver.name} still serves ${was.name}'s (old) answers${cause}: ${stale.join('; ')}${parentOld ? '' : `. It will move on once its cache expires (at most ${longest} s); flush its cache (or wait) before declaring the move done`}` },
+      {
+        layer: 'assertion',
+        code: 'DNS_RESOLVER_STALE',
+        message: `resolver ${resolver.name} still serves ${was.name}'s (old) answers${cause}: ${stale.join('; ')}${parentOld ? '' : `. It will move on once its cache expires (at most ${longest} s); flush its cache (or wait) before declaring the move done`}`,
+      },
       details,
     );
   }
-  if (different.length) return failed({ layer: 'assertion', code: 'DNS_RESOLVER_MISMATCH', message: `resolver ${resolver.name} answers differently from ${want.name}: ${different.join('; ')}` }, details);
+  if (different.length)
+    return failed(
+      {
+        layer: 'assertion',
+        code: 'DNS_RESOLVER_MISMATCH',
+        message: `resolver ${resolver.name} answers differently from ${want.name}: ${different.join('; ')}`,
+      },
+      details,
+    );
   return passed(details, `resolver ${resolver.name} gives ${want.name}'s answers for all ${rows.length} questions asked`);
 }

@@ -18,17 +18,33 @@ export async function checkTtl(t: DnsTargets, rec: ExpectedRecord, signal: Abort
   const fail = firstFailure(asked);
   if (fail) return unanswered(fail, details);
   const ttls = asked.flatMap((a) => (a.ok && a.set.ttl !== undefined ? [a.set.ttl] : []));
-  if (!ttls.length) return failed({ layer: 'assertion', code: 'DNS_RECORD_MISSING', message: `${p.name} serves no ${rec.type} for ${rec.name} (declared in ${rec.source}), so its TTL cannot be checked` }, details);
+  if (!ttls.length)
+    return failed(
+      {
+        layer: 'assertion',
+        code: 'DNS_RECORD_MISSING',
+        message: `${p.name} serves no ${rec.type} for ${rec.name} (declared in ${rec.source}), so its TTL cannot be checked`,
+      },
+      details,
+    );
   const ttl = Math.max(...ttls);
   if (ttl > t.ttlMaxSeconds && rec.type === 'NS' && rec.name === t.zone) {
     return failed(
-      { layer: 'assertion', code: 'DNS_NS_TTL_TOO_HIGH', message: `the apex NS set of ${rec.name} has TTL ${ttl} s at ${p.name}, above the ${t.ttlMaxSeconds} s ceiling: resolvers that cached it keep asking ${p.name}'s nameservers for up to ${ttl} s after the flip, whatever the record TTLs say; lower the NS TTL at ${p.name} now (at least ${ttl} s before the cutover)` },
+      {
+        layer: 'assertion',
+        code: 'DNS_NS_TTL_TOO_HIGH',
+        message: `the apex NS set of ${rec.name} has TTL ${ttl} s at ${p.name}, above the ${t.ttlMaxSeconds} s ceiling: resolvers that cached it keep asking ${p.name}'s nameservers for up to ${ttl} s after the flip, whatever the record TTLs say; lower the NS TTL at ${p.name} now (at least ${ttl} s before the cutover)`,
+      },
       details,
     );
   }
   if (ttl > t.ttlMaxSeconds) {
     return failed(
-      { layer: 'assertion', code: 'DNS_TTL_TOO_HIGH', message: `${rec.name} ${rec.type} has TTL ${ttl} s at ${p.name}, above the ${t.ttlMaxSeconds} s ceiling: lower it at ${p.name} now (at least ${ttl} s before the cutover) so resolvers pick up the new provider within ${t.ttlMaxSeconds} s` },
+      {
+        layer: 'assertion',
+        code: 'DNS_TTL_TOO_HIGH',
+        message: `${rec.name} ${rec.type} has TTL ${ttl} s at ${p.name}, above the ${t.ttlMaxSeconds} s ceiling: lower it at ${p.name} now (at least ${ttl} s before the cutover) so resolvers pick up the new provider within ${t.ttlMaxSeconds} s`,
+      },
       details,
     );
   }

@@ -21,7 +21,9 @@ export class Portal extends SitePage {
   /** Starts sign-in on my and lands on sso's form; returns that form. */
   async startSignIn(ssoHost: string): Promise<SignInForm> {
     await this.signInLink.click();
-    await expect(this.page, 'my sends the browser to sso to sign in').toHaveURL(new RegExp(`^https://${ssoHost.replace(/[.]/g, '\\.')}/authorize\\?`));
+    await expect(this.page, 'my sends the browser to sso to sign in').toHaveURL(
+      new RegExp(`^https://${ssoHost.replace(/[.]/g, '\\.')}/authorize\\?`),
+    );
     return new SignInForm(this.page);
   }
 

@@ -34,7 +34,9 @@ export class SitePage {
     // The message is shown only when the check fails, i.e. when the page is there.
     expect(maintenance, `the maintenance page is still served on ${host} (HTTP ${status}); the app should be serving now`).toBe(false);
     expect(status, `${host} answered ${status} for ${new URL(response.url()).pathname}`).toBeLessThan(400);
-    await expect(this.page, `${host} pages carry the marker "${this.site.marker}" in their title`).toHaveTitle(new RegExp(escapeRegExp(this.site.marker)));
+    await expect(this.page, `${host} pages carry the marker "${this.site.marker}" in their title`).toHaveTitle(
+      new RegExp(escapeRegExp(this.site.marker)),
+    );
   }
 }
 

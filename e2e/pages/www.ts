@@ -65,7 +65,10 @@ export class BillPayment extends SitePage {
 
   /** Picks the first open invoice and returns its number. */
   async payFirstInvoice(): Promise<string> {
-    const link = this.page.getByRole('table', { name: 'Open invoices' }).getByRole('link', { name: /^Pay invoice / }).first();
+    const link = this.page
+      .getByRole('table', { name: 'Open invoices' })
+      .getByRole('link', { name: /^Pay invoice / })
+      .first();
     await expect(link, 'the bill lists an open invoice').toBeVisible();
     const number = ((await link.textContent()) ?? '').replace('Pay invoice ', '').trim();
     await link.click();

@@ -60,7 +60,12 @@ test.describe('www pay my bill', { tag: '@regression' }, () => {
     await billPayment.enterAccountNumber('900100');
     await billPayment.payFirstInvoice();
     await billPayment.payWithCard({ name: '', number: '', expiry: '', cvc: '' });
-    for (const text of ['Enter the name on the card', 'Enter a valid card number', 'Enter an expiry date in the future', 'Enter the 3 or 4 digit security code']) {
+    for (const text of [
+      'Enter the name on the card',
+      'Enter a valid card number',
+      'Enter an expiry date in the future',
+      'Enter the 3 or 4 digit security code',
+    ]) {
       await billPayment.expectPaymentError(text);
     }
   });

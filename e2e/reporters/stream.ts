@@ -9,7 +9,12 @@ import type { StepRecord, TestRecord } from '../adapter.ts';
 function steps(list: readonly TestStep[]): StepRecord[] {
   return list
     .filter((s) => s.category === 'test.step')
-    .map((s) => ({ title: s.title, duration: s.duration, ...(s.error ? { error: { message: s.error.message ?? s.error.value ?? '' } } : {}), ...(s.steps.length ? { steps: steps(s.steps) } : {}) }));
+    .map((s) => ({
+      title: s.title,
+      duration: s.duration,
+      ...(s.error ? { error: { message: s.error.message ?? s.error.value ?? '' } } : {}),
+      ...(s.steps.length ? { steps: steps(s.steps) } : {}),
+    }));
 }
 
 export default class StreamReporter implements Reporter {
@@ -42,7 +47,10 @@ export default class StreamReporter implements Reporter {
         timeout: test.timeout,
         annotations: test.annotations,
         results: all.map((r) => ({
-          status: r.status, duration: r.duration, startTime: r.startTime.toISOString(), retry: r.retry,
+          status: r.status,
+          duration: r.duration,
+          startTime: r.startTime.toISOString(),
+          retry: r.retry,
           errors: r.errors.map((e) => ({ message: e.message ?? e.value ?? '' })),
           steps: steps(r.steps),
           attachments: r.attachments.map((a) => ({ name: a.name, contentType: a.contentType, ...(a.path ? { path: a.path } : {}) })),

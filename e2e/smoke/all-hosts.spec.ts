@@ -9,7 +9,9 @@ test.describe('every host', { tag: '@smoke' }, () => {
     const host = new URL(response!.url()).host;
     const maintenance = (await response!.text()).includes(site.maintenanceMarker);
     // The message is shown only when the check fails, i.e. when the page is there.
-    expect(maintenance, `the maintenance page is still served on ${host} (HTTP ${response!.status()}); no page is expected now`).toBe(false);
+    expect(maintenance, `the maintenance page is still served on ${host} (HTTP ${response!.status()}); no page is expected now`).toBe(
+      false,
+    );
     expect(response!.status(), `${host} home page status`).toBe(200);
     await expect(page, `${host} carries the marker "${site.marker}"`).toHaveTitle(new RegExp(site.marker));
     await expect(page.getByRole('main'), `${host} renders its main content`).toBeVisible();

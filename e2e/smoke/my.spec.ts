@@ -5,7 +5,6 @@ import { test } from '../fixtures.ts';
 test.use({ trace: 'off' });
 
 test.describe('my', { tag: '@smoke' }, () => {
-
   test('portal home page loads', { tag: '@critical' }, async ({ portal }) => {
     await portal.openHome();
   });

@@ -5,7 +5,6 @@ import { test } from '../fixtures.ts';
 test.use({ trace: 'off' });
 
 test.describe('www', { tag: '@smoke' }, () => {
-
   test('home page offers the biller search', { tag: '@critical' }, async ({ wwwHome }) => {
     await wwwHome.openHome();
     await wwwHome.searchForBiller('Springfield');

@@ -6,11 +6,24 @@ import type { K6Summary } from './summary.ts';
 /** k6's documented error_code values (k6 docs, "Error codes"); 14xx/15xx are HTTP 4xx/5xx (1000 + status). */
 const K6_ERROR_CODES: Record<number, string> = {
   1000: 'generic error (k6 gives this to an expired or not yet valid certificate too)',
-  1010: 'non-TCP network error', 1020: 'invalid URL', 1050: 'request timeout',
-  1100: 'DNS error', 1101: 'DNS: no IP for the name', 1110: 'blacklisted IP', 1111: 'blocked hostname',
-  1200: 'TCP error', 1201: 'broken pipe on write', 1202: 'unknown error on write', 1210: 'TCP dial error',
-  1211: 'TCP dial timeout', 1212: 'connection refused', 1213: 'unknown TCP dial error', 1220: 'connection reset by peer',
-  1300: 'TLS error', 1310: 'x509: certificate signed by unknown authority', 1311: 'x509: certificate is not valid for the name',
+  1010: 'non-TCP network error',
+  1020: 'invalid URL',
+  1050: 'request timeout',
+  1100: 'DNS error',
+  1101: 'DNS: no IP for the name',
+  1110: 'blacklisted IP',
+  1111: 'blocked hostname',
+  1200: 'TCP error',
+  1201: 'broken pipe on write',
+  1202: 'unknown error on write',
+  1210: 'TCP dial error',
+  1211: 'TCP dial timeout',
+  1212: 'connection refused',
+  1213: 'unknown TCP dial error',
+  1220: 'connection reset by peer',
+  1300: 'TLS error',
+  1310: 'x509: certificate signed by unknown authority',
+  1311: 'x509: certificate is not valid for the name',
 };
 
 export function errorCodeName(code: number): string {
@@ -18,10 +31,20 @@ export function errorCodeName(code: number): string {
   return K6_ERROR_CODES[code] ?? `k6 error_code ${code}`;
 }
 
-
-export interface CodeCount { code: number; name: string; count: number }
-export interface RequestFailure { host: string; error: string; count: number }
-export interface Causes { codes: CodeCount[]; errors: RequestFailure[] }
+export interface CodeCount {
+  code: number;
+  name: string;
+  count: number;
+}
+export interface RequestFailure {
+  host: string;
+  error: string;
+  count: number;
+}
+export interface Causes {
+  codes: CodeCount[];
+  errors: RequestFailure[];
+}
 
 /** Counts per error_code from the `http_reqs{error_code:N}` sub-metrics (0 and absent mean none seen). */
 export function codeCounts(summary: K6Summary | undefined): CodeCount[] {

@@ -28,5 +28,10 @@ export const K6_EXIT_CODES: Record<number, ExitMeaning> = {
 
 export function exitMeaning(code: number | null, signal: NodeJS.Signals | null): ExitMeaning {
   if (code === null) return { meaning: `k6 was killed by ${signal ?? 'a signal'} before it exited`, status: 'broken' };
-  return K6_EXIT_CODES[code] ?? { meaning: `k6 exited with ${code}, which is not one of k6's documented exit codes (usage error or crash)`, status: 'broken' };
+  return (
+    K6_EXIT_CODES[code] ?? {
+      meaning: `k6 exited with ${code}, which is not one of k6's documented exit codes (usage error or crash)`,
+      status: 'broken',
+    }
+  );
 }

@@ -97,15 +97,33 @@ function thresholdOutcomes(spec: K6RunSpec, summary: K6Summary | undefined, notE
     const title = `k6 ${spec.label}: threshold ${metric} ${expression}`;
     const m = summary?.metrics[metric];
     const verdict = m?.thresholds?.[expression];
-    if (!summary) return { id, title, status: 'broken', message: `threshold ${metric} ${expression} not evaluated: ${notEvaluated}`, details: { metric, expression } };
+    if (!summary)
+      return {
+        id,
+        title,
+        status: 'broken',
+        message: `threshold ${metric} ${expression} not evaluated: ${notEvaluated}`,
+        details: { metric, expression },
+      };
     if (!m || !verdict) {
-      return { id, title, status: 'broken', message: withCause(`threshold ${metric} ${expression} not evaluated: k6 reported no samples for ${metric}`, said), details: { metric, expression, noData: true, ...causeDetails } };
+      return {
+        id,
+        title,
+        status: 'broken',
+        message: withCause(`threshold ${metric} ${expression} not evaluated: k6 reported no samples for ${metric}`, said),
+        details: { metric, expression, noData: true, ...causeDetails },
+      };
     }
     // k6 writes a threshold on an empty metric as ok: true (a Rate whatever its expression): no data is never a pass.
     if (sampleCount(m) === 0 && m.type !== 'counter') {
       return {
-        id, title, status: 'broken',
-        message: withCause(`no data: k6 recorded no samples for ${metric}, so ${expression} was not evaluated (k6 reports it ok: ${verdict.ok})`, said),
+        id,
+        title,
+        status: 'broken',
+        message: withCause(
+          `no data: k6 recorded no samples for ${metric}, so ${expression} was not evaluated (k6 reports it ok: ${verdict.ok})`,
+          said,
+        ),
         details: { metric, expression, observed: null, samples: 0, ok: verdict.ok, noData: true, ...causeDetails },
       };
     }
@@ -113,16 +131,39 @@ function thresholdOutcomes(spec: K6RunSpec, summary: K6Summary | undefined, notE
     const agg = parsed?.[1];
     const observed = agg !== undefined ? m.values[agg] : undefined;
     const limit = parsed ? `${expression.replace(/\s+/g, '')}${m.contains === 'time' ? ' ms' : ''}` : expression;
-    const seen = observed === undefined ? `${agg ?? expression} is not in the summary` : `${agg} was ${fmt(observed, m.contains)}${agg === 'rate' ? rateCounts(metric, m.values) : ''}`;
+    const seen =
+      observed === undefined
+        ? `${agg ?? expression} is not in the summary`
+        : `${agg} was ${fmt(observed, m.contains)}${agg === 'rate' ? rateCounts(metric, m.values) : ''}`;
     const samples = sampleCount(m);
-    const details = { metric, expression, observed: observed ?? null, limit: parsed ? Number(parsed[3]) : null, ok: verdict.ok, ...(samples !== undefined ? { samples } : {}) };
+    const details = {
+      metric,
+      expression,
+      observed: observed ?? null,
+      limit: parsed ? Number(parsed[3]) : null,
+      ok: verdict.ok,
+      ...(samples !== undefined ? { samples } : {}),
+    };
     return verdict.ok
       ? { id, title, status: 'passed', message: `${metric}: ${seen}, within ${limit}`, details }
-      : { id, title, status: 'failed', message: withCause(`threshold crossed on ${metric}: ${seen}, limit ${limit}`, said), details: { ...details, ...causeDetails } };
+      : {
+          id,
+          title,
+          status: 'failed',
+          message: withCause(`threshold crossed on ${metric}: ${seen}, limit ${limit}`, said),
+          details: { ...details, ...causeDetails },
+        };
   });
 }
 
-function checkOutcomes(spec: K6RunSpec, summary: K6Summary | undefined, notEvaluated: string, exceptions: string[], causes: Causes, cutOff: string): K6Outcome[] {
+function checkOutcomes(
+  spec: K6RunSpec,
+  summary: K6Summary | undefined,
+  notEvaluated: string,
+  exceptions: string[],
+  causes: Causes,
+  cutOff: string,
+): K6Outcome[] {
   const counts = new Map<string, { passes: number; fails: number }>();
   for (const c of summary ? allChecks(summary.root_group) : []) {
     const prev = counts.get(c.name) ?? { passes: 0, fails: 0 };
@@ -138,18 +179,40 @@ function checkOutcomes(spec: K6RunSpec, summary: K6Summary | undefined, notEvalu
     const causeDetails = said ? { causes: mine } : {};
     if (!summary) return { id, title, status: 'broken', message: `check "${name}" not evaluated: ${notEvaluated}`, details: {} };
     if (!c || c.passes + c.fails === 0) {
-      const why = exceptions.length ? `iterations threw before reaching it (${exceptions[0]})` : cutOff ? cutOff : said ? 'no request got far enough to check it' : 'no iteration reached it';
-      return { id, title, status: 'broken', message: withCause(`check "${name}" never ran: ${why}`, said), details: { passes: 0, fails: 0, noData: true, ...causeDetails } };
+      const why = exceptions.length
+        ? `iterations threw before reaching it (${exceptions[0]})`
+        : cutOff
+          ? cutOff
+          : said
+            ? 'no request got far enough to check it'
+            : 'no iteration reached it';
+      return {
+        id,
+        title,
+        status: 'broken',
+        message: withCause(`check "${name}" never ran: ${why}`, said),
+        details: { passes: 0, fails: 0, noData: true, ...causeDetails },
+      };
     }
     const total = c.passes + c.fails;
     return c.fails === 0
       ? { id, title, status: 'passed', message: `check "${name}" passed ${c.passes} of ${total} times`, details: c }
-      : { id, title, status: 'failed', message: withCause(`check "${name}" failed ${c.fails} of ${total} times`, said), details: { ...c, ...causeDetails } };
+      : {
+          id,
+          title,
+          status: 'failed',
+          message: withCause(`check "${name}" failed ${c.fails} of ${total} times`, said),
+          details: { ...c, ...causeDetails },
+        };
   });
 }
 
 function crossed(summary: K6Summary): string[] {
-  return Object.entries(summary.metrics).flatMap(([metric, m]) => Object.entries(m.thresholds ?? {}).filter(([, t]) => !t.ok).map(([e]) => `${metric} ${e}`));
+  return Object.entries(summary.metrics).flatMap(([metric, m]) =>
+    Object.entries(m.thresholds ?? {})
+      .filter(([, t]) => !t.ok)
+      .map(([e]) => `${metric} ${e}`),
+  );
 }
 
 export function interpretK6Run(facts: K6RunFacts, spec: K6RunSpec): K6Outcome[] {
@@ -172,15 +235,28 @@ export function interpretK6Run(facts: K6RunFacts, spec: K6RunSpec): K6Outcome[] 
   let status: K6Outcome['status'];
   let message: string;
   if (facts.spawnError) [status, message] = ['broken', `k6 could not be started: ${facts.spawnError}`];
-  else if (facts.stopped) [status, message] = ['broken', `k6 was stopped by the harness before it finished: ${facts.stopReason ?? 'its deadline passed or the run was interrupted'}; ${exitText}`];
+  else if (facts.stopped)
+    [status, message] = [
+      'broken',
+      `k6 was stopped by the harness before it finished: ${facts.stopReason ?? 'its deadline passed or the run was interrupted'}; ${exitText}`,
+    ];
   else if (exit.status) [status, message] = [exit.status, `${exitText}${because ? ` —${because.slice(1)}` : ''}`];
   else if (exceptions.length) {
     const n = exceptions.length;
-    [status, message] = ['failed', `${n} iteration${n === 1 ? '' : 's'} threw an exception, which k6 logs without failing the run (${exitShort}): ${exceptions[0]}`];
+    [status, message] = [
+      'failed',
+      `${n} iteration${n === 1 ? '' : 's'} threw an exception, which k6 logs without failing the run (${exitShort}): ${exceptions[0]}`,
+    ];
   } else if (!read?.ok) [status, message] = ['broken', `${read?.reason ?? 'no summary'}; ${exitText}${because}`];
-  else if (facts.exitCode === 99 && crossedNow.length === 0) [status, message] = ['failed', `${exitShort} (thresholds crossed) but the summary shows no crossed threshold: the result cannot be trusted`];
-  else if (facts.exitCode === 0 && crossedNow.length > 0) [status, message] = ['failed', `${exitShort} although the summary shows crossed thresholds: ${crossedNow.join(', ')}`];
-  else if (iterations === 0) [status, message] = ['failed', withCause(`no iteration completed (${exitShort}): ${cut?.text ?? 'the load never ran'}`, said)];
+  else if (facts.exitCode === 99 && crossedNow.length === 0)
+    [status, message] = [
+      'failed',
+      `${exitShort} (thresholds crossed) but the summary shows no crossed threshold: the result cannot be trusted`,
+    ];
+  else if (facts.exitCode === 0 && crossedNow.length > 0)
+    [status, message] = ['failed', `${exitShort} although the summary shows crossed thresholds: ${crossedNow.join(', ')}`];
+  else if (iterations === 0)
+    [status, message] = ['failed', withCause(`no iteration completed (${exitShort}): ${cut?.text ?? 'the load never ran'}`, said)];
   else {
     const tail = crossedNow.length ? `; crossed: ${crossedNow.join(', ')} (see the threshold checks)` : '';
     const cutTail = cut ? `; ${cut.text}` : '';
@@ -206,5 +282,9 @@ export function interpretK6Run(facts: K6RunFacts, spec: K6RunSpec): K6Outcome[] 
       ...(said ? { causes } : {}),
     },
   };
-  return [run, ...thresholdOutcomes(spec, summary, notEvaluated, causes), ...checkOutcomes(spec, summary, notEvaluated, exceptions, causes, cut && iterations === 0 ? cut.text : '')];
+  return [
+    run,
+    ...thresholdOutcomes(spec, summary, notEvaluated, causes),
+    ...checkOutcomes(spec, summary, notEvaluated, exceptions, causes, cut && iterations === 0 ? cut.text : ''),
+  ];
 }

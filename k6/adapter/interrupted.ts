@@ -22,7 +22,8 @@ export function interruption(summary: K6Summary, log: readonly K6LogLine[]): Int
   const cutOff = started === undefined ? null : Math.max(0, started - completed);
   if (!warned && !cutOff) return undefined;
   const ran = summary.state?.testRunDurationMs !== undefined ? ` after ${(summary.state.testRunDurationMs / 1000).toFixed(1)} s` : '';
-  const sent = dataSentBytes > 0 ? `requests were sent (${dataSentBytes} B) but got no complete answer before the stop` : 'no request was sent';
+  const sent =
+    dataSentBytes > 0 ? `requests were sent (${dataSentBytes} B) but got no complete answer before the stop` : 'no request was sent';
   const what = cutOff === null ? 'iterations in flight were' : `${cutOff} iteration${cutOff === 1 ? ' was' : 's were'}`;
   const text = `${what} cut off when the duration and graceful stop ran out${ran} (k6 keeps no metric of a cut-off iteration): ${completed === 0 ? sent : `${completed} finished`}`;
   return { cutOff, completed, dataSentBytes, text };

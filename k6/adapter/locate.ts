@@ -16,7 +16,9 @@ function isExecutable(file: string): boolean {
 export function locateK6(env: NodeJS.ProcessEnv = process.env): K6Location {
   const explicit = env.K6_BIN?.trim();
   if (explicit) {
-    return isExecutable(explicit) ? { ok: true, bin: explicit, from: 'K6_BIN' } : { ok: false, reason: `K6_BIN=${explicit} is not an executable file` };
+    return isExecutable(explicit)
+      ? { ok: true, bin: explicit, from: 'K6_BIN' }
+      : { ok: false, reason: `K6_BIN=${explicit} is not an executable file` };
   }
   const names = process.platform === 'win32' ? ['k6.exe', 'k6'] : ['k6'];
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {

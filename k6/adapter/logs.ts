@@ -36,7 +36,12 @@ export function iterationExceptions(lines: readonly K6LogLine[]): string[] {
 /** Errors that are neither iteration exceptions nor the threshold summary line: what explains a bad exit. */
 export function otherErrors(lines: readonly K6LogLine[]): string[] {
   return lines
-    .filter((l) => (l.level === 'error' || l.level === 'fatal') && l.source !== 'stacktrace' && !/^thresholds on metrics .* crossed$/.test(l.msg ?? ''))
+    .filter(
+      (l) =>
+        (l.level === 'error' || l.level === 'fatal') &&
+        l.source !== 'stacktrace' &&
+        !/^thresholds on metrics .* crossed$/.test(l.msg ?? ''),
+    )
     .map((l) => firstLine(l.msg ?? '(no message)'));
 }
 

@@ -14,7 +14,9 @@ export interface UnresolvedPin {
   code: string;
 }
 
-export type PinResolution = { ok: true; plan: K6RunPlan; resolved: { target: string; name: string; address: string }[] } | { ok: false; unresolved: UnresolvedPin[] };
+export type PinResolution =
+  | { ok: true; plan: K6RunPlan; resolved: { target: string; name: string; address: string }[] }
+  | { ok: false; unresolved: UnresolvedPin[] };
 
 /** host and port of `address:port` / `[v6]:port`. */
 export function splitHostPort(hp: string): { host: string; port: string } {
@@ -63,5 +65,10 @@ export async function resolvePins(plan: K6RunPlan, lookup: Lookup = systemLookup
 /** The broken message for a plan whose pins do not resolve: each name, with its lookup code. */
 export function unresolvedMessage(u: readonly UnresolvedPin[]): string {
   const each = [...new Map(u.map((x) => [x.name, x])).values()].map((x) => `${x.name} (${x.code})`).join(', ');
-  return `the address k6 would pin ${u.map((x) => x.target).filter((v, i, a) => a.indexOf(v) === i).join(', ')} to does not resolve: ${each}. k6 never looks up a name in its hosts option (it would dial 0.0.0.0); set an IP address in environments.<env>.addresses or fix the name`;
+  return `the address k6 would pin ${u
+    .map((x) => x.target)
+    .filter((v, i, a) => a.indexOf(v) === i)
+    .join(
+      ', ',
+    )} to does not resolve: ${each}. k6 never looks up a name in its hosts option (it would dial 0.0.0.0); set an IP address in environments.<env>.addresses or fix the name`;
 }

@@ -66,7 +66,12 @@ export function runK6(inv: K6Invocation): Promise<K6RawRun> {
     };
     if (inv.signal.aborted) onAbort();
     else inv.signal.addEventListener('abort', onAbort, { once: true });
-    const { child, closed } = spawnGroup(inv.bin, args, { env: inv.env }, { signal: stop.signal, killGraceMs: inv.killGraceMs ?? 5_000, ...(inv.onSpawn ? { onSpawn: inv.onSpawn } : {}) });
+    const { child, closed } = spawnGroup(
+      inv.bin,
+      args,
+      { env: inv.env },
+      { signal: stop.signal, killGraceMs: inv.killGraceMs ?? 5_000, ...(inv.onSpawn ? { onSpawn: inv.onSpawn } : {}) },
+    );
     child.stdout.on('data', keep(out));
     child.stderr.on('data', keep(err));
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
@@ -77,7 +82,13 @@ export function runK6(inv: K6Invocation): Promise<K6RawRun> {
       writeFileSync(join(inv.outDir, 'stderr.txt'), stderr);
       const summaryText = existsSync(inv.summaryFile) ? readFileSync(inv.summaryFile, 'utf8') : undefined;
       resolve({
-        args, exitCode, signal, stopped, stdout, stderr, summaryFile: inv.summaryFile,
+        args,
+        exitCode,
+        signal,
+        stopped,
+        stdout,
+        stderr,
+        summaryFile: inv.summaryFile,
         ...(spawnError ? { spawnError } : {}),
         ...(summaryText !== undefined ? { summaryText } : {}),
         startedAt: startedAt.toISOString(),

@@ -9,8 +9,15 @@ const Metric = z.object({
   thresholds: z.record(z.string(), z.object({ ok: z.boolean() })).optional(),
 });
 
-const Check = z.object({ name: z.string(), path: z.string(), passes: z.number().int().nonnegative(), fails: z.number().int().nonnegative() });
-const Group: z.ZodType<K6Group> = z.lazy(() => z.object({ name: z.string(), path: z.string(), groups: z.array(Group), checks: z.array(Check) }));
+const Check = z.object({
+  name: z.string(),
+  path: z.string(),
+  passes: z.number().int().nonnegative(),
+  fails: z.number().int().nonnegative(),
+});
+const Group: z.ZodType<K6Group> = z.lazy(() =>
+  z.object({ name: z.string(), path: z.string(), groups: z.array(Group), checks: z.array(Check) }),
+);
 
 // Not strict: k6 adds fields between releases (options, state …); only these are read.
 export const K6Summary = z.object({
@@ -33,7 +40,10 @@ export function parseSummary(text: string | undefined, file: string): SummaryRea
   const parsed = K6Summary.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, reason: `the summary ${file} is not a k6 summary: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown shape'}` };
+    return {
+      ok: false,
+      reason: `the summary ${file} is not a k6 summary: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown shape'}`,
+    };
   }
   return { ok: true, summary: parsed.data };
 }

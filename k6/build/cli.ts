@@ -9,9 +9,12 @@ Bundles k6/scripts/<NAME>.ts into DIR/<NAME>.js (default ${DIST_DIR}); one ESM f
 Scripts: ${SCRIPT_NAMES.join(', ')}`;
 
 async function main(): Promise<number> {
-  let values;
+  let values: { script?: string[]; out?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ options: { script: { type: 'string', multiple: true }, out: { type: 'string' }, help: { type: 'boolean' } }, strict: true }));
+    ({ values } = parseArgs({
+      options: { script: { type: 'string', multiple: true }, out: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+    }));
   } catch (e) {
     console.error(`${(e as Error).message}\n\n${HELP}`);
     return 64;

@@ -41,12 +41,18 @@ export function validateEmail(value: string): string | undefined {
 export async function passwordReset(ctx: AppContext, req: IncomingMessage, res: ServerResponse, site: string): Promise<void> {
   const render = (body: string) => send(res, 200, page({ marker: ctx.marker, site, title: 'Reset your password', body }));
   if (req.method !== 'POST') {
-    return render(`<h1>Reset your password</h1><form method="post" novalidate>${field({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'email' })}<button type="submit">Send reset link</button></form>`);
+    return render(
+      `<h1>Reset your password</h1><form method="post" novalidate>${field({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'email' })}<button type="submit">Send reset link</button></form>`,
+    );
   }
   const email = (await readForm(req)).get('email')?.trim() ?? '';
   const error = validateEmail(email);
   if (error) {
-    return render(`<h1>Reset your password</h1>${errorSummary([error])}<form method="post" novalidate>${field({ name: 'email', label: 'Email address', type: 'email', value: email, error, autocomplete: 'email' })}<button type="submit">Send reset link</button></form>`);
+    return render(
+      `<h1>Reset your password</h1>${errorSummary([error])}<form method="post" novalidate>${field({ name: 'email', label: 'Email address', type: 'email', value: email, error, autocomplete: 'email' })}<button type="submit">Send reset link</button></form>`,
+    );
   }
-  render(`<h1>Check your email</h1><p class="notice" role="status">If an account exists for that email address, we have sent a link to reset the password. The link works for 30 minutes.</p>`);
+  render(
+    `<h1>Check your email</h1><p class="notice" role="status">If an account exists for that email address, we have sent a link to reset the password. The link works for 30 minutes.</p>`,
+  );
 }

@@ -38,10 +38,13 @@ function apiLogin(ctx: AppContext, req: IncomingMessage, res: ServerResponse, ho
   void readBody(req).then(
     (body) => {
       const form = new URLSearchParams(body);
-      if (!acceptsAccount(ctx, host, form.get('user'), form.get('password'))) return send(res, 401, JSON.stringify({ error: 'invalid credentials' }), 'application/json');
+      if (!acceptsAccount(ctx, host, form.get('user'), form.get('password')))
+        return send(res, 401, JSON.stringify({ error: 'invalid credentials' }), 'application/json');
       const now = Math.floor(Date.now() / 1000);
       const token = signCookie({ sub: ctx.account.user, iss: ctx.serverName, iat: now, exp: now + SESSION_SECONDS }, ctx.machineKey());
-      send(res, 200, JSON.stringify({ ok: true }), 'application/json', { 'set-cookie': `${ctx.cookieName}=${token}; Path=/; Secure; HttpOnly; SameSite=Lax` });
+      send(res, 200, JSON.stringify({ ok: true }), 'application/json', {
+        'set-cookie': `${ctx.cookieName}=${token}; Path=/; Secure; HttpOnly; SameSite=Lax`,
+      });
     },
     () => send(res, 413, 'too large', 'text/plain'),
   );
@@ -51,7 +54,12 @@ function apiVerify(ctx: AppContext, req: IncomingMessage, res: ServerResponse): 
   const token = cookieValue(req, ctx.cookieName);
   if (!token) return send(res, 401, JSON.stringify({ valid: false, reason: 'no cookie' }), 'application/json');
   const outcome = verifyCookie(token, ctx.machineKey());
-  send(res, outcome.valid ? 200 : 401, JSON.stringify(outcome.valid ? { valid: true, sub: outcome.payload.sub, issuer: outcome.payload.iss } : outcome), 'application/json');
+  send(
+    res,
+    outcome.valid ? 200 : 401,
+    JSON.stringify(outcome.valid ? { valid: true, sub: outcome.payload.sub, issuer: outcome.payload.iss } : outcome),
+    'application/json',
+  );
 }
 
 export function createApp(ctx: AppContext): AppHandler {
@@ -59,16 +67,27 @@ export function createApp(ctx: AppContext): AppHandler {
     const url = new URL(req.url ?? '/', 'https://lab.invalid');
     if (url.pathname === '/health') return send(res, 200, 'ok', 'text/plain');
     if (url.pathname === '/favicon.ico') return send(res, 204, '', 'image/x-icon');
-    if (ctx.faults.has('web-error', ctx.serverName)) return send(res, 500, '<h1>Server Error in \'/\' Application.</h1>');
+    if (ctx.faults.has('web-error', ctx.serverName)) return send(res, 500, "<h1>Server Error in '/' Application.</h1>");
     if (url.pathname === '/auth/login' && req.method === 'POST') return apiLogin(ctx, req, res, host);
     if (url.pathname === '/auth/verify') return apiVerify(ctx, req, res);
     const handled = ROUTERS[host](ctx, req, res, host, url);
     if (handled instanceof Promise) {
       handled.catch(() => {
-        if (!res.headersSent) send(res, 400, page({ marker: ctx.marker, site: 'Error', title: 'Bad request', body: '<h1>Bad request</h1>' }));
+        if (!res.headersSent)
+          send(res, 400, page({ marker: ctx.marker, site: 'Error', title: 'Bad request', body: '<h1>Bad request</h1>' }));
       });
       return;
     }
-    if (handled === false) send(res, 404, page({ marker: ctx.marker, site: 'Not found', title: 'Page not found', body: '<h1>Page not found</h1><p><a href="/">Go to the home page</a></p>' }));
+    if (handled === false)
+      send(
+        res,
+        404,
+        page({
+          marker: ctx.marker,
+          site: 'Not found',
+          title: 'Page not found',
+          body: '<h1>Page not found</h1><p><a href="/">Go to the home page</a></p>',
+        }),
+      );
   };
 }

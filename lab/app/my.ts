@@ -29,7 +29,10 @@ const REASONS: Record<Exclude<JwtOutcome, { valid: true }>['reason'] | 'state' |
 };
 
 function render(ctx: AppContext, res: ServerResponse, title: string, body: string, status = 200, script?: string): void {
-  const nav = [{ href: '/', label: 'Home' }, { href: '/dashboard', label: 'Invoices' }];
+  const nav = [
+    { href: '/', label: 'Home' },
+    { href: '/dashboard', label: 'Invoices' },
+  ];
   send(res, status, page({ marker: ctx.marker, site: SITE, title, body, nav, ...(script ? { script } : {}) }));
 }
 
@@ -40,7 +43,12 @@ function home(ctx: AppContext, res: ServerResponse, url: URL): void {
     'sign-in': 'Sign in to see your invoices.',
   };
   const notice = notices[url.searchParams.get('reason') ?? ''];
-  render(ctx, res, 'Payer portal', `<h1>Payer portal</h1>${notice ? `<p class="notice" role="status">${notice}</p>` : ''}<p>See and pay your invoices from every biller in one place.</p><p><a href="/login">Sign in</a></p>`);
+  render(
+    ctx,
+    res,
+    'Payer portal',
+    `<h1>Payer portal</h1>${notice ? `<p class="notice" role="status">${notice}</p>` : ''}<p>See and pay your invoices from every biller in one place.</p><p><a href="/login">Sign in</a></p>`,
+  );
 }
 
 function startSignIn(ctx: AppContext, req: IncomingMessage, res: ServerResponse): void {
@@ -54,7 +62,13 @@ function startSignIn(ctx: AppContext, req: IncomingMessage, res: ServerResponse)
 
 function callback(ctx: AppContext, req: IncomingMessage, res: ServerResponse, host: HostKey, url: URL): void {
   const fail = (reason: keyof typeof REASONS) =>
-    render(ctx, res, 'Sign-in failed', `<h1>Sign-in failed</h1><div role="alert"><p>Sign-in failed: ${REASONS[reason]}.</p></div><p><a href="/login">Try again</a></p>`, 401);
+    render(
+      ctx,
+      res,
+      'Sign-in failed',
+      `<h1>Sign-in failed</h1><div role="alert"><p>Sign-in failed: ${REASONS[reason]}.</p></div><p><a href="/login">Try again</a></p>`,
+      401,
+    );
   const token = url.searchParams.get('token');
   if (!token) return fail('missing');
   const state = url.searchParams.get('state');
@@ -63,19 +77,31 @@ function callback(ctx: AppContext, req: IncomingMessage, res: ServerResponse, ho
   if (!outcome.valid) return fail(outcome.reason);
   if (outcome.claims.nonce !== state) return fail('state');
   if (ctx.faults.has('login-broken', host) || outcome.claims.sub !== ctx.account.user) return fail('account');
-  redirect(res, '/dashboard', { 'set-cookie': [sessionCookie(ctx.cookieName, issueSession(ctx, outcome.claims.sub), SESSION_SECONDS), clearCookie(STATE_COOKIE)] });
+  redirect(res, '/dashboard', {
+    'set-cookie': [sessionCookie(ctx.cookieName, issueSession(ctx, outcome.claims.sub), SESSION_SECONDS), clearCookie(STATE_COOKIE)],
+  });
 }
 
 function dashboard(ctx: AppContext, req: IncomingMessage, res: ServerResponse): void {
   const s = sessionOf(ctx, req);
   if (s.state === 'expired') return redirect(res, '/?reason=expired', { 'set-cookie': clearCookie(ctx.cookieName) });
   if (s.state !== 'signed-in') return redirect(res, '/?reason=sign-in');
-  const rows = PORTAL_INVOICES.map((i) => `<tr><td>${i.number}</td><td>${escapeHtml(i.biller)}</td><td>${i.due}</td><td>${dollars(i.amount)}</td><td>${i.status}</td></tr>`).join('');
+  const rows = PORTAL_INVOICES.map(
+    (i) =>
+      `<tr><td>${i.number}</td><td>${escapeHtml(i.biller)}</td><td>${i.due}</td><td>${dollars(i.amount)}</td><td>${i.status}</td></tr>`,
+  ).join('');
   // Idle sign-out, as the real portal does: after IDLE_TIMEOUT_MS without activity the session ends.
   const script = `setTimeout(function(){location.assign('/logout?reason=expired')}, ${IDLE_TIMEOUT_MS});`;
-  render(ctx, res, 'Your invoices', `<h1>Your invoices</h1><p>Signed in as <strong data-testid="signed-in-user">${escapeHtml(s.payload.sub)}</strong></p>
+  render(
+    ctx,
+    res,
+    'Your invoices',
+    `<h1>Your invoices</h1><p>Signed in as <strong data-testid="signed-in-user">${escapeHtml(s.payload.sub)}</strong></p>
 <table><caption>Invoices on your account</caption><thead><tr><th scope="col">Invoice</th><th scope="col">Biller</th><th scope="col">Due</th><th scope="col">Amount</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table>
-<form method="post" action="/logout"><button type="submit">Sign out</button></form>`, 200, script);
+<form method="post" action="/logout"><button type="submit">Sign out</button></form>`,
+    200,
+    script,
+  );
 }
 
 export function myRoutes(ctx: AppContext, req: IncomingMessage, res: ServerResponse, host: HostKey, url: URL): void | false {

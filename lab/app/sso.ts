@@ -21,12 +21,24 @@ function allowedRedirect(ctx: AppContext, req: IncomingMessage, clientId: string
   return clientId === 'my' && redirectUri === `${hostOrigin(ctx, req, 'my')}/sso/callback`;
 }
 
-function form(ctx: AppContext, res: ServerResponse, q: { clientId: string; redirectUri: string; state: string }, user = '', errors: string[] = [], fieldErrors: { user?: string; password?: string } = {}): void {
+function form(
+  ctx: AppContext,
+  res: ServerResponse,
+  q: { clientId: string; redirectUri: string; state: string },
+  user = '',
+  errors: string[] = [],
+  fieldErrors: { user?: string; password?: string } = {},
+): void {
   const hidden = `<input type="hidden" name="client_id" value="${escapeHtml(q.clientId)}"><input type="hidden" name="redirect_uri" value="${escapeHtml(q.redirectUri)}"><input type="hidden" name="state" value="${escapeHtml(q.state)}">`;
-  render(ctx, res, 'Sign in', `<h1>Sign in to ${escapeHtml(ctx.marker)}</h1>${errorSummary(errors)}<form method="post" action="/authorize" novalidate>${hidden}
+  render(
+    ctx,
+    res,
+    'Sign in',
+    `<h1>Sign in to ${escapeHtml(ctx.marker)}</h1>${errorSummary(errors)}<form method="post" action="/authorize" novalidate>${hidden}
 ${field({ name: 'user', label: 'Email address', type: 'email', value: user, autocomplete: 'username', ...(fieldErrors.user ? { error: fieldErrors.user } : {}) })}
 ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', ...(fieldErrors.password ? { error: fieldErrors.password } : {}) })}
-<button type="submit">Sign in</button></form><p><a href="/password/reset">Forgot your password?</a></p>`);
+<button type="submit">Sign in</button></form><p><a href="/password/reset">Forgot your password?</a></p>`,
+  );
 }
 
 async function authorize(ctx: AppContext, req: IncomingMessage, res: ServerResponse, host: HostKey, url: URL): Promise<void> {
@@ -34,7 +46,13 @@ async function authorize(ctx: AppContext, req: IncomingMessage, res: ServerRespo
   const params = post ?? url.searchParams;
   const q = { clientId: params.get('client_id') ?? '', redirectUri: params.get('redirect_uri') ?? '', state: params.get('state') ?? '' };
   if (!allowedRedirect(ctx, req, q.clientId, q.redirectUri) || !q.state) {
-    return render(ctx, res, 'Sign-in request refused', '<h1>Sign-in request refused</h1><p role="alert">This sign-in request did not come from a known application.</p>', 400);
+    return render(
+      ctx,
+      res,
+      'Sign-in request refused',
+      '<h1>Sign-in request refused</h1><p role="alert">This sign-in request did not come from a known application.</p>',
+      400,
+    );
   }
   if (!post) return form(ctx, res, q);
   const user = post.get('user')?.trim() ?? '';
@@ -57,7 +75,12 @@ async function authorize(ctx: AppContext, req: IncomingMessage, res: ServerRespo
 }
 
 function home(ctx: AppContext, req: IncomingMessage, res: ServerResponse): void {
-  render(ctx, res, 'Single sign-on', `<h1>${escapeHtml(ctx.marker)} single sign-on</h1><p>One account for the payer portal and your billers.</p><p><a href="${escapeHtml(hostOrigin(ctx, req, 'my'))}/login">Sign in to the payer portal</a></p>`);
+  render(
+    ctx,
+    res,
+    'Single sign-on',
+    `<h1>${escapeHtml(ctx.marker)} single sign-on</h1><p>One account for the payer portal and your billers.</p><p><a href="${escapeHtml(hostOrigin(ctx, req, 'my'))}/login">Sign in to the payer portal</a></p>`,
+  );
 }
 
 /** The public key my trusts, as a JSON Web Key Set (what a relying party fetches in production). */
@@ -67,7 +90,13 @@ function jwks(ctx: AppContext, res: ServerResponse): void {
   send(res, 200, JSON.stringify({ keys: [{ ...jwk, kid: keys.kid, alg: 'RS256', use: 'sig' }] }), 'application/json');
 }
 
-export function ssoRoutes(ctx: AppContext, req: IncomingMessage, res: ServerResponse, host: HostKey, url: URL): Promise<void> | void | false {
+export function ssoRoutes(
+  ctx: AppContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  host: HostKey,
+  url: URL,
+): Promise<void> | void | false {
   const p = url.pathname;
   if (p === '/' && req.method === 'GET') return home(ctx, req, res);
   if (p === '/authorize') return authorize(ctx, req, res, host, url);

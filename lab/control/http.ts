@@ -28,7 +28,10 @@ const PhaseStateBody = z.strictObject({
 });
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -57,7 +60,8 @@ async function route(control: LabControl, req: IncomingMessage): Promise<unknown
   const url = new URL(req.url ?? '/', 'http://lab.invalid');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const m = req.method ?? 'GET';
-  const at = (method: string, ...path: (string | null)[]) => m === method && parts.length === path.length && path.every((p, i) => p === null || p === parts[i]);
+  const at = (method: string, ...path: (string | null)[]) =>
+    m === method && parts.length === path.length && path.every((p, i) => p === null || p === parts[i]);
   if (at('GET', 'status')) return control.status();
   if (at('GET', 'faults')) return { active: control.status().faults, catalogue: FAULTS };
   if (at('GET', 'slack', 'messages')) return { messages: control.slackMessages() };
@@ -73,7 +77,11 @@ async function route(control: LabControl, req: IncomingMessage): Promise<unknown
   } else if (at('POST', 'dns', 'provider')) await control.setDnsProvider(str(body, 'provider') as 'old');
   else if (at('POST', 'state')) {
     const parsed = PhaseStateBody.safeParse(body);
-    if (!parsed.success) throw new HttpError(400, `invalid state: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new HttpError(
+        400,
+        `invalid state: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      );
     await control.applyState(parsed.data);
   } else throw new HttpError(404, `no route ${m} ${url.pathname}`);
   return control.status();
@@ -94,7 +102,8 @@ export async function startControlServer(control: LabControl): Promise<ControlSe
     route(control, req).then(
       (value) => reply(res, 200, value),
       (err: unknown) => {
-        if (err instanceof HttpError) return reply(res, err.status, { error: err.message, ...(err.status === 404 ? { routes: ROUTES } : {}) });
+        if (err instanceof HttpError)
+          return reply(res, err.status, { error: err.message, ...(err.status === 404 ? { routes: ROUTES } : {}) });
         if (err instanceof FaultError || err instanceof LabStateError) return reply(res, 400, { error: err.message });
         reply(res, 500, { error: `lab control failed: ${(err as Error).message}` });
       },

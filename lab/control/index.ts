@@ -82,7 +82,8 @@ export class LabControlImpl implements LabControl {
   }
 
   async applyState(state: PhaseState): Promise<void> {
-    if (state.dnsProvider !== 'old' && state.dnsProvider !== 'new') throw new LabStateError(`unknown DNS provider "${String(state.dnsProvider)}" (known: old, new)`);
+    if (state.dnsProvider !== 'old' && state.dnsProvider !== 'new')
+      throw new LabStateError(`unknown DNS provider "${String(state.dnsProvider)}" (known: old, new)`);
     // Validate everything before changing anything, so a bad state leaves the lab as it was.
     if (state.inPools !== 'all') state.inPools.forEach((s) => this.p.state.server(s));
     this.p.state.checkPages(state.maintenanceOn);

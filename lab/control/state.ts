@@ -41,7 +41,8 @@ export class RunbookState {
   }
 
   pool(name: string): PoolName {
-    if (!(POOL_NAMES as readonly string[]).includes(name)) throw new LabStateError(`unknown pool "${name}" (known: ${POOL_NAMES.join(', ')})`);
+    if (!(POOL_NAMES as readonly string[]).includes(name))
+      throw new LabStateError(`unknown pool "${name}" (known: ${POOL_NAMES.join(', ')})`);
     return name as PoolName;
   }
 
@@ -64,7 +65,10 @@ export class RunbookState {
 
   setPage(host: string, on: boolean): void {
     const key = this.host(host);
-    if (!this.pageHosts.includes(key)) throw new LabStateError(`${key} has no maintenance page (maintenancePage: false in the config); pages exist for ${this.pageHosts.join(', ')}`);
+    if (!this.pageHosts.includes(key))
+      throw new LabStateError(
+        `${key} has no maintenance page (maintenancePage: false in the config); pages exist for ${this.pageHosts.join(', ')}`,
+      );
     if (on) this.wanted.add(key);
     else this.wanted.delete(key);
     this.reconcile();
@@ -80,7 +84,10 @@ export class RunbookState {
   checkPages(hosts: readonly string[]): HostKey[] {
     const keys = hosts.map((h) => this.host(h));
     const bad = keys.find((k) => !this.pageHosts.includes(k));
-    if (bad) throw new LabStateError(`${bad} has no maintenance page (maintenancePage: false in the config); pages exist for ${this.pageHosts.join(', ')}`);
+    if (bad)
+      throw new LabStateError(
+        `${bad} has no maintenance page (maintenancePage: false in the config); pages exist for ${this.pageHosts.join(', ')}`,
+      );
     return keys;
   }
 

@@ -20,7 +20,9 @@ export async function startLabDohServer(opts: ServerOptions): Promise<LabDohServ
     const reply = async (msg: Buffer) => {
       const out = msg.length >= 12 ? await answerWire(opts, msg, 'tcp') : undefined;
       if (!out) return void res.writeHead(400, { 'content-type': 'text/plain' }).end('not a DNS query\n');
-      res.writeHead(200, { 'content-type': 'application/dns-message', 'content-length': out.length, 'cache-control': 'max-age=0' }).end(out);
+      res
+        .writeHead(200, { 'content-type': 'application/dns-message', 'content-length': out.length, 'cache-control': 'max-age=0' })
+        .end(out);
     };
     if (req.method === 'GET') return void reply(Buffer.from(url.searchParams.get('dns') ?? '', 'base64url'));
     if (req.method !== 'POST') return void res.writeHead(405, { allow: 'GET, POST' }).end();

@@ -14,7 +14,16 @@ import { AuthZone } from './zone.ts';
 import { LabResolver } from './resolver.ts';
 import { startLabDohServer, type LabDohServer } from './doh-server.ts';
 import { drift } from './drift.ts';
-import { LAB_EDGE_RANGE, LAB_FLATTEN_TARGET, LAB_NAMESERVERS, OLD_NS_TTL, dsOf, newZoneRecords, oldZoneRecords, parentRecords } from './lab-zones.ts';
+import {
+  LAB_EDGE_RANGE,
+  LAB_FLATTEN_TARGET,
+  LAB_NAMESERVERS,
+  OLD_NS_TTL,
+  dsOf,
+  newZoneRecords,
+  oldZoneRecords,
+  parentRecords,
+} from './lab-zones.ts';
 import { LabSigner, newLabKey, newZoneKeys, sigWindow } from './signer.ts';
 import { cnameLoop, isLoopName } from './cname-loop.ts';
 
@@ -50,7 +59,9 @@ export const LAB_IMPOSTOR_ADDRESS = '127.0.0.2';
 /** The zone file's web host A records (and the apex, origin) point at the lab gateway. */
 function labEntries(file: string, domain: string, config: HarnessConfig, gateway: string): ZoneEntry[] {
   const { entries } = loadZoneFile(file, { origin: domain });
-  const webNames = new Set([domain, `${LAB_FLATTEN_TARGET}.${domain}`, ...config.estate.hosts.map((h) => `${h.label}.${domain}`)].map(normName));
+  const webNames = new Set(
+    [domain, `${LAB_FLATTEN_TARGET}.${domain}`, ...config.estate.hosts.map((h) => `${h.label}.${domain}`)].map(normName),
+  );
   return entries.map((e) => (e.type === 'A' && webNames.has(e.name) && !e.proxied ? { ...e, data: gateway, text: gateway } : e));
 }
 
@@ -88,10 +99,17 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
           ? [dsOf(zone, keys.ksk.dnskey), ...(faults.has('dns-ds-extra') ? [dsOf(zone, staleKey)] : [])]
           : [];
     const extraNs = faults.has('dns-delegation-extra') ? [LAB_NAMESERVERS[effective === 'new' ? 'old' : 'new'][0]] : [];
-    const glue = faults.has('dns-glue-old') && effective === 'new' ? Object.fromEntries(LAB_NAMESERVERS.new.map((n) => [n, LAB_IMPOSTOR_ADDRESS])) : {};
+    const glue =
+      faults.has('dns-glue-old') && effective === 'new'
+        ? Object.fromEntries(LAB_NAMESERVERS.new.map((n) => [n, LAB_IMPOSTOR_ADDRESS]))
+        : {};
     const cacheKey = `${effective}|${ds.map((d) => d.keyTag).join(',')}|${extraNs.join(',')}|${Object.keys(glue).length}`;
     let z = parentCache.get(cacheKey);
-    if (!z) parentCache.set(cacheKey, (z = new AuthZone(parentZone, parentRecords(zone, parentZone, { provider: effective, ds, extraNs, glue }, '127.0.0.1'))));
+    if (!z)
+      parentCache.set(
+        cacheKey,
+        (z = new AuthZone(parentZone, parentRecords(zone, parentZone, { provider: effective, ds, extraNs, glue }, '127.0.0.1'))),
+      );
     return z;
   };
 
@@ -101,14 +119,19 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
     const n = normName(arg);
     return n === zone || n.endsWith(`.${zone}`) ? n : absoluteName(n || '@', zone);
   };
-  const faultNames = (fault: string) => faults.list().filter((f) => f.name === fault && f.arg).map((f) => faultName(f.arg ?? ''));
+  const faultNames = (fault: string) =>
+    faults
+      .list()
+      .filter((f) => f.name === fault && f.arg)
+      .map((f) => faultName(f.arg ?? ''));
   const authoritative = (name: string, answer: (q: Parameters<LabHandler>[0]) => LabAnswer, isNew: boolean): ServerOptions => ({
     name,
     truncateUdp: () => faults.has('dns-truncate'),
     handler: (q) => {
       if (servfail(name)) return { rcode: 'SERVFAIL' };
       const qname = normName(q.name);
-      if (isNew && q.type === 'TXT' && faultNames('dns-missing-txt').includes(qname)) return { rcode: 'NOERROR', aa: true, authorities: newZone.answer({ ...q, type: 'SOA' }).answers ?? [] };
+      if (isNew && q.type === 'TXT' && faultNames('dns-missing-txt').includes(qname))
+        return { rcode: 'NOERROR', aa: true, authorities: newZone.answer({ ...q, type: 'SOA' }).answers ?? [] };
       const loop = isNew ? faultNames('dns-cname-loop').find((n) => isLoopName(qname, n)) : undefined;
       const a = loop ? cnameLoop(loop, qname) : answer(q);
       const drifted = isNew && faultNames('dns-record-drift').includes(qname) ? drift(a, qname) : a;
@@ -121,7 +144,15 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
   // dns-glue-old: a copy of the old provider answering at the glue address, on the new nameservers' ports.
   let impostors: Promise<LabDnsServer[]> | undefined;
   const startImpostors = () =>
-    (impostors ??= Promise.all(LAB_NAMESERVERS.new.map((n) => startLabDnsServer({ ...authoritative(`${n}@${LAB_IMPOSTOR_ADDRESS}`, (q) => oldZone.answer(q), false), address: LAB_IMPOSTOR_ADDRESS, port: servers[n]?.port ?? 0 }))));
+    (impostors ??= Promise.all(
+      LAB_NAMESERVERS.new.map((n) =>
+        startLabDnsServer({
+          ...authoritative(`${n}@${LAB_IMPOSTOR_ADDRESS}`, (q) => oldZone.answer(q), false),
+          address: LAB_IMPOSTOR_ADDRESS,
+          port: servers[n]?.port ?? 0,
+        }),
+      ),
+    ));
 
   const servers: Record<string, LabDnsServer> = {};
   const started: { stop(): Promise<void> }[] = [];
@@ -134,13 +165,24 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
       };
       started.push((servers[n] = await startLabDnsServer({ ...plain, handler })));
     }
-    for (const n of LAB_NAMESERVERS.old) started.push((servers[n] = await startLabDnsServer(authoritative(n, (q) => (faults.has('dns-ns-ttl-high') ? oldZoneNsHigh : oldZone).answer(q), false))));
-    for (const n of LAB_NAMESERVERS.new) started.push((servers[n] = await startLabDnsServer(authoritative(n, (q) => (faults.has('dns-dnskey-split', n) ? splitZone : newZone).answer(q), true))));
+    for (const n of LAB_NAMESERVERS.old)
+      started.push(
+        (servers[n] = await startLabDnsServer(
+          authoritative(n, (q) => (faults.has('dns-ns-ttl-high') ? oldZoneNsHigh : oldZone).answer(q), false),
+        )),
+      );
+    for (const n of LAB_NAMESERVERS.new)
+      started.push(
+        (servers[n] = await startLabDnsServer(
+          authoritative(n, (q) => (faults.has('dns-dnskey-split', n) ? splitZone : newZone).answer(q), true),
+        )),
+      );
     const udp = (n: string) => ({ name: n, protocol: 'udp' as const, address: '127.0.0.1', port: servers[n]?.port ?? 0 });
     const resolverFor = (name: string) =>
       new LabResolver(name, {
         roots: () => LAB_NAMESERVERS.parent.map(udp),
-        serverFor: (ns) => (servers[normName(ns)] && !LAB_NAMESERVERS.parent.includes(normName(ns) as never) ? udp(normName(ns)) : undefined),
+        serverFor: (ns) =>
+          servers[normName(ns)] && !LAB_NAMESERVERS.parent.includes(normName(ns) as never) ? udp(normName(ns)) : undefined,
         pinned: () => (faults.has('dns-resolver-stale', name) ? LAB_NAMESERVERS.old.map(udp) : undefined),
       });
     const resolverOptions = (r: LabResolver): ServerOptions => ({
@@ -150,7 +192,11 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
         servfail(r.name)
           ? { rcode: 'SERVFAIL', ra: true }
           : faults.has('dns-resolver-bogus', r.name)
-            ? { rcode: 'SERVFAIL', ra: true, ede: [{ code: 6, text: `validation failure <${normName(q.name)} ${q.type}>: no valid signature found` }] }
+            ? {
+                rcode: 'SERVFAIL',
+                ra: true,
+                ede: [{ code: 6, text: `validation failure <${normName(q.name)} ${q.type}>: no valid signature found` }],
+              }
             : r.handle(q),
     });
     const resolvers = [...LAB_RESOLVERS, LAB_DOH_RESOLVER].map(resolverFor);
@@ -160,7 +206,8 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
     started.push(doh);
 
     // Resolvers that have been up a while know the zone's delegation: look it up once now and after each cutover.
-    const warm = () => Promise.all(resolvers.map((r) => r.handle({ name: zone, type: 'NS', rd: true, dnssecOk: false }))).then(() => undefined);
+    const warm = () =>
+      Promise.all(resolvers.map((r) => r.handle({ name: zone, type: 'NS', rd: true, dnssecOk: false }))).then(() => undefined);
     await warm();
 
     const ns = (list: readonly string[]) => list.map((n) => ({ name: n, address: '127.0.0.1', port: servers[n]?.port ?? 0 }));
@@ -168,11 +215,26 @@ export async function startDnsLab(opts: DnsLabOptions): Promise<DnsLab> {
       built: true,
       zone,
       zoneFile: file,
-      records: flatten ? [{ name: zone, type: 'CNAME', values: [`${LAB_FLATTEN_TARGET}.${zone}`], proxied: false, source: 'lab: Cloudflare apex CNAME (flattened)' }] : [],
+      records: flatten
+        ? [
+            {
+              name: zone,
+              type: 'CNAME',
+              values: [`${LAB_FLATTEN_TARGET}.${zone}`],
+              proxied: false,
+              source: 'lab: Cloudflare apex CNAME (flattened)',
+            },
+          ]
+        : [],
       parent: { zone: parentZone, nameservers: ns(LAB_NAMESERVERS.parent) },
       providers: {
         old: { name: 'GoDaddy (lab)', nameservers: ns(LAB_NAMESERVERS.old), nsPattern: '*.domaincontrol.test', proxyRanges: [] },
-        new: { name: 'Cloudflare (lab)', nameservers: ns(LAB_NAMESERVERS.new), nsPattern: '*.ns.cloudflare.test', proxyRanges: [LAB_EDGE_RANGE] },
+        new: {
+          name: 'Cloudflare (lab)',
+          nameservers: ns(LAB_NAMESERVERS.new),
+          nsPattern: '*.ns.cloudflare.test',
+          proxyRanges: [LAB_EDGE_RANGE],
+        },
       },
       resolvers: [
         ...LAB_RESOLVERS.map((n) => ({ name: n, protocol: 'udp' as const, address: '127.0.0.1', port: servers[n]?.port ?? 0 })),

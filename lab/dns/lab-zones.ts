@@ -28,11 +28,16 @@ export function edgeAddress(name: string): string {
 }
 
 const soa = (zone: string, mname: string, rname: string): LabRecord => ({
-  name: zone, type: 'SOA', ttl: 3600, data: { mname, rname, serial: 2025062200, refresh: 10_000, retry: 2400, expire: 604_800, minimum: 300 },
+  name: zone,
+  type: 'SOA',
+  ttl: 3600,
+  data: { mname, rname, serial: 2025062200, refresh: 10_000, retry: 2400, expire: 604_800, minimum: 300 },
 });
 
 const entryRecords = (entries: readonly ZoneEntry[], zone: string): LabRecord[] =>
-  entries.filter((e) => e.type !== 'SOA' && !(e.type === 'NS' && e.name === zone)).map((e) => ({ name: e.name, type: e.type, ttl: e.ttl, data: e.data }));
+  entries
+    .filter((e) => e.type !== 'SOA' && !(e.type === 'NS' && e.name === zone))
+    .map((e) => ({ name: e.name, type: e.type, ttl: e.ttl, data: e.data }));
 
 export function oldZoneRecords(entries: readonly ZoneEntry[], zone: string, nsTtl: number = OLD_NS_TTL.lowered): LabRecord[] {
   return [
@@ -45,7 +50,11 @@ export function oldZoneRecords(entries: readonly ZoneEntry[], zone: string, nsTt
 /** Cloudflare's copy: proxied A/AAAA/CNAME become edge A records; the apex A goes (the flattened CNAME answers it); its DNSKEY set (KSK + ZSK). */
 export function newZoneRecords(entries: readonly ZoneEntry[], zone: string, keys: readonly DnskeyData[], flatten: boolean): LabRecord[] {
   const proxied = new Set(entries.filter((e) => e.proxied).map((e) => e.name));
-  const kept = entryRecords(entries, zone).filter((r) => !(proxied.has(r.name) && ['A', 'AAAA', 'CNAME'].includes(r.type)) && !(flatten && r.name === zone && (r.type === 'A' || r.type === 'AAAA')));
+  const kept = entryRecords(entries, zone).filter(
+    (r) =>
+      !(proxied.has(r.name) && ['A', 'AAAA', 'CNAME'].includes(r.type)) &&
+      !(flatten && r.name === zone && (r.type === 'A' || r.type === 'AAAA')),
+  );
   return [
     soa(zone, LAB_NAMESERVERS.new[0], 'dns.cloudflare.test'),
     ...LAB_NAMESERVERS.new.map((ns) => ({ name: zone, type: 'NS', ttl: 86_400, data: ns })),

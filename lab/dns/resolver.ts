@@ -35,7 +35,10 @@ export class LabResolver {
   private generation = 0;
   private readonly now: () => number;
 
-  constructor(readonly name: string, private readonly deps: ResolverDeps) {
+  constructor(
+    readonly name: string,
+    private readonly deps: ResolverDeps,
+  ) {
     this.now = deps.now ?? Date.now;
   }
 
@@ -64,7 +67,8 @@ export class LabResolver {
     this.inFlight.set(key, work);
     const answer = await work;
     const ttls = [...(answer.answers ?? []), ...(answer.authorities ?? [])].map((r) => Number(r.ttl));
-    if (answer.rcode !== 'SERVFAIL' && ttls.length && gen === this.generation) this.cache.set(key, { storedAt: now, expiresAt: now + Math.min(...ttls) * 1000, answer });
+    if (answer.rcode !== 'SERVFAIL' && ttls.length && gen === this.generation)
+      this.cache.set(key, { storedAt: now, expiresAt: now + Math.min(...ttls) * 1000, answer });
     return answer;
   }
 
@@ -81,7 +85,12 @@ export class LabResolver {
 
   private async ask(servers: readonly UdpServer[], name: string, type: string): Promise<DnsMessage | undefined> {
     for (const server of servers) {
-      const out = await dnsQuery(server, { name, type }, { ...DEFAULT_QUERY_OPTIONS, udpTryTimeoutMs: 400, udpTries: 2 }, AbortSignal.timeout(2_000));
+      const out = await dnsQuery(
+        server,
+        { name, type },
+        { ...DEFAULT_QUERY_OPTIONS, udpTryTimeoutMs: 400, udpTries: 2 },
+        AbortSignal.timeout(2_000),
+      );
       if (out.ok && out.message.rcode !== 'SERVFAIL' && out.message.rcode !== 'REFUSED') return out.message;
     }
     return undefined;
@@ -98,7 +107,8 @@ export class LabResolver {
         servers = ns.flatMap((r) => this.deps.serverFor(String(r.data)) ?? []);
         if (!servers.length) return { rcode: 'SERVFAIL', ra: true };
         const cut = ns[0];
-        if (cut && gen === this.generation) this.cuts.set(cut.name, { servers, expiresAt: this.now() + Math.min(...ns.map((r) => r.ttl)) * 1000 });
+        if (cut && gen === this.generation)
+          this.cuts.set(cut.name, { servers, expiresAt: this.now() + Math.min(...ns.map((r) => r.ttl)) * 1000 });
         continue;
       }
       const answers = msg.answers.map((r) => wireRecord(r));
@@ -108,7 +118,12 @@ export class LabResolver {
         const rest = await this.iterate(normName(String(last.data)), type, depth + 1, gen);
         return { ...rest, ra: true, answers: [...answers, ...(rest.answers ?? [])] };
       }
-      return { rcode: msg.rcode as LabAnswer['rcode'], ra: true, answers, authorities: msg.authorities.filter((r) => r.type === 'SOA').map((r) => wireRecord(r)) };
+      return {
+        rcode: msg.rcode as LabAnswer['rcode'],
+        ra: true,
+        answers,
+        authorities: msg.authorities.filter((r) => r.type === 'SOA').map((r) => wireRecord(r)),
+      };
     }
     return { rcode: 'SERVFAIL', ra: true };
   }

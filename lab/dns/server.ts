@@ -68,13 +68,22 @@ async function respond(opts: ServerOptions, raw: RawQuery, transport: 'udp' | 't
   if (!question || raw.questions.length !== 1) return encodePacket({ ...header, flags: rdFlag | RCODES.FORMERR!, additionals: optOut });
   let answer: LabAnswer;
   try {
-    answer = await opts.handler({ name: question.name, type: question.type, rd: rdFlag !== 0, dnssecOk: ((opt?.flags ?? 0) & FLAGS.DO) !== 0 }, transport);
+    answer = await opts.handler(
+      { name: question.name, type: question.type, rd: rdFlag !== 0, dnssecOk: ((opt?.flags ?? 0) & FLAGS.DO) !== 0 },
+      transport,
+    );
   } catch {
     answer = { rcode: 'SERVFAIL' };
   }
   const flags = rdFlag | (answer.aa ? FLAGS.AA : 0) | (answer.ra ? FLAGS.RA : 0) | (RCODES[answer.rcode] ?? 2);
   const opts1 = opt && answer.ede?.length ? [{ ...optOut[0], options: answer.ede.map(edeOption) }] : optOut;
-  const full = encodePacket({ ...header, flags, answers: answer.answers ?? [], authorities: answer.authorities ?? [], additionals: [...(answer.additionals ?? []), ...opts1] });
+  const full = encodePacket({
+    ...header,
+    flags,
+    answers: answer.answers ?? [],
+    authorities: answer.authorities ?? [],
+    additionals: [...(answer.additionals ?? []), ...opts1],
+  });
   if (transport === 'tcp') return full;
   const limit = opt ? Math.max(512, Math.min(opt.udpPayloadSize ?? 512, 4096)) : 512;
   if (full.length <= limit && !opts.truncateUdp()) return full;

@@ -22,7 +22,11 @@ export class AuthZone {
   readonly origin: string;
   private readonly byName = new Map<string, LabRecord[]>();
 
-  constructor(origin: string, records: readonly LabRecord[], private readonly opts: ZoneOptions = {}) {
+  constructor(
+    origin: string,
+    records: readonly LabRecord[],
+    private readonly opts: ZoneOptions = {},
+  ) {
     this.origin = normName(origin);
     for (const r of records) {
       const name = normName(r.name);
@@ -35,7 +39,9 @@ export class AuthZone {
   }
 
   private soa(): Record<string, unknown>[] {
-    return this.records(this.origin, 'SOA').map((r) => rr({ ...r, ttl: Math.min(r.ttl, Number((r.data as { minimum?: number }).minimum ?? r.ttl)) }));
+    return this.records(this.origin, 'SOA').map((r) =>
+      rr({ ...r, ttl: Math.min(r.ttl, Number((r.data as { minimum?: number }).minimum ?? r.ttl)) }),
+    );
   }
 
   private exists(name: string): boolean {
@@ -71,14 +77,27 @@ export class AuthZone {
     }
     const answers: Record<string, unknown>[] = [];
     for (let hops = 0; hops < 8; hops++) {
-      if (name === this.origin && this.opts.flattenApexTo && type !== 'SOA' && type !== 'NS' && type !== 'DNSKEY' && !this.records(name, type).length) {
+      if (
+        name === this.origin &&
+        this.opts.flattenApexTo &&
+        type !== 'SOA' &&
+        type !== 'NS' &&
+        type !== 'DNSKEY' &&
+        !this.records(name, type).length
+      ) {
         if (type !== 'A' && type !== 'AAAA') return { rcode: 'NOERROR', aa: true, answers, authorities: this.soa() };
         const target = this.records(this.opts.flattenApexTo, type);
         answers.push(...target.map((r) => rr({ ...r, ttl: Math.min(r.ttl, 300) }, name)));
         return { rcode: 'NOERROR', aa: true, answers, ...(target.length ? {} : { authorities: this.soa() }) };
       }
       const exact = this.records(name, type);
-      if (exact.length) return { rcode: 'NOERROR', aa: true, answers: [...answers, ...exact.map((r) => rr(r))], ...(type === 'NS' ? { additionals: this.glue(exact) } : {}) };
+      if (exact.length)
+        return {
+          rcode: 'NOERROR',
+          aa: true,
+          answers: [...answers, ...exact.map((r) => rr(r))],
+          ...(type === 'NS' ? { additionals: this.glue(exact) } : {}),
+        };
       const cname = this.records(name, 'CNAME')[0];
       if (cname && type !== 'CNAME') {
         answers.push(rr(cname));

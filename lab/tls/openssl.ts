@@ -10,7 +10,8 @@ export function openssl(args: string[], cwd: string): Promise<string> {
     execFile('openssl', args, { cwd, timeout: 10_000 }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return reject(new PkiError('the lab needs the openssl CLI to make its CA: install openssl (apt-get install openssl) and retry'));
+      if (code === 'ENOENT')
+        return reject(new PkiError('the lab needs the openssl CLI to make its CA: install openssl (apt-get install openssl) and retry'));
       reject(new PkiError(`openssl ${args[0]} failed in ${cwd}: ${stderr.trim() || err.message}`));
     });
   });

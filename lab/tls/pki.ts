@@ -26,7 +26,16 @@ const REQ_CNF = `[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = lab\n`;
 const CA_CNF = `[ca]\ndefault_ca = lab\n[lab]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = pol\nunique_subject = no\nx509_extensions = leaf\n[pol]\ncommonName = supplied\n[leaf]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = serverAuth\nsubjectAltName = $ENV::LAB_SAN\n`;
 
 function leafExt(names: string[]): string[] {
-  return ['-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature', '-addext', 'extendedKeyUsage=serverAuth', '-addext', `subjectAltName=${san(names)}`];
+  return [
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    '-addext',
+    'keyUsage=critical,digitalSignature',
+    '-addext',
+    'extendedKeyUsage=serverAuth',
+    '-addext',
+    `subjectAltName=${san(names)}`,
+  ];
 }
 
 function san(names: string[]): string {
@@ -47,11 +56,34 @@ async function expiredLeaf(dir: string, names: string[]): Promise<KeyPair> {
   await writeFile(join(dir, 'ca.cnf'), CA_CNF.replace('$ENV::LAB_SAN', san(names)));
   await writeFile(join(dir, 'index.txt'), '');
   await writeFile(join(dir, 'serial'), '1000\n');
-  await openssl(['req', '-config', 'req.cnf', '-new', ...EC, '-keyout', 'expired.key', '-out', 'expired.csr', '-subj', `/CN=${names[0]}`], dir);
+  await openssl(
+    ['req', '-config', 'req.cnf', '-new', ...EC, '-keyout', 'expired.key', '-out', 'expired.csr', '-subj', `/CN=${names[0]}`],
+    dir,
+  );
   const day = 86_400_000;
   const now = Date.now();
-  await openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', 'expired.csr', '-out', 'expired.pem', '-notext',
-    '-startdate', asn1Time(new Date(now - 30 * day)), '-enddate', asn1Time(new Date(now - day))], dir);
+  await openssl(
+    [
+      'ca',
+      '-batch',
+      '-config',
+      'ca.cnf',
+      '-cert',
+      'ca.pem',
+      '-keyfile',
+      'ca.key',
+      '-in',
+      'expired.csr',
+      '-out',
+      'expired.pem',
+      '-notext',
+      '-startdate',
+      asn1Time(new Date(now - 30 * day)),
+      '-enddate',
+      asn1Time(new Date(now - day)),
+    ],
+    dir,
+  );
   return readPair(dir, 'expired');
 }
 
@@ -60,13 +92,59 @@ export async function createPki(dir: string, hostNames: string[], caFile = join(
   const pkiDir = join(dir, 'pki');
   await mkdir(pkiDir, { recursive: true });
   await writeFile(join(pkiDir, 'req.cnf'), REQ_CNF);
-  await openssl(['req', '-config', 'req.cnf', '-x509', ...EC, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '90', '-subj', `/CN=Maintenance harness lab CA ${new Date().toISOString()}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], pkiDir);
+  await openssl(
+    [
+      'req',
+      '-config',
+      'req.cnf',
+      '-x509',
+      ...EC,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '90',
+      '-subj',
+      `/CN=Maintenance harness lab CA ${new Date().toISOString()}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    pkiDir,
+  );
   const leaves = hostNames.map(async (name, i) => {
-    await openssl(['req', '-config', 'req.cnf', '-x509', '-CA', 'ca.pem', '-CAkey', 'ca.key', ...EC, '-keyout', `host${i}.key`, '-out', `host${i}.pem`, '-days', '90', '-subj', `/CN=${name}`, ...leafExt([name])], pkiDir);
+    await openssl(
+      [
+        'req',
+        '-config',
+        'req.cnf',
+        '-x509',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        ...EC,
+        '-keyout',
+        `host${i}.key`,
+        '-out',
+        `host${i}.pem`,
+        '-days',
+        '90',
+        '-subj',
+        `/CN=${name}`,
+        ...leafExt([name]),
+      ],
+      pkiDir,
+    );
     return [name, await readPair(pkiDir, `host${i}`)] as const;
   });
-  const [hosts, expired, caPem] = await Promise.all([Promise.all(leaves), expiredLeaf(pkiDir, hostNames), readFile(join(pkiDir, 'ca.pem'), 'utf8')]);
+  const [hosts, expired, caPem] = await Promise.all([
+    Promise.all(leaves),
+    expiredLeaf(pkiDir, hostNames),
+    readFile(join(pkiDir, 'ca.pem'), 'utf8'),
+  ]);
   await writeFile(caFile, caPem);
   // Keys live in memory from here on; none stays on disk (run folders are shared as evidence).
   await rm(pkiDir, { recursive: true, force: true });

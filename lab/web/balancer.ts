@@ -34,7 +34,17 @@ export interface MemberStatus extends MemberHealth {
   routable: boolean;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'host',
+]);
 // Errors raised before the request reached the member: safe to send it to the next one.
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -54,10 +64,21 @@ export class Balancer {
 
   constructor(private readonly opts: BalancerOptions) {
     this.name = opts.name;
-    for (const h of opts.hosts) this.agents.set(h.key, new Agent({ connect: { ca: opts.caPem, servername: h.fqdn }, keepAliveTimeout: 2_000 }));
+    for (const h of opts.hosts)
+      this.agents.set(h.key, new Agent({ connect: { ca: opts.caPem, servername: h.fqdn }, keepAliveTimeout: 2_000 }));
     const first = opts.hosts[0]!;
-    this.prober = new HealthProber(opts.members, this.agents.get(first.key)!, first.fqdn, opts.healthIntervalMs, opts.healthTimeoutMs, opts.inPool);
-    this.server = createServer({ ...opts.contexts.fallback, SNICallback: (n, cb) => cb(null, opts.contexts.forName(n)) }, (req, res) => void this.handle(req, res));
+    this.prober = new HealthProber(
+      opts.members,
+      this.agents.get(first.key)!,
+      first.fqdn,
+      opts.healthIntervalMs,
+      opts.healthTimeoutMs,
+      opts.inPool,
+    );
+    this.server = createServer(
+      { ...opts.contexts.fallback, SNICallback: (n, cb) => cb(null, opts.contexts.forName(n)) },
+      (req, res) => void this.handle(req, res),
+    );
     this.listener = new Listener(this.server);
   }
 
@@ -98,7 +119,12 @@ export class Balancer {
     if (!host) return this.plain(res, 404, `404 Not Found: ${this.name} has no listener for "${req.headers.host ?? '(no Host header)'}"`);
     if (host.maintenancePage && this.opts.pageUp(host.key)) return sendMaintenancePage(res, host, this.opts.page);
     const members = this.routable();
-    if (members.length === 0) return this.plain(res, 502, `502 Bad Gateway: ${this.name} has no healthy member in its backend pool for ${host.fqdn} (${this.describePool()})`);
+    if (members.length === 0)
+      return this.plain(
+        res,
+        502,
+        `502 Bad Gateway: ${this.name} has no healthy member in its backend pool for ${host.fqdn} (${this.describePool()})`,
+      );
     const start = this.next++ % members.length;
     const abort = new AbortController();
     res.once('close', () => {
@@ -111,7 +137,12 @@ export class Balancer {
         const upstream = await request(`https://127.0.0.1:${member.port()}${req.url ?? '/'}`, {
           dispatcher: this.agents.get(host.key)!,
           method: req.method as 'GET',
-          headers: { ...forwardable(req.headers), host: host.fqdn, 'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1', 'x-forwarded-proto': 'https' },
+          headers: {
+            ...forwardable(req.headers),
+            host: host.fqdn,
+            'x-forwarded-for': req.socket.remoteAddress ?? '127.0.0.1',
+            'x-forwarded-proto': 'https',
+          },
           body: hasBody ? req : null,
           signal: abort.signal,
           headersTimeout: this.opts.backendTimeoutMs,
@@ -134,7 +165,11 @@ export class Balancer {
     const s = this.status();
     const out = s.filter((m) => !m.inPool).map((m) => m.name);
     const sick = s.filter((m) => m.inPool && !m.healthy).map((m) => `${m.name}: ${m.lastError ?? 'unhealthy'}`);
-    return [out.length ? `out of pool: ${out.join(', ')}` : '', sick.length ? `failing health probe: ${sick.join('; ')}` : ''].filter(Boolean).join('; ') || 'empty pool';
+    return (
+      [out.length ? `out of pool: ${out.join(', ')}` : '', sick.length ? `failing health probe: ${sick.join('; ')}` : '']
+        .filter(Boolean)
+        .join('; ') || 'empty pool'
+    );
   }
 
   private plain(res: ServerResponse, status: number, text: string): void {

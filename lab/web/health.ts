@@ -67,13 +67,20 @@ export class HealthProber {
 
   private async round(threshold: number): Promise<void> {
     await Promise.all(
-      this.targets.filter((t) => this.inPool(t.name)).map(async (t) => {
-        const error = await this.probe(t);
-        if (this.stopped) return;
-        const s = this.state.get(t.name)!;
-        if (error === undefined) this.state.set(t.name, { healthy: true, failures: 0 });
-        else this.state.set(t.name, { healthy: s.failures + 1 >= threshold ? false : s.healthy, failures: s.failures + 1, lastError: error });
-      }),
+      this.targets
+        .filter((t) => this.inPool(t.name))
+        .map(async (t) => {
+          const error = await this.probe(t);
+          if (this.stopped) return;
+          const s = this.state.get(t.name)!;
+          if (error === undefined) this.state.set(t.name, { healthy: true, failures: 0 });
+          else
+            this.state.set(t.name, {
+              healthy: s.failures + 1 >= threshold ? false : s.healthy,
+              failures: s.failures + 1,
+              lastError: error,
+            });
+        }),
     );
   }
 

@@ -17,7 +17,12 @@ export function labDomain(config: HarnessConfig): string {
 }
 
 export function labHosts(config: HarnessConfig, domain: string): LabHost[] {
-  return config.estate.hosts.map((h) => ({ key: h.key, fqdn: `${h.label}.${domain}`, marker: h.marker, maintenancePage: h.maintenancePage }));
+  return config.estate.hosts.map((h) => ({
+    key: h.key,
+    fqdn: `${h.label}.${domain}`,
+    marker: h.marker,
+    maintenancePage: h.maintenancePage,
+  }));
 }
 
 /** The host a request is for, from its Host header (port and case ignored); undefined when it is not a lab host. */

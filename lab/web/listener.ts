@@ -9,7 +9,10 @@ export class Listener {
   private listening = false;
   port = 0;
 
-  constructor(readonly server: Server, private readonly address = '127.0.0.1') {
+  constructor(
+    readonly server: Server,
+    private readonly address = '127.0.0.1',
+  ) {
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.once('close', () => this.sockets.delete(s));

@@ -31,7 +31,8 @@ export class LabWebServer {
 
   constructor(private readonly opts: WebServerOptions) {
     this.name = opts.name;
-    for (const h of opts.hosts) this.apps.set(h.key, createApp({ ...opts.app, serverName: opts.name, faults: opts.faults, marker: h.marker }));
+    for (const h of opts.hosts)
+      this.apps.set(h.key, createApp({ ...opts.app, serverName: opts.name, faults: opts.faults, marker: h.marker }));
     this.server = createServer(
       {
         ...opts.contexts.fallback,
@@ -84,7 +85,9 @@ export class LabWebServer {
     const app = host && this.apps.get(host.key);
     if (!host || !app) {
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`421 Misdirected Request: ${this.name} does not serve "${req.headers.host ?? '(no Host header)'}"; it serves ${this.opts.hosts.map((h) => h.fqdn).join(', ')}\n`);
+      res.end(
+        `421 Misdirected Request: ${this.name} does not serve "${req.headers.host ?? '(no Host header)'}"; it serves ${this.opts.hosts.map((h) => h.fqdn).join(', ')}\n`,
+      );
       return;
     }
     if (!this.opts.faults.has('web-slow', this.name)) return app(req, res, host.key);

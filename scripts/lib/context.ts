@@ -19,7 +19,11 @@ export async function loadHarnessConfig(file: string): Promise<HarnessConfig> {
   const config = await loadConfig(file);
   const ids = KINDS.map((k) => k.id);
   const unknown = Object.keys(config.policy.severity).filter((k) => !ids.includes(k as (typeof ids)[number]));
-  if (unknown.length) throw new ConfigError(file, unknown.map((k) => `policy.severity.${k}: no check kind "${k}" (known: ${ids.join(', ')})`));
+  if (unknown.length)
+    throw new ConfigError(
+      file,
+      unknown.map((k) => `policy.severity.${k}: no check kind "${k}" (known: ${ids.join(', ')})`),
+    );
   return config;
 }
 
@@ -33,7 +37,9 @@ export async function openWindow(flag: string | undefined, env: string, now = ne
   if (flag?.endsWith('.ts')) choice = { file: resolve(flag), date: '', why: 'given by --window', stale: false };
   else choice = chooseWindow(WINDOWS_DIR, flag, todayIn('America/New_York', now));
   if (choice.stale && env !== 'lab') {
-    throw new UsageError(`no window file is dated today or later, and --env=${env} never runs an old window by default: pass --window=DATE (window files in ${WINDOWS_DIR}) or write next month's window`);
+    throw new UsageError(
+      `no window file is dated today or later, and --env=${env} never runs an old window by default: pass --window=DATE (window files in ${WINDOWS_DIR}) or write next month's window`,
+    );
   }
   const window = await loadWindow(choice.file, KINDS);
   return { ...choice, date: window.date, window };
@@ -54,6 +60,11 @@ export function parseFaults(texts: readonly string[]): Fault[] {
   }
 }
 
-export function sourceFor(config: HarnessConfig, env: string, configFile: string, lab: LabSourceOptions = {}): EstateSource<ResolvedEstate> {
+export function sourceFor(
+  config: HarnessConfig,
+  env: string,
+  configFile: string,
+  lab: LabSourceOptions = {},
+): EstateSource<ResolvedEstate> {
   return env === 'lab' ? labSource(config, lab) : environmentSource(config, env, configFile);
 }

@@ -27,7 +27,14 @@ const SECRETS = [...new Set(read('harness.config.ts').match(/SLACK_WEBHOOK_[A-Z_
 const PROPOSED_FLAGS = ['--e2e-report'];
 
 function runLines(steps: Obj[], key: string): string[] {
-  return steps.flatMap((s) => (typeof s[key] === 'string' ? (s[key] as string).split('\n').map((l) => l.trim()).filter(Boolean) : []));
+  return steps.flatMap((s) =>
+    typeof s[key] === 'string'
+      ? (s[key] as string)
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : [],
+  );
 }
 
 function npmFlags(lines: string[], script: string): string[] {
@@ -39,11 +46,12 @@ function assertKnownFlags(lines: string[]): void {
   for (const [script, source] of Object.entries(usage)) {
     for (const flag of npmFlags(lines, script)) {
       if (flag === '--' || PROPOSED_FLAGS.includes(flag)) continue;
-      assert.ok(source.includes(`${flag}`) , `npm run ${script} knows ${flag}`);
+      assert.ok(source.includes(`${flag}`), `npm run ${script} knows ${flag}`);
     }
   }
   const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-  for (const l of lines) for (const m of l.matchAll(/npm run ([a-z:0-9-]+)/g)) assert.ok(pkg.scripts[m[1]!], `package.json has the script ${m[1]}`);
+  for (const l of lines)
+    for (const m of l.matchAll(/npm run ([a-z:0-9-]+)/g)) assert.ok(pkg.scripts[m[1]!], `package.json has the script ${m[1]}`);
 }
 
 test('docs/e2e.md still gives the shard and merge commands the pipelines run', () => {
@@ -73,10 +81,16 @@ test('GitHub Actions: jobs, steps, needs and strategy.matrix as Actions expects;
   const e2eSteps = arr(e2e.steps, 'e2e.steps') as Obj[];
   const e2eRuns = runLines(e2eSteps, 'run');
   assert.ok(e2eRuns.includes('npm ci --no-audit --no-fund'));
-  assert.ok(e2eRuns.some((l) => /apt-get install .*chromium/.test(l)), 'Chromium installed');
+  assert.ok(
+    e2eRuns.some((l) => /apt-get install .*chromium/.test(l)),
+    'Chromium installed',
+  );
   const shard = e2eRuns.map((l) => SHARD.exec(l)).find(Boolean);
   assert.deepEqual(shard?.slice(1), ['${{ matrix.shard }}', '${{ env.SHARDS }}']);
-  assert.deepEqual({ blob: obj(e2e.env, 'e2e.env').HARNESS_E2E_BLOB, out: obj(e2e.env, 'e2e.env').HARNESS_E2E_OUTPUT }, { blob: '1', out: 'out' });
+  assert.deepEqual(
+    { blob: obj(e2e.env, 'e2e.env').HARNESS_E2E_BLOB, out: obj(e2e.env, 'e2e.env').HARNESS_E2E_OUTPUT },
+    { blob: '1', out: 'out' },
+  );
   const upload = e2eSteps.find((s) => String(s.uses).startsWith('actions/upload-artifact'));
   assert.equal(obj(upload?.with, 'upload.with').path, 'out/blob-report/');
 
@@ -84,12 +98,18 @@ test('GitHub Actions: jobs, steps, needs and strategy.matrix as Actions expects;
   assert.deepEqual(gate.needs, ['e2e']);
   const steps = arr(gate.steps, 'gate.steps') as Obj[];
   const runs = runLines(steps, 'run');
-  assert.ok(steps.some((s) => String(s.uses).startsWith('grafana/setup-k6-action@')), 'k6 from Grafana\'s action');
+  assert.ok(
+    steps.some((s) => String(s.uses).startsWith('grafana/setup-k6-action@')),
+    "k6 from Grafana's action",
+  );
   assert.ok(runs.includes(MERGE), 'blob reports merged as docs/e2e.md says');
   const download = steps.find((s) => String(s.uses).startsWith('actions/download-artifact'));
   assert.deepEqual(obj(download?.with, 'download.with'), { path: 'all-blob-reports', pattern: 'blob-report-*', 'merge-multiple': true });
   const dir = '${{ steps.out.outputs.dir }}';
-  assert.ok(runs.some((l) => l.startsWith('npm run regression -- --env=production') && l.includes(`--out=${dir}`)), 'regression into the run folder');
+  assert.ok(
+    runs.some((l) => l.startsWith('npm run regression -- --env=production') && l.includes(`--out=${dir}`)),
+    'regression into the run folder',
+  );
   assert.equal(runs.at(-1), `npm run gate -- --run=${dir}`, 'the last step is the gate on the merged folder');
   const junit = steps.find((s) => String(s.uses).startsWith('mikepenz/action-junit-report'));
   assert.equal(obj(junit?.with, 'junit.with').report_paths, `${dir}/junit.xml`);
@@ -103,7 +123,8 @@ test('GitHub Actions: jobs, steps, needs and strategy.matrix as Actions expects;
   // secrets only from the CI's store
   const envs = [wf.env, e2e.env, gate.env, ...steps.map((s) => s.env)].filter(Boolean).map((e) => obj(e, 'env'));
   const values = new Map(envs.flatMap((e) => Object.entries(e)));
-  for (const name of SECRETS) assert.match(String(values.get(name) ?? ''), new RegExp(`^\\$\\{\\{ secrets\\.${name} \\}\\}$`), `${name} from secrets`);
+  for (const name of SECRETS)
+    assert.match(String(values.get(name) ?? ''), new RegExp(`^\\$\\{\\{ secrets\\.${name} \\}\\}$`), `${name} from secrets`);
   assert.equal(values.get('HARNESS_E2E_PASSWORD'), '${{ secrets.HARNESS_TEST_PASSWORD }}');
   assert.doesNotMatch(read('.github/workflows/regression.yml'), /hooks\.slack\.com|ignoreHTTPSErrors|insecureSkipTLSVerify/);
 });
@@ -112,10 +133,16 @@ test('Azure Pipelines: stages, jobs, steps as Azure expects; the same commands, 
   const text = read('azure-pipelines.yml');
   const p = obj(parse(text), 'pipeline');
   const stages = arr(p.stages, 'stages').map((s, i) => obj(s, `stages[${i}]`));
-  assert.deepEqual(stages.map((s) => s.stage), ['e2e', 'gate']);
+  assert.deepEqual(
+    stages.map((s) => s.stage),
+    ['e2e', 'gate'],
+  );
   assert.equal(stages[1]!.dependsOn, 'e2e');
   const vars = arr(p.variables, 'variables').map((v) => obj(v, 'variable'));
-  assert.ok(vars.some((v) => v.group === 'maintenance-harness-secrets'), 'secrets from a variable group');
+  assert.ok(
+    vars.some((v) => v.group === 'maintenance-harness-secrets'),
+    'secrets from a variable group',
+  );
   const shardsVar = vars.find((v) => v.name === 'SHARDS')?.value;
 
   const steps: Obj[] = [];
@@ -126,7 +153,11 @@ test('Azure Pipelines: stages, jobs, steps as Azure expects; the same commands, 
       assert.match(String(obj(job.pool, 'pool').vmImage), /^ubuntu-/);
       for (const [k, s] of arr(job.steps, `${job.job}.steps`).entries()) {
         const step = obj(s, `${job.job}.steps[${k}]`);
-        assert.equal(['script', 'task', 'bash', 'checkout'].filter((key) => key in step).length, 1, `${job.job}.steps[${k}] has one action`);
+        assert.equal(
+          ['script', 'task', 'bash', 'checkout'].filter((key) => key in step).length,
+          1,
+          `${job.job}.steps[${k}] has one action`,
+        );
         if (typeof step.task === 'string') assert.match(step.task, /^\w+@\d+$/, `${step.task} has a version`);
       }
     }
@@ -134,7 +165,12 @@ test('Azure Pipelines: stages, jobs, steps as Azure expects; the same commands, 
   const shardJob = obj(arr(stages[0]!.jobs, 'e2e jobs')[0], 'shard job');
   const matrix = obj(obj(shardJob.strategy, 'strategy').matrix, 'matrix');
   assert.equal(String(Object.keys(matrix).length), String(shardsVar), 'matrix has SHARDS entries');
-  assert.deepEqual(Object.values(matrix).map((m) => obj(m, 'matrix entry').SHARD).sort(), [1, 2, 3, 4]);
+  assert.deepEqual(
+    Object.values(matrix)
+      .map((m) => obj(m, 'matrix entry').SHARD)
+      .sort(),
+    [1, 2, 3, 4],
+  );
   const shardSteps = arr(shardJob.steps, 'shard steps') as Obj[];
   const gateSteps = arr(obj(arr(stages[1]!.jobs, 'gate jobs')[0], 'gate job').steps, 'gate steps') as Obj[];
   steps.push(...shardSteps, ...gateSteps);
@@ -142,15 +178,30 @@ test('Azure Pipelines: stages, jobs, steps as Azure expects; the same commands, 
 
   const shardStep = shardSteps.find((s) => SHARD.test(String(s.script)))!;
   assert.deepEqual(SHARD.exec(String(shardStep.script))?.slice(1), ['$(SHARD)', '$(SHARDS)']);
-  assert.deepEqual({ blob: obj(shardStep.env, 'env').HARNESS_E2E_BLOB, out: obj(shardStep.env, 'env').HARNESS_E2E_OUTPUT }, { blob: '1', out: 'out' });
+  assert.deepEqual(
+    { blob: obj(shardStep.env, 'env').HARNESS_E2E_BLOB, out: obj(shardStep.env, 'env').HARNESS_E2E_OUTPUT },
+    { blob: '1', out: 'out' },
+  );
   assert.equal(obj(shardSteps.find((s) => s.task === 'PublishPipelineArtifact@1')?.inputs, 'inputs').targetPath, 'out/blob-report');
-  assert.ok(runs.some((l) => /apt-get install .*chromium/.test(l)), 'Chromium');
-  assert.ok(runs.some((l) => l.includes('https://dl.k6.io/deb stable main')) && runs.some((l) => /apt-get install .*\bk6$/.test(l)), 'k6 from Grafana\'s apt repository');
+  assert.ok(
+    runs.some((l) => /apt-get install .*chromium/.test(l)),
+    'Chromium',
+  );
+  assert.ok(
+    runs.some((l) => l.includes('https://dl.k6.io/deb stable main')) && runs.some((l) => /apt-get install .*\bk6$/.test(l)),
+    "k6 from Grafana's apt repository",
+  );
   assert.ok(runs.includes(MERGE), 'merged as docs/e2e.md says');
   assert.equal(runs.at(-1), 'npm run gate -- --run=$(OUT)', 'the last step is the gate');
   const junit = gateSteps.find((s) => s.task === 'PublishTestResults@2');
-  assert.deepEqual({ ...obj(junit?.inputs, 'inputs'), testRunTitle: undefined, failTaskOnFailedTests: undefined }, { testResultsFormat: 'JUnit', testResultsFiles: '$(OUT)/junit.xml', testRunTitle: undefined, failTaskOnFailedTests: undefined });
-  assert.ok(gateSteps.some((s) => s.task === 'PublishPipelineArtifact@1' && obj(s.inputs, 'inputs').targetPath === '$(OUT)/allure-report'), 'HTML report as an artifact');
+  assert.deepEqual(
+    { ...obj(junit?.inputs, 'inputs'), testRunTitle: undefined, failTaskOnFailedTests: undefined },
+    { testResultsFormat: 'JUnit', testResultsFiles: '$(OUT)/junit.xml', testRunTitle: undefined, failTaskOnFailedTests: undefined },
+  );
+  assert.ok(
+    gateSteps.some((s) => s.task === 'PublishPipelineArtifact@1' && obj(s.inputs, 'inputs').targetPath === '$(OUT)/allure-report'),
+    'HTML report as an artifact',
+  );
   const slack = gateSteps.find((s) => String(s.script).includes('--slack'))!;
   assert.match(String(slack.script), /--report-url="\$\(REPORT_URL\)"/);
   assertKnownFlags(runs);
@@ -162,7 +213,9 @@ test('Azure Pipelines: stages, jobs, steps as Azure expects; the same commands, 
   assert.doesNotMatch(text, /hooks\.slack\.com|ignoreHTTPSErrors|insecureSkipTLSVerify/);
 });
 
-test('the pipelines use flags the CLI does not have yet', { todo: `proposed: ${PROPOSED_FLAGS.join(', ')} for npm run regression (e2e results from a merged Playwright report)` }, () => {
+test('the pipelines use flags the CLI does not have yet', {
+  todo: `proposed: ${PROPOSED_FLAGS.join(', ')} for npm run regression (e2e results from a merged Playwright report)`,
+}, () => {
   const cli = read('core/cli-args.ts');
   for (const flag of PROPOSED_FLAGS) assert.ok(cli.includes(`'${flag.slice(2)}'`), `${flag} in core/cli-args.ts`);
 });

@@ -17,10 +17,23 @@ test('web1-5 --only=sanity on the healthy lab: go, having probed IC-Web1..5 on a
   const s = readSummary(out);
   assert.equal(s.verdict, 'go');
   const ids = new Set(s.checks.map((c) => c.id));
-  for (let n = 1; n <= 5; n++) for (const h of ['www', 'www2', 'my', 'sso']) assert.ok(ids.has(`sanity:IC-Web${n}:${h}:/`), `IC-Web${n} ${h}`);
+  for (let n = 1; n <= 5; n++)
+    for (const h of ['www', 'www2', 'my', 'sso']) assert.ok(ids.has(`sanity:IC-Web${n}:${h}:/`), `IC-Web${n} ${h}`);
   assert.ok(![...ids].some((id) => /IC-Web(6|7|8|9|10):/.test(id)), 'web1-5 probes only IC-Web1..5 directly');
-  for (const id of ['pool:gateway', 'pool:ilb', 'maintenance:www', 'maintenance:my', 'maintenance:sso', 'maintenance:www2', 'sanity:tokens']) assert.ok(ids.has(id), id);
-  assert.ok(s.checks.every((c) => c.status === 'passed'), JSON.stringify(s.checks.filter((c) => c.status !== 'passed')));
+  for (const id of [
+    'pool:gateway',
+    'pool:ilb',
+    'maintenance:www',
+    'maintenance:my',
+    'maintenance:sso',
+    'maintenance:www2',
+    'sanity:tokens',
+  ])
+    assert.ok(ids.has(id), id);
+  assert.ok(
+    s.checks.every((c) => c.status === 'passed'),
+    JSON.stringify(s.checks.filter((c) => c.status !== 'passed')),
+  );
   // results.jsonl holds the same checks, one per line.
   const lines = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n');
   assert.equal(lines.length, s.checks.length);
@@ -30,8 +43,12 @@ test('without --only the run is honest about every family the phase plans', asyn
   const out = tempDir('web15all');
   const r = await runCli('smoke.ts', ['--phase=web1-5', `--out=${out}`, '--json']);
   const s = Summary.parse(JSON.parse(r.stdout));
-  assert.ok(s.checks.some((c) => c.kind === 'e2e'), 'the e2e smoke on www is planned and reported');
-  for (const c of s.checks.filter((x) => x.status === 'broken')) assert.ok(c.message && c.message.length > 10, `${c.id} says why it is broken`);
+  assert.ok(
+    s.checks.some((c) => c.kind === 'e2e'),
+    'the e2e smoke on www is planned and reported',
+  );
+  for (const c of s.checks.filter((x) => x.status === 'broken'))
+    assert.ok(c.message && c.message.length > 10, `${c.id} says why it is broken`);
   assert.equal(r.code, { go: 0, 'no-go': 1, inconclusive: 2 }[s.verdict]);
 });
 
@@ -50,7 +67,13 @@ test('a web fault through the CLI: no-go, exit 1, the server and the cause named
 test('a run killed with SIGKILL leaves only whole, finished checks in results.jsonl; the gate calls it inconclusive', async () => {
   const out = tempDir('killed');
   // web-slow keeps the run going long enough to be killed mid-way.
-  const { child, done } = startCli('smoke.ts', ['--phase=web1-5', '--only=sanity', '--fault=web-slow:IC-Web2', '--fault=web-slow:IC-Web4', `--out=${out}`]);
+  const { child, done } = startCli('smoke.ts', [
+    '--phase=web1-5',
+    '--only=sanity',
+    '--fault=web-slow:IC-Web2',
+    '--fault=web-slow:IC-Web4',
+    `--out=${out}`,
+  ]);
   const results = join(out, 'results.jsonl');
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline && !(existsSync(results) && statSync(results).size > 0)) await new Promise((r) => setTimeout(r, 25));
@@ -98,17 +121,33 @@ test('a canary secret in the environment appears in no output file and no consol
   const r = await runCli('smoke.ts', ['--phase=web1-5', '--only=sanity', `--out=${out}`], env);
   assert.equal(r.code, 0, 'the lab accepted the password from the environment: ' + r.stdout + r.stderr);
   assert.ok(!r.stdout.includes(canary) && !r.stderr.includes(canary));
-  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+  const walk = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
   const files = walk(out);
   assert.ok(files.length >= 3);
   for (const f of files) assert.ok(!readFileSync(f).includes(canary), `${f} leaks the canary`);
 });
 
-test('the lab performs each phase\'s runbook step, so faults that interfere with the step are caught through the CLI', async () => {
+test("the lab performs each phase's runbook step, so faults that interfere with the step are caught through the CLI", async () => {
   const cases: { phase: string; fault: string; reason: RegExp; action: RegExp }[] = [
-    { phase: 'post-window', fault: 'maintenance-stuck:my', reason: /maintenance:my failed: maintenance page still served on my\.invoicecloud\.test/, action: /maintenance page is still served; keep the site open: take the maintenance page down on my/ },
-    { phase: 'maintenance-start', fault: 'maintenance-missing:sso', reason: /maintenance:sso failed: .*sso\.invoicecloud\.test/, action: /put the maintenance page up/ },
-    { phase: 'web6-10', fault: 'pool-missing:IC-Web8', reason: /pool:gateway failed: IC-Web8 never answered through agw-pri-appgateway0-prd/, action: /keep the failing IC-Web6\.\.10/ },
+    {
+      phase: 'post-window',
+      fault: 'maintenance-stuck:my',
+      reason: /maintenance:my failed: maintenance page still served on my\.invoicecloud\.test/,
+      action: /maintenance page is still served; keep the site open: take the maintenance page down on my/,
+    },
+    {
+      phase: 'maintenance-start',
+      fault: 'maintenance-missing:sso',
+      reason: /maintenance:sso failed: .*sso\.invoicecloud\.test/,
+      action: /put the maintenance page up/,
+    },
+    {
+      phase: 'web6-10',
+      fault: 'pool-missing:IC-Web8',
+      reason: /pool:gateway failed: IC-Web8 never answered through agw-pri-appgateway0-prd/,
+      action: /keep the failing IC-Web6\.\.10/,
+    },
   ];
   for (const c of cases) {
     const out = tempDir(c.phase);

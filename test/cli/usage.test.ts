@@ -6,18 +6,36 @@ import { ROOT, runCli, tempDir } from './helpers.ts';
 
 test('bad usage exits 64 with the fix', async () => {
   const cases: { args: string[]; message: RegExp }[] = [
-    { args: ['--phase=web11-15', '--window=2025-06-22'], message: /unknown phase "web11-15" in window 2025-06-22\. Valid phases:\n\s+pre-maintenance[\s\S]*web1-5[\s\S]*regression/ },
-    { args: ['--phase=internal-network', '--window=2025-05-18'], message: /unknown phase "internal-network" in window 2025-05-18\. Valid phases:\n\s+web1-5/ },
+    {
+      args: ['--phase=web11-15', '--window=2025-06-22'],
+      message: /unknown phase "web11-15" in window 2025-06-22\. Valid phases:\n\s+pre-maintenance[\s\S]*web1-5[\s\S]*regression/,
+    },
+    {
+      args: ['--phase=internal-network', '--window=2025-05-18'],
+      message: /unknown phase "internal-network" in window 2025-05-18\. Valid phases:\n\s+web1-5/,
+    },
     { args: [], message: /--phase is required: a step of the window/ },
-    { args: ['--phase=web1-5', '--window=2031-01-05'], message: /there is no window file .*windows\/2031-01-05\.ts; window files: .*2025-05-18\.ts, .*2025-06-22\.ts/ },
+    {
+      args: ['--phase=web1-5', '--window=2031-01-05'],
+      message: /there is no window file .*windows\/2031-01-05\.ts; window files: .*2025-05-18\.ts, .*2025-06-22\.ts/,
+    },
     { args: ['--phase=maintenance-start', '--only=k6'], message: /step maintenance-start has no k6 checks; it has: sanity/ },
     { args: ['--phase=web1-5', '--out='], message: /--out= is empty/ },
-    { args: ['--phase=web1-5', '--env=production', '--fault=web-down:IC-Web3'], message: /lab only; it cannot be used with --env=production/ },
+    {
+      args: ['--phase=web1-5', '--env=production', '--fault=web-down:IC-Web3'],
+      message: /lab only; it cannot be used with --env=production/,
+    },
     { args: ['--phase=web1-5', '--fault=web-melted:IC-Web3'], message: /unknown fault "web-melted"\. Known faults:[\s\S]*web-down:SERVER/ },
     { args: ['--phase=web1-5', '--only=sanity,browser'], message: /--only: unknown family "browser"; valid: sanity, dns, k6, e2e/ },
     { args: ['--phase=web1-5', '--colour'], message: /Unknown option '--colour'/ },
-    { args: ['--phase=regression', '--phase=web1-5'], message: /--phase given more than once with different values \(regression, web1-5\)/ },
-    { args: ['--phase=web1-5', '--window=next-sunday'], message: /--window must be a date as YYYY-MM-DD or a window file \(\.ts\), got "next-sunday"/ },
+    {
+      args: ['--phase=regression', '--phase=web1-5'],
+      message: /--phase given more than once with different values \(regression, web1-5\)/,
+    },
+    {
+      args: ['--phase=web1-5', '--window=next-sunday'],
+      message: /--window must be a date as YYYY-MM-DD or a window file \(\.ts\), got "next-sunday"/,
+    },
   ];
   for (const c of cases) {
     const r = await runCli('smoke.ts', c.args);
@@ -29,7 +47,10 @@ test('bad usage exits 64 with the fix', async () => {
 test('invalid config exits 78 naming every bad path', async () => {
   const dir = tempDir('badconfig');
   const file = join(dir, 'bad.config.ts');
-  writeFileSync(file, `export default { estate: { domain: 'x.test', hosts: [{ key: 'ftp', label: 'ftp', marker: 'm', maintenancePage: 'yes' }], webServers: [], gateway: { name: 'agw' }, ilb: {} }, policy: { retries: 9 } };\n`);
+  writeFileSync(
+    file,
+    `export default { estate: { domain: 'x.test', hosts: [{ key: 'ftp', label: 'ftp', marker: 'm', maintenancePage: 'yes' }], webServers: [], gateway: { name: 'agw' }, ilb: {} }, policy: { retries: 9 } };\n`,
+  );
   const r = await runCli('smoke.ts', ['--phase=web1-5', `--config=${file}`]);
   assert.equal(r.code, 78, r.stderr);
   for (const path of ['estate.hosts.0.key', 'estate.hosts.0.maintenancePage', 'estate.webServers', 'estate.ilb.name', 'policy.retries']) {
@@ -41,12 +62,22 @@ test('invalid config exits 78 naming every bad path', async () => {
 /** The repo's config with production addresses blank, so this test never reaches a real estate even after operators fill them in. */
 function blankProductionConfig(): string {
   const file = join(tempDir('blankprod'), 'blank.config.ts');
-  writeFileSync(file, `import base from ${JSON.stringify(join(ROOT, 'harness.config.ts'))};\nexport default { ...base, environments: { production: { domain: 'invoicecloud.com', addresses: {} } } };\n`);
+  writeFileSync(
+    file,
+    `import base from ${JSON.stringify(join(ROOT, 'harness.config.ts'))};\nexport default { ...base, environments: { production: { domain: 'invoicecloud.com', addresses: {} } } };\n`,
+  );
   return file;
 }
 
 test('--env=production without addresses exits 78 naming each missing address', async () => {
-  const r = await runCli('smoke.ts', ['--phase=web1-5', '--env=production', '--window=2025-06-22', '--force', `--config=${blankProductionConfig()}`, `--out=${tempDir('prod')}`]);
+  const r = await runCli('smoke.ts', [
+    '--phase=web1-5',
+    '--env=production',
+    '--window=2025-06-22',
+    '--force',
+    `--config=${blankProductionConfig()}`,
+    `--out=${tempDir('prod')}`,
+  ]);
   assert.equal(r.code, 78, r.stderr);
   assert.match(r.stderr, /environments\.production\.addresses\["IC-Web1"\]: address of IC-Web1 is not set/);
   assert.match(r.stderr, /environments\.production\.addresses\["IC-LB-WebSVR-4AppSVR"\]/);
@@ -55,13 +86,19 @@ test('--env=production without addresses exits 78 naming each missing address', 
 test('a phase whose required phase has not passed is refused outside the lab, naming the run looked for', async () => {
   const r = await runCli('smoke.ts', ['--phase=web6-10', '--env=production', '--window=2025-05-18', `--config=${blankProductionConfig()}`]);
   assert.equal(r.code, 64, r.stderr);
-  assert.match(r.stderr, /web6-10 requires earlier steps[\s\S]*web1-5: no production run with a summary under .*runs\/2025-05-18\/web1-5[\s\S]*--force/);
+  assert.match(
+    r.stderr,
+    /web6-10 requires earlier steps[\s\S]*web1-5: no production run with a summary under .*runs\/2025-05-18\/web1-5[\s\S]*--force/,
+  );
 });
 
 test('without --window a real environment never runs an old window: 64 naming the window files', async () => {
   const r = await runCli('smoke.ts', ['--phase=web1-5', '--env=production', `--config=${blankProductionConfig()}`]);
   assert.equal(r.code, 64, r.stderr);
-  assert.match(r.stderr, /no window file is dated today or later, and --env=production never runs an old window by default: pass --window=DATE \(window files in .*windows\)/);
+  assert.match(
+    r.stderr,
+    /no window file is dated today or later, and --env=production never runs an old window by default: pass --window=DATE \(window files in .*windows\)/,
+  );
 });
 
 test('schedule prints the window in ET, IST and UTC', async () => {

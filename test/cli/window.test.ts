@@ -17,8 +17,14 @@ test('internal-network without k6: inconclusive (2), naming k6 as the blocking c
   assert.match(r.stdout, /verdict: INCONCLUSIVE/);
   const s = summaryOf(out);
   assert.ok(s.reasons.length > 0 && s.reasons.every((x) => /^k6:connection-sanity:www2/.test(x)), s.reasons.join('\n'));
-  assert.ok(s.reasons.some((x) => /k6/.test(x) && /install|not found|PATH/i.test(x)), s.reasons.join('\n'));
-  assert.ok(s.checks.filter((c) => c.kind === 'sanity').every((c) => c.status === 'passed'), 'the www2 probes around it passed');
+  assert.ok(
+    s.reasons.some((x) => /k6/.test(x) && /install|not found|PATH/i.test(x)),
+    s.reasons.join('\n'),
+  );
+  assert.ok(
+    s.checks.filter((c) => c.kind === 'sanity').every((c) => c.status === 'passed'),
+    'the www2 probes around it passed',
+  );
 });
 
 test('internal-network with a k6 that fails its thresholds: no-go (1)', async () => {
@@ -27,7 +33,10 @@ test('internal-network with a k6 that fails its thresholds: no-go (1)', async ()
   const r = await runCli('smoke.ts', ['--phase=internal-network', '--window=2025-06-22', `--out=${out}`], { K6_BIN: k6.bin });
   assert.equal(r.code, 1, r.stdout + r.stderr);
   const s = summaryOf(out);
-  assert.ok(s.reasons.some((x) => /^k6:connection-sanity:www2.* failed/.test(x)), s.reasons.join('\n'));
+  assert.ok(
+    s.reasons.some((x) => /^k6:connection-sanity:www2.* failed/.test(x)),
+    s.reasons.join('\n'),
+  );
 });
 
 test('the ordinary-month window plans and runs on the lab; the run says which window it took', async () => {
@@ -45,7 +54,10 @@ test('with no --window and no window dated today or later, a lab run takes the l
   const out = tempDir('latest');
   const r = await runCli('smoke.ts', ['--phase=maintenance-start', `--out=${out}`]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stderr.split('\n')[0]!, /^window 2025-06-22 \(the latest window file; none is dated today \(\d{4}-\d{2}-\d{2}\) or later\)/);
+  assert.match(
+    r.stderr.split('\n')[0]!,
+    /^window 2025-06-22 \(the latest window file; none is dated today \(\d{4}-\d{2}-\d{2}\) or later\)/,
+  );
 });
 
 test('npm run plan lists every check, which block, and the gaps (78); none → 0', async () => {
@@ -65,7 +77,10 @@ test('npm run plan against an environment without addresses lists every missing 
   const dir = tempDir('planprod');
   const file = join(dir, 'blank.config.ts');
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(file, `import base from ${JSON.stringify(join(import.meta.dirname, '../../harness.config.ts'))};\nexport default { ...base, environments: { production: { domain: 'invoicecloud.com', addresses: {} } } };\n`);
+  writeFileSync(
+    file,
+    `import base from ${JSON.stringify(join(import.meta.dirname, '../../harness.config.ts'))};\nexport default { ...base, environments: { production: { domain: 'invoicecloud.com', addresses: {} } } };\n`,
+  );
   const r = await runCli('plan.ts', ['--window=2025-06-22', '--phase=web1-5', '--env=production', `--config=${file}`]);
   assert.equal(r.code, 78, r.stdout + r.stderr);
   assert.match(r.stdout, /BLOCKS sanity: HTTPS straight to each web server/);

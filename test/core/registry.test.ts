@@ -27,11 +27,21 @@ const httpStatusKind = defineKind({
   severity: 'major',
   plan: (ctx: PlanContext<unknown, { base: string }>, p, severity) => [
     {
-      type: 'check', id: `http-status:${p.path}`, family: 'api', kind: 'http-status', title: `GET ${p.path} is ${p.status}`, target: {}, severity, timeoutMs: 2_000, retries: 0,
+      type: 'check',
+      id: `http-status:${p.path}`,
+      family: 'api',
+      kind: 'http-status',
+      title: `GET ${p.path} is ${p.status}`,
+      target: {},
+      severity,
+      timeoutMs: 2_000,
+      retries: 0,
       run: async (signal) => {
         const res = await request(new URL(p.path, ctx.estate.base), { signal });
         await res.body.dump();
-        return res.statusCode === p.status ? passed({ status: res.statusCode }) : failed({ layer: 'http', code: 'HTTP_STATUS', message: `GET ${p.path} answered ${res.statusCode}, expected ${p.status}` });
+        return res.statusCode === p.status
+          ? passed({ status: res.statusCode })
+          : failed({ layer: 'http', code: 'HTTP_STATUS', message: `GET ${p.path} answered ${res.statusCode}, expected ${p.status}` });
       },
     },
   ],
@@ -41,7 +51,20 @@ const registry = [...KINDS, httpStatusKind] as const;
 const actions = { go: { say: 'go on' }, 'no-go': { say: 'stop' }, inconclusive: { say: 'look' } };
 const windowWith = (blocking: boolean) =>
   windowSchema(registry).parse({
-    date: '2026-01-18', title: 'custom kind', steps: [{ id: 'api', at: { time: '01:00' }, title: 'api check', checks: [{ kind: 'http-status', path: '/health', blocking }, { kind: 'http-status', path: '/ok' }], actions }],
+    date: '2026-01-18',
+    title: 'custom kind',
+    steps: [
+      {
+        id: 'api',
+        at: { time: '01:00' },
+        title: 'api check',
+        checks: [
+          { kind: 'http-status', path: '/health', blocking },
+          { kind: 'http-status', path: '/ok' },
+        ],
+        actions,
+      },
+    ],
   });
 
 test('a kind added outside core/ is planned from a window, run, and blocks only where the window says so', async () => {
@@ -51,10 +74,21 @@ test('a kind added outside core/ is planned from a window, run, and blocks only 
   const source: EstateSource = { env: 'test', open: async () => ({ estate: { base }, close: async () => undefined }) };
   const config = parseConfig(harness);
   try {
-    for (const [blocking, verdict] of [[true, 'no-go'], [false, 'go']] as const) {
+    for (const [blocking, verdict] of [
+      [true, 'no-go'],
+      [false, 'go'],
+    ] as const) {
       const out = tempDir('kind');
       const step = windowWith(blocking).steps[0]!;
-      const s = await runStep({ config, kinds: registry, source, step, window: '2026-01-18', outDir: out, signal: new AbortController().signal });
+      const s = await runStep({
+        config,
+        kinds: registry,
+        source,
+        step,
+        window: '2026-01-18',
+        outDir: out,
+        signal: new AbortController().signal,
+      });
       assert.equal(s.verdict, verdict, `blocking: ${blocking}`);
       const health = s.checks.find((c) => c.id === 'http-status:/health')!;
       assert.equal(health.status, 'failed');
@@ -71,25 +105,46 @@ test('a kind added outside core/ is planned from a window, run, and blocks only 
 
 test('a window naming an unregistered kind or bad parameters is refused with every path named', () => {
   const r = windowSchema(KINDS).safeParse({
-    date: '2026-02-30', title: 't',
+    date: '2026-02-30',
+    title: 't',
     steps: [
-      { id: 'a', at: { time: '25:00' }, title: 'a', tickets: ['plat 1'], requires: ['b'], checks: [{ kind: 'http-status', path: '/x' }, { kind: 'k6', script: 'soak', hosts: ['www'] }], actions },
+      {
+        id: 'a',
+        at: { time: '25:00' },
+        title: 'a',
+        tickets: ['plat 1'],
+        requires: ['b'],
+        checks: [
+          { kind: 'http-status', path: '/x' },
+          { kind: 'k6', script: 'soak', hosts: ['www'] },
+        ],
+        actions,
+      },
       { id: 'a', at: { time: '01:00' }, title: 'dup', checks: [{ kind: 'sanity', servers: [] }], actions },
     ],
   });
   assert.equal(r.success, false);
   const paths = r.error!.issues.map((i) => i.path.join('.'));
-  for (const p of ['steps.0.at.time', 'steps.0.tickets.0', 'steps.0.checks.0.kind', 'steps.0.checks.1.script', 'steps.1.checks.0.servers']) assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
+  for (const p of ['steps.0.at.time', 'steps.0.tickets.0', 'steps.0.checks.0.kind', 'steps.0.checks.1.script', 'steps.1.checks.0.servers'])
+    assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
 });
 
 test('core/ imports neither the lab nor the registry nor a family planner: kinds reach it as data', () => {
-  const files = readdirSync(join(ROOT, 'core'), { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.ts'));
+  const files = readdirSync(join(ROOT, 'core'), { recursive: true, withFileTypes: true }).filter(
+    (f) => f.isFile() && f.name.endsWith('.ts'),
+  );
   assert.ok(files.length > 15);
   for (const f of files) {
     const text = readFileSync(join(f.parentPath, f.name), 'utf8');
     // The config schema composes each family's own config section (one config document); nothing else leaves core.
     const allowed = /\/(dns|k6|e2e)\/config\.ts'$/;
-    const outside = [...text.matchAll(/from '(\.\.\/[^']+)'/g)].map((m) => m[1]!).filter((p) => !p.startsWith('../') || /^(\.\.\/)+(lab|sanity|dns|k6|e2e|reports|estate|scripts|windows)\/|kinds\.ts$/.test(p));
-    assert.deepEqual(outside.filter((p) => !allowed.test(`${p}'`)), [], `${f.name} imports outside core`);
+    const outside = [...text.matchAll(/from '(\.\.\/[^']+)'/g)]
+      .map((m) => m[1]!)
+      .filter((p) => !p.startsWith('../') || /^(\.\.\/)+(lab|sanity|dns|k6|e2e|reports|estate|scripts|windows)\/|kinds\.ts$/.test(p));
+    assert.deepEqual(
+      outside.filter((p) => !allowed.test(`${p}'`)),
+      [],
+      `${f.name} imports outside core`,
+    );
   }
 });

@@ -10,8 +10,19 @@ function check(id: string, run: (signal: AbortSignal, attempt: number) => Promis
   let attempt = 0;
   return { ...base, id, type: 'check', timeoutMs: 200, retries: 2, run: (s) => run(s, ++attempt), ...extra };
 }
-const opts = (signal = new AbortController().signal, sink: CheckResult[] = []) => ({ concurrency: 4, backoffMs: 5, runDir: '.tmp', signal, onResult: (r: CheckResult) => sink.push(r), graceMs: 200 });
-const tcpFail: ProbeResult = { status: 'failed', message: 'refused', failure: { layer: 'tcp', code: 'TCP_CONNECT_REFUSED', message: 'refused' } };
+const opts = (signal = new AbortController().signal, sink: CheckResult[] = []) => ({
+  concurrency: 4,
+  backoffMs: 5,
+  runDir: '.tmp',
+  signal,
+  onResult: (r: CheckResult) => sink.push(r),
+  graceMs: 200,
+});
+const tcpFail: ProbeResult = {
+  status: 'failed',
+  message: 'refused',
+  failure: { layer: 'tcp', code: 'TCP_CONNECT_REFUSED', message: 'refused' },
+};
 const httpFail: ProbeResult = { status: 'failed', message: '500', failure: { layer: 'http', code: 'HTTP_STATUS', message: '500' } };
 
 test('retries dns/tcp failures only, marks a pass after a retry flaky, keeps the attempt history', async () => {
@@ -31,7 +42,19 @@ test('retries dns/tcp failures only, marks a pass after a retry flaky, keeps the
 });
 
 test('the deadline aborts the probe signal; a probe that ignores it is abandoned as broken', async () => {
-  const honest = check('honest', (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ status: 'failed', message: 'no response within 200 ms', failure: { layer: 'http', code: 'TIMEOUT', message: 'no response within 200 ms' } }))));
+  const honest = check(
+    'honest',
+    (signal) =>
+      new Promise((resolve) =>
+        signal.addEventListener('abort', () =>
+          resolve({
+            status: 'failed',
+            message: 'no response within 200 ms',
+            failure: { layer: 'http', code: 'TIMEOUT', message: 'no response within 200 ms' },
+          }),
+        ),
+      ),
+  );
   const stuck = check('stuck', () => new Promise(() => undefined));
   const results = await runTasks([honest, stuck], opts());
   const byId = Object.fromEntries(results.map((r) => [r.id, r]));
@@ -43,7 +66,14 @@ test('the deadline aborts the probe signal; a probe that ignores it is abandoned
 });
 
 test('a probe that throws is broken with the error, not passed', async () => {
-  const [r] = await runTasks([check('throws', async () => { throw new Error('boom'); })], opts());
+  const [r] = await runTasks(
+    [
+      check('throws', async () => {
+        throw new Error('boom');
+      }),
+    ],
+    opts(),
+  );
   assert.equal(r!.status, 'broken');
   assert.match(r!.message!, /harness error in throws: boom/);
 });
@@ -51,13 +81,15 @@ test('a probe that throws is broken with the error, not passed', async () => {
 test('respects the concurrency limit and reports each result as it ends', async () => {
   let running = 0;
   let peak = 0;
-  const tasks: Task[] = Array.from({ length: 10 }, (_, i) => check(`c${i}`, async () => {
-    running += 1;
-    peak = Math.max(peak, running);
-    await new Promise((r) => setTimeout(r, 10));
-    running -= 1;
-    return { status: 'passed' };
-  }));
+  const tasks: Task[] = Array.from({ length: 10 }, (_, i) =>
+    check(`c${i}`, async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 10));
+      running -= 1;
+      return { status: 'passed' };
+    }),
+  );
   const seen: CheckResult[] = [];
   const results = await runTasks(tasks, { ...opts(undefined, seen), concurrency: 3 });
   assert.equal(peak, 3);
@@ -67,7 +99,8 @@ test('respects the concurrency limit and reports each result as it ends', async 
 
 test('interrupting a run marks running checks broken and starts no new ones', async () => {
   const ctl = new AbortController();
-  const slow = (id: string) => check(id, (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(tcpFail))), { timeoutMs: 5_000 });
+  const slow = (id: string) =>
+    check(id, (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(tcpFail))), { timeoutMs: 5_000 });
   setTimeout(() => ctl.abort(), 30);
   const results = await runTasks([slow('a'), slow('b'), slow('c')], { ...opts(ctl.signal), concurrency: 2 });
   assert.deepEqual(results.map((r) => r.id).sort(), ['a', 'b']);
@@ -79,9 +112,26 @@ test('interrupting a run marks running checks broken and starts no new ones', as
 
 test('a batch that reports some expected checks and dies leaves the rest broken with the reason', async () => {
   const batch: BatchTask = {
-    ...base, kind: 'e2e', family: 'e2e', id: 'e2e:smoke', type: 'batch', timeoutMs: 1_000, expected: ['e2e:a', 'e2e:b'],
+    ...base,
+    kind: 'e2e',
+    family: 'e2e',
+    id: 'e2e:smoke',
+    type: 'batch',
+    timeoutMs: 1_000,
+    expected: ['e2e:a', 'e2e:b'],
     run: async (ctx) => {
-      ctx.emit({ kind: 'e2e', title: 'a', target: {}, severity: 'critical', id: 'e2e:a', status: 'passed', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 1 });
+      ctx.emit({
+        kind: 'e2e',
+        title: 'a',
+        target: {},
+        severity: 'critical',
+        id: 'e2e:a',
+        status: 'passed',
+        attempts: 1,
+        flaky: false,
+        startedAt: new Date().toISOString(),
+        durationMs: 1,
+      });
       throw new Error('playwright exited with code 1');
     },
   };

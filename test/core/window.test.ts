@@ -28,7 +28,12 @@ test('window choice: --window, else today or the next, else the latest (stale), 
     assert.match(got.why, c.why);
     assert.equal(got.stale, c.stale);
   }
-  assert.throws(() => chooseWindow(dir, '2025-08-17', '2025-01-01'), (e: unknown) => e instanceof UsageError && /no window file .*2025-08-17\.ts; window files: .*2025-05-18\.ts, .*2025-06-22\.ts, .*2025-07-20\.ts/.test(e.message));
+  assert.throws(
+    () => chooseWindow(dir, '2025-08-17', '2025-01-01'),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      /no window file .*2025-08-17\.ts; window files: .*2025-05-18\.ts, .*2025-06-22\.ts, .*2025-07-20\.ts/.test(e.message),
+  );
   const empty = tempDir('nowindows');
   assert.throws(() => chooseWindow(empty, undefined, '2025-01-01'), /no window files in/);
 });
@@ -37,15 +42,25 @@ test('a bad window file is a configuration error naming every bad path', async (
   const dir = join(tempDir('badwindow'), 'windows');
   mkdirSync(dir);
   const file = join(dir, '2026-03-15.ts');
-  writeFileSync(file, `import { defineWindow } from ${JSON.stringify(join(ROOT, 'kinds.ts'))};
+  writeFileSync(
+    file,
+    `import { defineWindow } from ${JSON.stringify(join(ROOT, 'kinds.ts'))};
 export default defineWindow({ date: '2026-03-08', title: 'x', steps: [
   { id: 'web1-5', at: { time: '00:00' }, title: 'a', requires: ['later'], checks: [{ kind: 'sanity', hosts: ['ftp'] }], actions: { go: { say: 'g' }, 'no-go': { say: 'n' } } },
   { id: 'web1-5', at: { time: '04:30' }, title: 'b', checks: [], actions: { go: { say: 'g' }, 'no-go': { say: 'n', do: { op: 'maintenance-page', turn: 'up', hosts: [] } }, inconclusive: { say: 'i' } } },
-] } as never);\n`);
-  const err = await loadWindow(file, KINDS).then(() => undefined, (e: unknown) => e);
+] } as never);\n`,
+  );
+  const err = await loadWindow(file, KINDS).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof ConfigError, String(err));
   assert.equal(err.exitCode, 78);
-  for (const p of ['steps.0.actions.inconclusive', 'steps.1.checks', 'steps.1.actions.no-go.do', 'steps.0.requires', 'steps.1.id']) assert.ok(err.problems.some((x) => x.startsWith(`${p}`)), `${p} in\n${err.problems.join('\n')}`);
+  for (const p of ['steps.0.actions.inconclusive', 'steps.1.checks', 'steps.1.actions.no-go.do', 'steps.0.requires', 'steps.1.id'])
+    assert.ok(
+      err.problems.some((x) => x.startsWith(`${p}`)),
+      `${p} in\n${err.problems.join('\n')}`,
+    );
   const named = join(dir, '2026-03-22.ts');
   writeFileSync(named, `export default (await import(${JSON.stringify(join(ROOT, 'windows/2025-05-18.ts'))})).default;\n`);
   await assert.rejects(loadWindow(named, KINDS), /date: the file is named 2026-03-22 but its date is 2025-05-18/);
@@ -58,11 +73,18 @@ test('the June window keeps the runbook times in ET, IST and UTC', () => {
   assert.equal(rows['web6-10']!.ist, 'Sun 2025-06-22 14:00 GMT+5:30');
   assert.equal(rows['maintenance-start']!.utc, 'Sun 2025-06-22 08:45 UTC');
   assert.equal(rows['post-window']!.et, 'Sun 2025-06-22 08:00 EDT');
-  assert.deepEqual(JUNE.steps.map((s) => s.id), ['pre-maintenance', 'web1-5', 'web6-10', 'maintenance-start', 'internal-network', 'dns-migration', 'post-window', 'regression']);
+  assert.deepEqual(
+    JUNE.steps.map((s) => s.id),
+    ['pre-maintenance', 'web1-5', 'web6-10', 'maintenance-start', 'internal-network', 'dns-migration', 'post-window', 'regression'],
+  );
 });
 
 test('the runbook decides what blocks: k6 after PLAT-2018 and PLAT-1125, the 08:00 smoke and load', () => {
-  const blocking = (id: string, kind: string) => JUNE.steps.find((s) => s.id === id)!.checks.filter((c) => c.kind === kind).map((c) => c.blocking);
+  const blocking = (id: string, kind: string) =>
+    JUNE.steps
+      .find((s) => s.id === id)!
+      .checks.filter((c) => c.kind === kind)
+      .map((c) => c.blocking);
   assert.deepEqual(blocking('internal-network', 'k6'), [true]);
   assert.deepEqual(blocking('dns-migration', 'k6'), [true]);
   assert.deepEqual(blocking('post-window', 'k6'), [true, true]);

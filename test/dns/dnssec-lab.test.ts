@@ -14,22 +14,57 @@ interface Case {
 }
 
 const cases: Record<string, Case> = {
-  'healthy signed zone: the whole chain validates': { faults: [], status: 'passed', message: [/DNSSEC validates for invoicecloud.test at every delegated nameserver/, /RRSIGs over \d+ sampled RRsets verify/] },
+  'healthy signed zone: the whole chain validates': {
+    faults: [],
+    status: 'passed',
+    message: [/DNSSEC validates for invoicecloud.test at every delegated nameserver/, /RRSIGs over \d+ sampled RRsets verify/],
+  },
   // 1. A good DS plus a leftover is a warning, not a no-go (BIND and unbound validate it).
-  'point 1: a good DS plus an extra DS → passed with a warning': { faults: ['dns-ds-extra'], status: 'passed', message: [/WARNING: DS \d+ 15 2 [0-9A-F]+ at the parent matches no key/, /remove it at the registrar once the rollover is done/] },
+  'point 1: a good DS plus an extra DS → passed with a warning': {
+    faults: ['dns-ds-extra'],
+    status: 'passed',
+    message: [/WARNING: DS \d+ 15 2 [0-9A-F]+ at the parent matches no key/, /remove it at the registrar once the rollover is done/],
+  },
   // 2. Every delegated nameserver's DNSKEY set is read and compared.
-  'point 2: the second nameserver serves a different key set → failed naming both': { faults: ['dns-dnskey-split:bob.ns.cloudflare.test'], status: 'failed', code: 'DNSSEC_KEYSET_DIFFERS', message: [/bob.ns.cloudflare.test/] },
+  'point 2: the second nameserver serves a different key set → failed naming both': {
+    faults: ['dns-dnskey-split:bob.ns.cloudflare.test'],
+    status: 'failed',
+    code: 'DNSSEC_KEYSET_DIFFERS',
+    message: [/bob.ns.cloudflare.test/],
+  },
   // 3. What validators reject: DS at the ZSK, expired signatures, and a DS checked against the servers really delegated to.
-  'point 3: DS at the zone-signing key → failed (EDE 6)': { faults: ['dns-ds-zsk'], status: 'failed', code: 'DNSSEC_DS_AT_ZSK', message: [/points at the zone-signing key key tag \d+ \(flags 256, ED25519\)/, /EDE 6 DNSSEC Bogus/, /Validating resolvers will answer SERVFAIL/] },
-  'point 3: expired RRSIGs → failed (EDE 7)': { faults: ['dns-rrsig-expired'], status: 'failed', code: 'DNSSEC_SIGNATURE_EXPIRED', message: [/expired at \d{4}-/, /EDE 7 Signature Expired/] },
+  'point 3: DS at the zone-signing key → failed (EDE 6)': {
+    faults: ['dns-ds-zsk'],
+    status: 'failed',
+    code: 'DNSSEC_DS_AT_ZSK',
+    message: [
+      /points at the zone-signing key key tag \d+ \(flags 256, ED25519\)/,
+      /EDE 6 DNSSEC Bogus/,
+      /Validating resolvers will answer SERVFAIL/,
+    ],
+  },
+  'point 3: expired RRSIGs → failed (EDE 7)': {
+    faults: ['dns-rrsig-expired'],
+    status: 'failed',
+    code: 'DNSSEC_SIGNATURE_EXPIRED',
+    message: [/expired at \d{4}-/, /EDE 7 Signature Expired/],
+  },
   'point 3: DS published while the parent still delegates to the old provider → failed (checked against the delegated servers)': {
     faults: ['dns-ds-early'],
     provider: 'old',
     status: 'failed',
     code: 'DNSSEC_DNSKEY_MISSING',
-    message: [/delegated to GoDaddy \(lab\) \(ns45.domaincontrol.test, ns46.domaincontrol.test\)/, /serves no DNSKEY for invoicecloud.test \(EDE 9 DNSKEY Missing\)/],
+    message: [
+      /delegated to GoDaddy \(lab\) \(ns45.domaincontrol.test, ns46.domaincontrol.test\)/,
+      /serves no DNSKEY for invoicecloud.test \(EDE 9 DNSKEY Missing\)/,
+    ],
   },
-  'a stale DS that matches nothing → failed as before': { faults: ['dns-ds-stale'], status: 'failed', code: 'DNSSEC_DS_MISMATCH', message: [/no DS matches a DNSKEY served by/, /SERVFAIL for the whole zone/] },
+  'a stale DS that matches nothing → failed as before': {
+    faults: ['dns-ds-stale'],
+    status: 'failed',
+    code: 'DNSSEC_DS_MISMATCH',
+    message: [/no DS matches a DNSKEY served by/, /SERVFAIL for the whole zone/],
+  },
 };
 
 for (const [name, c] of Object.entries(cases)) {

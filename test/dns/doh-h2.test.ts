@@ -11,7 +11,15 @@ import { answerWire, type ServerOptions } from '../../lab/dns/server.ts';
 import { makeTestCa, type TestCa } from './test-ca.ts';
 
 const q = { name: 'www.invoicecloud.test', type: 'A' };
-const dnsAnswers: ServerOptions = { name: 'doh-test', truncateUdp: () => false, handler: () => ({ rcode: 'NOERROR', ra: true, answers: [{ name: 'www.invoicecloud.test', type: 'A', ttl: 60, class: 'IN', data: '127.0.0.9' }] }) };
+const dnsAnswers: ServerOptions = {
+  name: 'doh-test',
+  truncateUdp: () => false,
+  handler: () => ({
+    rcode: 'NOERROR',
+    ra: true,
+    answers: [{ name: 'www.invoicecloud.test', type: 'A', ttl: 60, class: 'IN', data: '127.0.0.9' }],
+  }),
+};
 const seen: string[] = [];
 let ca: TestCa;
 let h2: Http2SecureServer;
@@ -58,7 +66,10 @@ for (const [name, server, version] of served) {
     const out = await dnsQuery(server(), q, { ...DEFAULT_QUERY_OPTIONS, recursionDesired: true }, AbortSignal.timeout(5000));
     assert.ok(out.ok, JSON.stringify(out));
     assert.equal(out.transport, 'doh');
-    assert.deepEqual(out.message.answers.map((r) => r.data), ['127.0.0.9']);
+    assert.deepEqual(
+      out.message.answers.map((r) => r.data),
+      ['127.0.0.9'],
+    );
     assert.deepEqual(seen, [version]);
   });
 }

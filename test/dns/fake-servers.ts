@@ -29,10 +29,11 @@ export async function fakeTcp(reply: (query: Buffer, socket: Socket) => void): P
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
   return {
     port: (server.address() as AddressInfo).port,
-    stop: () => new Promise<void>((res) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => res());
-    }),
+    stop: () =>
+      new Promise<void>((res) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => res());
+      }),
   };
 }
 

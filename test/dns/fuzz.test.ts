@@ -22,13 +22,22 @@ const Q = { name: 'www.invoicecloud.test', type: 'TXT' };
 
 function validAnswer(id: number): Buffer {
   return dnsPacket.encode({
-    type: 'response', id, flags: dnsPacket.AUTHORITATIVE_ANSWER,
+    type: 'response',
+    id,
+    flags: dnsPacket.AUTHORITATIVE_ANSWER,
     questions: [{ type: 'TXT', name: Q.name, class: 'IN' }],
     answers: [
       { type: 'TXT', name: Q.name, ttl: 300, data: ['v=spf1 include:mailgun.org ~all'] },
       { type: 'MX', name: Q.name, ttl: 300, data: { preference: 10, exchange: 'mxa.mailgun.test' } },
     ],
-    authorities: [{ type: 'SOA', name: 'invoicecloud.test', ttl: 300, data: { mname: 'ns.test', rname: 'h.test', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 1 } }],
+    authorities: [
+      {
+        type: 'SOA',
+        name: 'invoicecloud.test',
+        ttl: 300,
+        data: { mname: 'ns.test', rname: 'h.test', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 1 },
+      },
+    ],
     additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232 }],
   } as dnsPacket.Packet);
 }
@@ -40,14 +49,35 @@ export function mutate(valid: Buffer, r: () => number): Buffer {
   const at = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo));
   let out: Buffer;
   switch (pick) {
-    case 0: out = b.subarray(0, at(0, b.length)); break; // cut anywhere
-    case 1: b.writeUInt16BE((b.readUInt16BE(0) + at(1, 65535)) % 65536, 0); out = b; break; // someone else's ID
-    case 2: b.writeUInt16BE(b.readUInt16BE(6) + at(1, 50), 6); out = b; break; // more answers claimed than sent
-    case 3: out = Buffer.concat([b, Buffer.from(Array.from({ length: at(1, 40) }, () => at(0, 256)))]); break; // trailing bytes
-    case 4: b[13] = 0x30 + at(0, 10); out = b; break; // question name changed to a digit (not a case change)
-    case 5: b.writeUInt16BE(0xc000 | at(12, b.length), 12); out = b; break; // question name as a forward/self pointer
-    case 6: b.writeUInt16BE(at(1, 0xffff), 2); b.writeUInt16BE(b.readUInt16BE(2) & 0x7fff, 2); out = b; break; // no QR bit: a query
-    default: out = Buffer.from(Array.from({ length: at(0, 600) }, () => at(0, 256))); // pure noise
+    case 0:
+      out = b.subarray(0, at(0, b.length));
+      break; // cut anywhere
+    case 1:
+      b.writeUInt16BE((b.readUInt16BE(0) + at(1, 65535)) % 65536, 0);
+      out = b;
+      break; // someone else's ID
+    case 2:
+      b.writeUInt16BE(b.readUInt16BE(6) + at(1, 50), 6);
+      out = b;
+      break; // more answers claimed than sent
+    case 3:
+      out = Buffer.concat([b, Buffer.from(Array.from({ length: at(1, 40) }, () => at(0, 256)))]);
+      break; // trailing bytes
+    case 4:
+      b[13] = 0x30 + at(0, 10);
+      out = b;
+      break; // question name changed to a digit (not a case change)
+    case 5:
+      b.writeUInt16BE(0xc000 | at(12, b.length), 12);
+      out = b;
+      break; // question name as a forward/self pointer
+    case 6:
+      b.writeUInt16BE(at(1, 0xffff), 2);
+      b.writeUInt16BE(b.readUInt16BE(2) & 0x7fff, 2);
+      out = b;
+      break; // no QR bit: a query
+    default:
+      out = Buffer.from(Array.from({ length: at(0, 600) }, () => at(0, 256))); // pure noise
   }
   // Random byte flips after the header keep mutations varied; the header change above still decides.
   for (let i = 0; i < at(0, 4) && out.length > 14 && pick !== 1 && pick !== 4 && pick !== 6; i++) {
@@ -64,9 +94,12 @@ test('decoder: 10,000 random and mutated packets never throw and are never accep
     const id = Math.floor(r() * 65536);
     const packet = mutate(validAnswer(id), r);
     let read: ReturnType<typeof readAnswer> | undefined;
-    assert.doesNotThrow(() => {
-      read = readAnswer(packet, { id, ...Q });
-    }, `packet ${i}: ${packet.toString('hex')}`);
+    assert.doesNotThrow(
+      () => {
+        read = readAnswer(packet, { id, ...Q });
+      },
+      `packet ${i}: ${packet.toString('hex')}`,
+    );
     assert.ok(read && !('message' in read), `packet ${i} was accepted: ${packet.toString('hex')}`);
   }
   assert.ok(Date.now() - started < 5000);
@@ -93,7 +126,12 @@ test('transport: 10,000 fuzzed answers over UDP and TCP, each a broken result, n
       const worker = async () => {
         while (next < total) {
           const i = next++;
-          const out = await dnsQuery({ name: `fuzz-${protocol}`, protocol, address: '127.0.0.1', port }, Q, opts, AbortSignal.timeout(5000));
+          const out = await dnsQuery(
+            { name: `fuzz-${protocol}`, protocol, address: '127.0.0.1', port },
+            Q,
+            opts,
+            AbortSignal.timeout(5000),
+          );
           assert.equal(out.ok, false, `query ${i} over ${protocol} accepted a fuzzed answer`);
           if (!out.ok) {
             assert.equal(out.status, 'broken', `query ${i} over ${protocol}: ${out.code} ${out.reason}`);
@@ -135,9 +173,17 @@ test('lab server: 2,000 garbage queries over UDP and TCP are dropped or answered
     });
     sock.close();
     for (const protocol of ['udp', 'tcp'] as const) {
-      const out = await dnsQuery({ name: 'ada', protocol, address: '127.0.0.1', port }, { name: 'www.invoicecloud.test', type: 'A' }, DEFAULT_QUERY_OPTIONS, AbortSignal.timeout(3000));
+      const out = await dnsQuery(
+        { name: 'ada', protocol, address: '127.0.0.1', port },
+        { name: 'www.invoicecloud.test', type: 'A' },
+        DEFAULT_QUERY_OPTIONS,
+        AbortSignal.timeout(3000),
+      );
       assert.ok(out.ok, JSON.stringify(out));
-      assert.deepEqual(out.message.answers.map((a) => a.data), ['127.0.0.1']);
+      assert.deepEqual(
+        out.message.answers.map((a) => a.data),
+        ['127.0.0.1'],
+      );
     }
   } finally {
     await lab.lab.stop();

@@ -46,7 +46,10 @@ export interface TestLab {
   estate: ResolvedEstate;
 }
 
-export async function startTestLab(faultTexts: string[] = [], extra: Partial<DnsLabOptions> & { config?: HarnessConfig } = {}): Promise<TestLab> {
+export async function startTestLab(
+  faultTexts: string[] = [],
+  extra: Partial<DnsLabOptions> & { config?: HarnessConfig } = {},
+): Promise<TestLab> {
   const config = extra.config ?? (await harnessConfig());
   const faults = new ActiveFaults(faultTexts.map(parseFault));
   const lab = await startDnsLab({ config, faults, domain: 'invoicecloud.test', gatewayAddress: '127.0.0.1', dir: '.tmp', ...extra });
@@ -58,7 +61,11 @@ export async function startTestLab(faultTexts: string[] = [], extra: Partial<Dns
 /** The dns checks a June step plans (its dns entries through dnsKind), against any estate; no other kind is planned. */
 export function planDnsStep(config: HarnessConfig, estate: ResolvedEstate, step: string): CheckTask[] {
   const s = juneStep(step);
-  return s.checks.flatMap((c) => (c.kind === 'dns' ? (dnsKind.plan({ step: s, config, estate, runDir: '.tmp' }, { checks: c.checks as never }, 'critical') as CheckTask[]) : []));
+  return s.checks.flatMap((c) =>
+    c.kind === 'dns'
+      ? (dnsKind.plan({ step: s, config, estate, runDir: '.tmp' }, { checks: c.checks as never }, 'critical') as CheckTask[])
+      : [],
+  );
 }
 
 /** Where the step leaves the delegation (the lab starts there). */
@@ -70,7 +77,13 @@ export function dnsTasks(t: TestLab, phase: string, config = t.config): CheckTas
 
 /** One check through the real runner: deadline, retries of dns/tcp-layer failures, the CheckResult it writes. */
 export async function runTask(task: CheckTask): Promise<CheckResult> {
-  return runCheck(task, { concurrency: 16, backoffMs: 50, runDir: '.tmp', signal: new AbortController().signal, onResult: () => undefined });
+  return runCheck(task, {
+    concurrency: 16,
+    backoffMs: 50,
+    runDir: '.tmp',
+    signal: new AbortController().signal,
+    onResult: () => undefined,
+  });
 }
 
 export async function runAll(tasks: readonly CheckTask[]): Promise<Map<string, CheckResult>> {
@@ -101,11 +114,28 @@ export function loopbackDnsConfig(port: number, without: ('parent' | 'old' | 'ne
     zone: 'invoicecloud.test',
     parent: { zone: 'test', nameservers: without.includes('parent') ? [] : ns('a.nic.test') },
     providers: {
-      old: { name: 'GoDaddy (test)', nsPattern: '*.domaincontrol.test', nameservers: without.includes('old') ? [] : ns('ns45.domaincontrol.test') },
-      new: { name: 'Cloudflare (test)', nsPattern: '*.ns.cloudflare.test', nameservers: without.includes('new') ? [] : ns('ada.ns.cloudflare.test'), proxyRanges: ['127.64.0.0/16'] },
+      old: {
+        name: 'GoDaddy (test)',
+        nsPattern: '*.domaincontrol.test',
+        nameservers: without.includes('old') ? [] : ns('ns45.domaincontrol.test'),
+      },
+      new: {
+        name: 'Cloudflare (test)',
+        nsPattern: '*.ns.cloudflare.test',
+        nameservers: without.includes('new') ? [] : ns('ada.ns.cloudflare.test'),
+        proxyRanges: ['127.64.0.0/16'],
+      },
     },
-    resolvers: without.includes('resolvers') ? [] : [{ name: 'test-resolver', protocol: 'udp', address: '127.0.0.1', port }, { name: 'test-doh', protocol: 'doh', url: `http://127.0.0.1:${port}/dns-query` }],
-    records: [{ name: 'www', type: 'A' }, { name: 'my', type: 'A', proxied: true }],
+    resolvers: without.includes('resolvers')
+      ? []
+      : [
+          { name: 'test-resolver', protocol: 'udp', address: '127.0.0.1', port },
+          { name: 'test-doh', protocol: 'doh', url: `http://127.0.0.1:${port}/dns-query` },
+        ],
+    records: [
+      { name: 'www', type: 'A' },
+      { name: 'my', type: 'A', proxied: true },
+    ],
   });
   assertLoopbackOnly(dns);
   return dns;
@@ -114,7 +144,10 @@ export function loopbackDnsConfig(port: number, without: ('parent' | 'old' | 'ne
 /** Throws unless every server a config.dns names is on 127.0.0.0/8: the guard that keeps tests off real DNS. */
 export function assertLoopbackOnly(dns: DnsConfig): void {
   const servers = [...dns.parent.nameservers, ...dns.providers.old.nameservers, ...dns.providers.new.nameservers];
-  const addresses = [...servers.map((s) => s.address ?? s.name), ...dns.resolvers.map((r) => (r.protocol === 'doh' ? new URL(r.url).hostname : r.address))];
+  const addresses = [
+    ...servers.map((s) => s.address ?? s.name),
+    ...dns.resolvers.map((r) => (r.protocol === 'doh' ? new URL(r.url).hostname : r.address)),
+  ];
   const outside = addresses.filter((a) => !isIPv4(a) || !isLoopback(a));
   if (outside.length) throw new Error(`test dns config names servers outside 127.0.0.0/8: ${outside.join(', ')}`);
 }

@@ -15,7 +15,9 @@ const NAMED = binary('named');
 
 function namedConf(dir: string, port: number, lab: DirectLab, ds: DsData[]): string {
   const portOf = (n: string) => lab.lab.servers[n]?.port ?? 0;
-  const anchors = ds.map((d) => `  invoicecloud.test static-ds ${d.keyTag} ${d.algorithm} ${d.digestType} "${d.digest.toString('hex').toUpperCase()}";`);
+  const anchors = ds.map(
+    (d) => `  invoicecloud.test static-ds ${d.keyTag} ${d.algorithm} ${d.digestType} "${d.digest.toString('hex').toUpperCase()}";`,
+  );
   return [
     'options {',
     `  directory "${dir}";`,
@@ -41,7 +43,15 @@ function namedConf(dir: string, port: number, lab: DirectLab, ds: DsData[]): str
 }
 
 // A local root: named answers it itself (no priming); it delegates the lab zone so named recurses into the forward zone.
-const ROOT_DB = ['$TTL 300', '. SOA localhost. hostmaster.localhost. 1 3600 600 86400 300', '. NS localhost.', 'localhost. A 127.0.0.1', 'invoicecloud.test. NS ada.ns.cloudflare.test.', 'ada.ns.cloudflare.test. A 127.0.0.1', ''].join('\n');
+const ROOT_DB = [
+  '$TTL 300',
+  '. SOA localhost. hostmaster.localhost. 1 3600 600 86400 300',
+  '. NS localhost.',
+  'localhost. A 127.0.0.1',
+  'invoicecloud.test. NS ada.ns.cloudflare.test.',
+  'ada.ns.cloudflare.test. A 127.0.0.1',
+  '',
+].join('\n');
 
 const cases: [string, string[], 'AD' | 'SERVFAIL', 'passed' | 'failed'][] = [
   ['the healthy signed lab', [], 'AD', 'passed'],
@@ -57,15 +67,40 @@ for (const [name, faults, verdict, dnssec] of cases) {
     const dir = tempDir('named');
     let server: Awaited<ReturnType<typeof startReal>> | undefined;
     try {
-      const parent: DnsServer = { name: 'a.nic.test', protocol: 'udp', address: '127.0.0.1', port: lab.lab.servers['a.nic.test']?.port ?? 0 };
+      const parent: DnsServer = {
+        name: 'a.nic.test',
+        protocol: 'udp',
+        address: '127.0.0.1',
+        port: lab.lab.servers['a.nic.test']?.port ?? 0,
+      };
       const ds = await dnsQuery(parent, { name: 'invoicecloud.test', type: 'DS' }, DEFAULT_QUERY_OPTIONS, AbortSignal.timeout(3000));
       assert.ok(ds.ok);
       const port = await freePort();
       writeFileSync(join(dir, 'root.db'), ROOT_DB);
-      writeFileSync(join(dir, 'named.conf'), namedConf(dir, port, lab, ds.message.answers.filter((r) => r.type === 'DS').map((r) => r.data as DsData)));
-      server = await startReal(NAMED, ['-g', '-n', '1', '-c', join(dir, 'named.conf')], dir, port, { name: 'localhost', type: 'A', anyRcode: true }, 8_000);
+      writeFileSync(
+        join(dir, 'named.conf'),
+        namedConf(
+          dir,
+          port,
+          lab,
+          ds.message.answers.filter((r) => r.type === 'DS').map((r) => r.data as DsData),
+        ),
+      );
+      server = await startReal(
+        NAMED,
+        ['-g', '-n', '1', '-c', join(dir, 'named.conf')],
+        dir,
+        port,
+        { name: 'localhost', type: 'A', anyRcode: true },
+        8_000,
+      );
       const opts = { ...DEFAULT_QUERY_OPTIONS, recursionDesired: true, dnssecOk: true, udpTryTimeoutMs: 2000, udpTries: 2 };
-      const out = await dnsQuery({ name: 'named', protocol: 'udp', address: '127.0.0.1', port }, { name: 'www.invoicecloud.test', type: 'A' }, opts, AbortSignal.timeout(6000));
+      const out = await dnsQuery(
+        { name: 'named', protocol: 'udp', address: '127.0.0.1', port },
+        { name: 'www.invoicecloud.test', type: 'A' },
+        opts,
+        AbortSignal.timeout(6000),
+      );
       assert.ok(out.ok, JSON.stringify(out));
       if (verdict === 'AD') assert.deepEqual([out.message.rcode, out.message.ad], ['NOERROR', true], server.log().slice(-2000));
       else assert.equal(out.message.rcode, 'SERVFAIL');

@@ -50,9 +50,19 @@ function knotConf(dir: string, port: number): string {
     'database:',
     `  storage: "${dir}"`,
     'policy:',
-    ...ZONES.flatMap((z) => [`  - id: ${z.policy}`, `    algorithm: ${z.policy}`, ...(z.algorithm === 8 ? ['    ksk-size: 2048', '    zsk-size: 1024'] : [])]),
+    ...ZONES.flatMap((z) => [
+      `  - id: ${z.policy}`,
+      `    algorithm: ${z.policy}`,
+      ...(z.algorithm === 8 ? ['    ksk-size: 2048', '    zsk-size: 1024'] : []),
+    ]),
     'zone:',
-    ...ZONES.flatMap((z) => [`  - domain: ${z.zone}`, `    storage: "${dir}"`, `    file: "${z.zone}.zone"`, '    dnssec-signing: on', `    dnssec-policy: ${z.policy}`]),
+    ...ZONES.flatMap((z) => [
+      `  - domain: ${z.zone}`,
+      `    storage: "${dir}"`,
+      `    file: "${z.zone}.zone"`,
+      '    dnssec-signing: on',
+      `    dnssec-policy: ${z.policy}`,
+    ]),
     '',
   ].join('\n');
 }
@@ -70,7 +80,12 @@ before(async () => {
 after(() => knot?.stop());
 
 async function keysOf(zone: string): Promise<DnskeyData[]> {
-  const out = await dnsQuery({ name: 'knot', protocol: 'udp', address: '127.0.0.1', port }, { name: zone, type: 'DNSKEY' }, { ...DEFAULT_QUERY_OPTIONS, dnssecOk: true }, AbortSignal.timeout(3000));
+  const out = await dnsQuery(
+    { name: 'knot', protocol: 'udp', address: '127.0.0.1', port },
+    { name: zone, type: 'DNSKEY' },
+    { ...DEFAULT_QUERY_OPTIONS, dnssecOk: true },
+    AbortSignal.timeout(3000),
+  );
   assert.ok(out.ok);
   return out.message.answers.filter((r) => r.type === 'DNSKEY').map((r) => r.data as DnskeyData);
 }
@@ -79,7 +94,12 @@ async function keysOf(zone: string): Promise<DnskeyData[]> {
 async function parentFor(zone: string, ds: ReturnType<typeof dsFor>[]): Promise<LabDnsServer> {
   const ns = `ns1.${zone}`;
   const records: LabRecord[] = [
-    { name: 'invoicecloud.test', type: 'SOA', ttl: 300, data: { mname: 'a.nic.test', rname: 'h.nic.test', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 300 } },
+    {
+      name: 'invoicecloud.test',
+      type: 'SOA',
+      ttl: 300,
+      data: { mname: 'a.nic.test', rname: 'h.nic.test', serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 300 },
+    },
     { name: zone, type: 'NS', ttl: 60, data: ns },
     { name: ns, type: 'A', ttl: 60, data: '127.0.0.1' },
     ...ds.map((d) => ({ name: zone, type: 'DS', ttl: 60, data: d })),
@@ -94,9 +114,14 @@ function targetsFor(zone: string, parent: LabDnsServer): DnsTargets {
     source: 'config',
     zone,
     parent: { zone: 'invoicecloud.test', servers: [server('parent', parent.port)] },
-    providers: { old: { name: 'old (none)', servers: [], proxyRanges: [] }, new: { name: 'Knot', servers: [server(`ns1.${zone}`, port)], proxyRanges: [] } },
+    providers: {
+      old: { name: 'old (none)', servers: [], proxyRanges: [] },
+      new: { name: 'Knot', servers: [server(`ns1.${zone}`, port)], proxyRanges: [] },
+    },
     resolvers: [],
-    records: ['www', 'txt'].map((n) => ({ name: `${n}.${zone}`, type: n === 'txt' ? 'TXT' : 'A', values: [], proxied: false, source: 'test' })).concat([{ name: zone, type: 'MX', values: [], proxied: false, source: 'test' }]),
+    records: ['www', 'txt']
+      .map((n) => ({ name: `${n}.${zone}`, type: n === 'txt' ? 'TXT' : 'A', values: [], proxied: false, source: 'test' }))
+      .concat([{ name: zone, type: 'MX', values: [], proxied: false, source: 'test' }]),
     mail: { spfInclude: 'x', dkimSelectors: [], mx: false, dmarc: false } as unknown as DnsTargets['mail'],
     ttlMaxSeconds: 300,
     resolverSample: 5,
@@ -106,8 +131,21 @@ function targetsFor(zone: string, parent: LabDnsServer): DnsTargets {
 
 const dsCases: [string, (keys: DnskeyData[], zone: string) => ReturnType<typeof dsFor>[], 'passed' | 'failed', RegExp][] = [
   ['the DS of the KSK', (k, z) => k.filter((x) => x.flags === 257).map((x) => dsFor(z, x)), 'passed', /DNSSEC validates/],
-  ['the KSK DS plus a leftover DS (point 1)', (k, z) => [...k.filter((x) => x.flags === 257).map((x) => dsFor(z, x)), { ...dsFor(z, k[0] as DnskeyData), keyTag: 1, digest: Buffer.alloc(32, 7) }], 'passed', /WARNING: DS 1 /],
-  ['the DS of the ZSK (point 3)', (k, z) => k.filter((x) => x.flags === 256).map((x) => dsFor(z, x)), 'failed', /points at the zone-signing key/],
+  [
+    'the KSK DS plus a leftover DS (point 1)',
+    (k, z) => [
+      ...k.filter((x) => x.flags === 257).map((x) => dsFor(z, x)),
+      { ...dsFor(z, k[0] as DnskeyData), keyTag: 1, digest: Buffer.alloc(32, 7) },
+    ],
+    'passed',
+    /WARNING: DS 1 /,
+  ],
+  [
+    'the DS of the ZSK (point 3)',
+    (k, z) => k.filter((x) => x.flags === 256).map((x) => dsFor(z, x)),
+    'failed',
+    /points at the zone-signing key/,
+  ],
 ];
 
 for (const z of ZONES) {
@@ -122,7 +160,8 @@ for (const z of ZONES) {
         const r = await checkDnssec(targetsFor(z.zone, parent), 'new', AbortSignal.timeout(8000));
         assert.equal(r.status, status, show(r));
         assert.match(r.message ?? '', message, show(r));
-        if (status === 'passed') assert.match(r.message ?? '', /RRSIGs over 4 sampled RRsets verify/, 'SOA, www A, txt TXT and the MX were verified');
+        if (status === 'passed')
+          assert.match(r.message ?? '', /RRSIGs over 4 sampled RRsets verify/, 'SOA, www A, txt TXT and the MX were verified');
       } finally {
         await parent.stop();
       }

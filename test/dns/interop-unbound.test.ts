@@ -15,14 +15,28 @@ import { makeTestCa } from './test-ca.ts';
 
 const UNBOUND = binary('unbound');
 
-function unboundConf(dir: string, port: number, lab: DirectLab, anchors: string[], doh?: { port: number; key: string; pem: string }): string {
+function unboundConf(
+  dir: string,
+  port: number,
+  lab: DirectLab,
+  anchors: string[],
+  doh?: { port: number; key: string; pem: string },
+): string {
   const portOf = (n: string) => lab.lab.servers[n]?.port ?? 0;
   return [
     'server:',
     `  interface: 127.0.0.1@${port}`,
     `  port: ${port}`,
     // DoH as unbound serves it: HTTP/2 only, on its own port, with the test CA's certificate.
-    ...(doh ? [`  interface: 127.0.0.1@${doh.port}`, `  https-port: ${doh.port}`, `  tls-service-key: "${doh.key}"`, `  tls-service-pem: "${doh.pem}"`, '  http-endpoint: "/dns-query"'] : []),
+    ...(doh
+      ? [
+          `  interface: 127.0.0.1@${doh.port}`,
+          `  https-port: ${doh.port}`,
+          `  tls-service-key: "${doh.key}"`,
+          `  tls-service-pem: "${doh.pem}"`,
+          '  http-endpoint: "/dns-query"',
+        ]
+      : []),
     // Every query unbound makes leaves from and goes to loopback: the lab's servers, never the internet.
     '  outgoing-interface: 127.0.0.1',
     '  do-ip6: no',
@@ -67,9 +81,23 @@ interface Case {
 
 const cases: Record<string, Case> = {
   'the healthy signed lab: AD set, dns:dnssec passes': { faults: [], unbound: 'AD', dnssec: 'passed' },
-  'point 1: a good DS plus a leftover DS: unbound validates (AD), dns:dnssec passes with a warning': { faults: ['dns-ds-extra'], unbound: 'AD', dnssec: 'passed' },
-  'point 3: the DS at the zone-signing key: unbound SERVFAILs, dns:dnssec fails': { faults: ['dns-ds-zsk'], unbound: 'SERVFAIL', dnssec: 'failed', dnssecCode: 'DNSSEC_DS_AT_ZSK' },
-  'point 3: expired RRSIGs: unbound SERVFAILs, dns:dnssec fails': { faults: ['dns-rrsig-expired'], unbound: 'SERVFAIL', dnssec: 'failed', dnssecCode: 'DNSSEC_SIGNATURE_EXPIRED' },
+  'point 1: a good DS plus a leftover DS: unbound validates (AD), dns:dnssec passes with a warning': {
+    faults: ['dns-ds-extra'],
+    unbound: 'AD',
+    dnssec: 'passed',
+  },
+  'point 3: the DS at the zone-signing key: unbound SERVFAILs, dns:dnssec fails': {
+    faults: ['dns-ds-zsk'],
+    unbound: 'SERVFAIL',
+    dnssec: 'failed',
+    dnssecCode: 'DNSSEC_DS_AT_ZSK',
+  },
+  'point 3: expired RRSIGs: unbound SERVFAILs, dns:dnssec fails': {
+    faults: ['dns-rrsig-expired'],
+    unbound: 'SERVFAIL',
+    dnssec: 'failed',
+    dnssecCode: 'DNSSEC_SIGNATURE_EXPIRED',
+  },
 };
 
 for (const [name, c] of Object.entries(cases)) {
@@ -79,14 +107,26 @@ for (const [name, c] of Object.entries(cases)) {
     const dir = tempDir('unbound');
     let server: Awaited<ReturnType<typeof startReal>> | undefined;
     try {
-      const parent: DnsServer = { name: 'a.nic.test', protocol: 'udp', address: '127.0.0.1', port: lab.lab.servers['a.nic.test']?.port ?? 0 };
+      const parent: DnsServer = {
+        name: 'a.nic.test',
+        protocol: 'udp',
+        address: '127.0.0.1',
+        port: lab.lab.servers['a.nic.test']?.port ?? 0,
+      };
       const ds = await dnsQuery(parent, { name: 'invoicecloud.test', type: 'DS' }, DEFAULT_QUERY_OPTIONS, AbortSignal.timeout(3000));
       assert.ok(ds.ok && ds.message.answers.length, 'the lab parent publishes a DS');
-      const anchors = ds.message.answers.filter((r) => r.type === 'DS').map((r) => `invoicecloud.test. DS ${canonicalFromPacket('DS', r.data)}`);
+      const anchors = ds.message.answers
+        .filter((r) => r.type === 'DS')
+        .map((r) => `invoicecloud.test. DS ${canonicalFromPacket('DS', r.data)}`);
       const port = await freePort();
       writeFileSync(join(dir, 'unbound.conf'), unboundConf(dir, port, lab, anchors));
       // Ready when it answers at all: for the bogus cases SERVFAIL is the answer.
-      server = await startReal(UNBOUND, ['-d', '-c', join(dir, 'unbound.conf')], dir, port, { name: 'invoicecloud.test', type: 'NS', rd: true, anyRcode: true });
+      server = await startReal(UNBOUND, ['-d', '-c', join(dir, 'unbound.conf')], dir, port, {
+        name: 'invoicecloud.test',
+        type: 'NS',
+        rd: true,
+        anyRcode: true,
+      });
       const resolver: DnsServer = { name: 'unbound', protocol: 'udp', address: '127.0.0.1', port };
       const opts = { ...DEFAULT_QUERY_OPTIONS, recursionDesired: true, dnssecOk: true, udpTryTimeoutMs: 1500, udpTries: 2 };
       const out = await dnsQuery(resolver, { name: 'www.invoicecloud.test', type: 'A' }, opts, AbortSignal.timeout(5000));
@@ -125,16 +165,37 @@ test('unbound interop, point 4: DoH over HTTP/2 to unbound answers, trusted thro
     writeFileSync(join(dir, 'srv.key'), ca.key);
     writeFileSync(join(dir, 'srv.pem'), ca.cert);
     const [port, dohPort] = [await freePort(), await freePort()];
-    writeFileSync(join(dir, 'unbound.conf'), unboundConf(dir, port, lab, [], { port: dohPort, key: join(dir, 'srv.key'), pem: join(dir, 'srv.pem') }));
-    server = await startReal(UNBOUND, ['-d', '-c', join(dir, 'unbound.conf')], dir, port, { name: 'invoicecloud.test', type: 'NS', rd: true, anyRcode: true });
+    writeFileSync(
+      join(dir, 'unbound.conf'),
+      unboundConf(dir, port, lab, [], { port: dohPort, key: join(dir, 'srv.key'), pem: join(dir, 'srv.pem') }),
+    );
+    server = await startReal(UNBOUND, ['-d', '-c', join(dir, 'unbound.conf')], dir, port, {
+      name: 'invoicecloud.test',
+      type: 'NS',
+      rd: true,
+      anyRcode: true,
+    });
     const doh: DnsServer = { name: 'unbound-doh', protocol: 'doh', url: `https://127.0.0.1:${dohPort}/dns-query`, ca: ca.ca };
-    const out = await dnsQuery(doh, { name: 'www.invoicecloud.test', type: 'A' }, { ...DEFAULT_QUERY_OPTIONS, recursionDesired: true }, AbortSignal.timeout(5000));
+    const out = await dnsQuery(
+      doh,
+      { name: 'www.invoicecloud.test', type: 'A' },
+      { ...DEFAULT_QUERY_OPTIONS, recursionDesired: true },
+      AbortSignal.timeout(5000),
+    );
     assert.ok(out.ok, `${JSON.stringify(out)}\n${server.log().slice(-1500)}`);
     assert.equal(out.transport, 'doh');
     assert.equal(out.message.rcode, 'NOERROR');
-    assert.deepEqual(out.message.answers.filter((r) => r.type === 'A').map((r) => r.data), ['127.0.0.1']);
+    assert.deepEqual(
+      out.message.answers.filter((r) => r.type === 'A').map((r) => r.data),
+      ['127.0.0.1'],
+    );
     // Without the CA, verification stays on: broken (could not ask), not a failed resolver.
-    const untrusted = await dnsQuery({ ...doh, ca: undefined } as DnsServer, { name: 'www.invoicecloud.test', type: 'A' }, DEFAULT_QUERY_OPTIONS, AbortSignal.timeout(5000));
+    const untrusted = await dnsQuery(
+      { ...doh, ca: undefined } as DnsServer,
+      { name: 'www.invoicecloud.test', type: 'A' },
+      DEFAULT_QUERY_OPTIONS,
+      AbortSignal.timeout(5000),
+    );
     assert.equal(!untrusted.ok && untrusted.status, 'broken');
   } finally {
     await server?.stop();

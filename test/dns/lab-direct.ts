@@ -15,12 +15,25 @@ export interface DirectLab {
 }
 
 /** No production value reaches the lab: config.dns is the schema's defaults; the lab manifest gives every server. */
-const labConfig = { estate: { hosts: ['www', 'www2', 'my', 'sso'].map((label) => ({ label })) }, dns: DnsConfig.parse({}) } as unknown as HarnessConfig;
+const labConfig = {
+  estate: { hosts: ['www', 'www2', 'my', 'sso'].map((label) => ({ label })) },
+  dns: DnsConfig.parse({}),
+} as unknown as HarnessConfig;
 
 export async function startDirectLab(faultTexts: string[] = [], provider: 'old' | 'new' = 'new'): Promise<DirectLab> {
   const faults = new ActiveFaults(faultTexts.map(parseFault));
-  const lab = await startDnsLab({ config: labConfig, faults, domain: 'invoicecloud.test', gatewayAddress: '127.0.0.1', dir: '.tmp', provider });
-  const targets = dnsTargets({ config: labConfig, estate: { env: 'lab', domain: 'invoicecloud.test', lab: { dns: lab.manifest } } } as never);
+  const lab = await startDnsLab({
+    config: labConfig,
+    faults,
+    domain: 'invoicecloud.test',
+    gatewayAddress: '127.0.0.1',
+    dir: '.tmp',
+    provider,
+  });
+  const targets = dnsTargets({
+    config: labConfig,
+    estate: { env: 'lab', domain: 'invoicecloud.test', lab: { dns: lab.manifest } },
+  } as never);
   return { lab, faults, targets, stop: () => lab.stop() };
 }
 

@@ -7,17 +7,37 @@ import type { CheckTask } from '../../core/task.ts';
 import { DnsConfig } from '../../dns/config.ts';
 import type { LabDnsManifest } from '../../dns/targets.ts';
 import type { LabManifest } from '../../lab/manifest.ts';
-import { assertLoopbackOnly, harnessConfig, loopbackDnsConfig, notPassed, planDnsStep, repoConfig, runAll, runTask, silentUdp, startTestLab } from './helpers.ts';
+import {
+  assertLoopbackOnly,
+  harnessConfig,
+  loopbackDnsConfig,
+  notPassed,
+  planDnsStep,
+  repoConfig,
+  runAll,
+  runTask,
+  silentUdp,
+  startTestLab,
+} from './helpers.ts';
 
 const staging = { env: 'staging', domain: 'invoicecloud.test' } as ResolvedEstate;
 
 test('production config values are data here: tests plan with loopback-only configs, never with config/dns.ts servers', async () => {
   const shipped = (await repoConfig()).dns;
-  assert.ok(shipped.resolvers.some((r) => r.protocol === 'udp' && r.address === '1.1.1.1'), 'config lists 1.1.1.1 as a resolver');
+  assert.ok(
+    shipped.resolvers.some((r) => r.protocol === 'udp' && r.address === '1.1.1.1'),
+    'config lists 1.1.1.1 as a resolver',
+  );
   assert.equal(shipped.providers.new.proxyRanges.length, 22);
-  assert.throws(() => assertLoopbackOnly(shipped), /outside 127\.0\.0\.0\/8: 192\.5\.6\.30, 192\.33\.14\.30, 1\.1\.1\.1, 8\.8\.8\.8, 9\.9\.9\.9, cloudflare-dns\.com/);
+  assert.throws(
+    () => assertLoopbackOnly(shipped),
+    /outside 127\.0\.0\.0\/8: 192\.5\.6\.30, 192\.33\.14\.30, 1\.1\.1\.1, 8\.8\.8\.8, 9\.9\.9\.9, cloudflare-dns\.com/,
+  );
   const forTests = (await harnessConfig()).dns;
-  assert.deepEqual([forTests.parent.nameservers, forTests.providers.old.nameservers, forTests.providers.new.nameservers, forTests.resolvers], [[], [], [], []]);
+  assert.deepEqual(
+    [forTests.parent.nameservers, forTests.providers.old.nameservers, forTests.providers.new.nameservers, forTests.resolvers],
+    [[], [], [], []],
+  );
   assert.equal(forTests.mail.spfInclude, shipped.mail.spfInclude, 'mail, TTL and transport settings are kept');
 });
 
@@ -26,10 +46,19 @@ test('config without provider nameservers: the checks that need them are broken 
   try {
     const config = { ...(await harnessConfig()), dns: loopbackDnsConfig(udp.port, ['old', 'new']) };
     const tasks = planDnsStep(config, staging, 'dns-migration') as CheckTask[];
-    assert.deepEqual(tasks.map((t) => t.id), ['dns:delegation', 'dns:parity', 'dns:resolvers', 'dns:mail', 'dns:dnssec']);
+    assert.deepEqual(
+      tasks.map((t) => t.id),
+      ['dns:delegation', 'dns:parity', 'dns:resolvers', 'dns:mail', 'dns:dnssec'],
+    );
     const results = await runAll(tasks);
-    assert.deepEqual([...results.values()].map((r) => r.status), ['broken', 'broken', 'broken', 'broken', 'broken']);
-    assert.match(results.get('dns:parity')?.message ?? '', /config\.dns lists no nameservers for the new provider \(dns.providers.new.nameservers\); fill it in \(config\/dns.ts\)/);
+    assert.deepEqual(
+      [...results.values()].map((r) => r.status),
+      ['broken', 'broken', 'broken', 'broken', 'broken'],
+    );
+    assert.match(
+      results.get('dns:parity')?.message ?? '',
+      /config\.dns lists no nameservers for the new provider \(dns.providers.new.nameservers\); fill it in \(config\/dns.ts\)/,
+    );
     assert.equal(udp.received(), 0, 'no query was sent');
   } finally {
     await udp.stop();
@@ -39,8 +68,16 @@ test('config without provider nameservers: the checks that need them are broken 
 // Each estate is a lab run whose DNS lab is missing; config.dns names a server that counts what it is sent.
 const labsWithoutDns: [string, ResolvedEstate, RegExp][] = [
   ['no lab manifest', { env: 'lab', domain: 'invoicecloud.test' } as ResolvedEstate, /the lab manifest has no dns section/],
-  ['a lab manifest without a dns section', { env: 'lab', domain: 'invoicecloud.test', lab: {} as LabManifest } as ResolvedEstate, /the lab manifest has no dns section/],
-  ['a dns section that says built: false', { env: 'lab', domain: 'invoicecloud.test', lab: { dns: { built: false } } as unknown as LabManifest } as ResolvedEstate, /the lab manifest's dns section says built: false/],
+  [
+    'a lab manifest without a dns section',
+    { env: 'lab', domain: 'invoicecloud.test', lab: {} as LabManifest } as ResolvedEstate,
+    /the lab manifest has no dns section/,
+  ],
+  [
+    'a dns section that says built: false',
+    { env: 'lab', domain: 'invoicecloud.test', lab: { dns: { built: false } } as unknown as LabManifest } as ResolvedEstate,
+    /the lab manifest's dns section says built: false/,
+  ],
 ];
 for (const [name, estate, reason] of labsWithoutDns) {
   test(`a lab run with ${name}: one broken dns:config check, never the servers of config.dns`, async () => {
@@ -49,12 +86,19 @@ for (const [name, estate, reason] of labsWithoutDns) {
       const config = { ...(await harnessConfig()), dns: loopbackDnsConfig(udp.port) };
       for (const phase of ['pre-maintenance', 'dns-migration', 'post-window'] as const) {
         const tasks = planDnsStep(config, estate, phase) as CheckTask[];
-        assert.deepEqual(tasks.map((t) => t.id), ['dns:config'], phase);
+        assert.deepEqual(
+          tasks.map((t) => t.id),
+          ['dns:config'],
+          phase,
+        );
         const r = await runTask(tasks[0]!);
         assert.equal(r.status, 'broken');
         assert.match(r.message ?? '', /^the dns checks cannot be planned: this is a lab run but /);
         assert.match(r.message ?? '', reason);
-        assert.match(r.message ?? '', /a lab run never falls back to config\.dns \(production nameservers and public resolvers\): start the DNS lab/);
+        assert.match(
+          r.message ?? '',
+          /a lab run never falls back to config\.dns \(production nameservers and public resolvers\): start the DNS lab/,
+        );
       }
       assert.equal(udp.received(), 0, 'no query was sent to the config.dns servers');
       // The same config outside the lab does ask that server: the count above would have seen a fallback.
@@ -71,11 +115,24 @@ for (const [name, estate, reason] of labsWithoutDns) {
 test('phases plan the checks of the catalogue, with kind, severity, timeout and targets', async () => {
   const lab = await startTestLab([], { provider: 'new' });
   try {
-    const plan = (phase: 'pre-maintenance' | 'dns-migration' | 'post-window' | 'web1-5') => planDnsStep(lab.config, lab.estate, phase) as CheckTask[];
+    const plan = (phase: 'pre-maintenance' | 'dns-migration' | 'post-window' | 'web1-5') =>
+      planDnsStep(lab.config, lab.estate, phase) as CheckTask[];
     assert.deepEqual(plan('web1-5'), []);
     const migration = plan('dns-migration');
     const ids = migration.map((t) => t.id);
-    for (const id of ['dns:delegation', 'dns:parity:www.invoicecloud.test:A', 'dns:parity:invoicecloud.test:CNAME', 'dns:resolver:lab-resolver-1', 'dns:resolver:lab-doh', 'dns:mail:mx', 'dns:mail:spf', 'dns:mail:dkim:k1', 'dns:mail:dmarc', 'dns:dnssec']) assert.ok(ids.includes(id), id);
+    for (const id of [
+      'dns:delegation',
+      'dns:parity:www.invoicecloud.test:A',
+      'dns:parity:invoicecloud.test:CNAME',
+      'dns:resolver:lab-resolver-1',
+      'dns:resolver:lab-doh',
+      'dns:mail:mx',
+      'dns:mail:spf',
+      'dns:mail:dkim:k1',
+      'dns:mail:dmarc',
+      'dns:dnssec',
+    ])
+      assert.ok(ids.includes(id), id);
     assert.ok(!ids.some((id) => id.startsWith('dns:ttl:')));
     assert.ok(!ids.includes('dns:parity:_dmarc.invoicecloud.test:TXT'), 'mail records are the mail checks');
     const www = migration.find((t) => t.id === 'dns:parity:www.invoicecloud.test:A');
@@ -96,14 +153,20 @@ test('another environment from config.dns alone (servers given by address) runs 
   const lab = await startTestLab([], { provider: 'new' });
   try {
     const m = lab.lab.manifest as LabDnsManifest;
-    const ns = (list: { name: string; address: string; port: number }[]) => list.map((s) => ({ name: s.name, address: s.address, port: s.port }));
+    const ns = (list: { name: string; address: string; port: number }[]) =>
+      list.map((s) => ({ name: s.name, address: s.address, port: s.port }));
     const dns = DnsConfig.parse({
       zone: 'invoicecloud.test',
       zoneFile: m.zoneFile,
       parent: { zone: 'test', nameservers: ns(m.parent.nameservers) },
       providers: {
         old: { name: 'GoDaddy (staging)', nsPattern: '*.domaincontrol.test', nameservers: ns(m.providers.old.nameservers) },
-        new: { name: 'Cloudflare (staging)', nsPattern: '*.ns.cloudflare.test', nameservers: ns(m.providers.new.nameservers), proxyRanges: ['127.64.0.0/16'] },
+        new: {
+          name: 'Cloudflare (staging)',
+          nsPattern: '*.ns.cloudflare.test',
+          nameservers: ns(m.providers.new.nameservers),
+          proxyRanges: ['127.64.0.0/16'],
+        },
       },
       resolvers: m.resolvers,
     });
@@ -125,11 +188,21 @@ test('a bad zone file makes one broken check naming the file, the line and the p
   const udp = await silentUdp();
   try {
     const config = await harnessConfig();
-    const tasks = planDnsStep({ ...config, dns: { ...loopbackDnsConfig(udp.port), zoneFile: file } }, staging, 'pre-maintenance') as CheckTask[];
-    assert.deepEqual(tasks.map((t) => t.id), ['dns:config']);
+    const tasks = planDnsStep(
+      { ...config, dns: { ...loopbackDnsConfig(udp.port), zoneFile: file } },
+      staging,
+      'pre-maintenance',
+    ) as CheckTask[];
+    assert.deepEqual(
+      tasks.map((t) => t.id),
+      ['dns:config'],
+    );
     const r = await tasks[0]!.run(AbortSignal.timeout(1000));
     assert.equal(r.status, 'broken');
-    assert.match(r.message ?? '', /the dns checks cannot be planned: \.tmp\/bad-export\.zone:3: A record value "203\.0\.113\.300" is not an IPv4 address/);
+    assert.match(
+      r.message ?? '',
+      /the dns checks cannot be planned: \.tmp\/bad-export\.zone:3: A record value "203\.0\.113\.300" is not an IPv4 address/,
+    );
     assert.equal(udp.received(), 0);
   } finally {
     await udp.stop();
@@ -143,6 +216,12 @@ test('config errors name the path and the fix', () => {
   });
   assert.equal(bad.success, false);
   const messages = bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
-  assert.ok(messages.some((m) => m.startsWith('resolvers.0.url: DoH URLs must be https://')), messages.join('\n'));
-  assert.ok(messages.some((m) => m.startsWith('providers.new.proxyRanges.0: an address range in CIDR form')), messages.join('\n'));
+  assert.ok(
+    messages.some((m) => m.startsWith('resolvers.0.url: DoH URLs must be https://')),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => m.startsWith('providers.new.proxyRanges.0: an address range in CIDR form')),
+    messages.join('\n'),
+  );
 });

@@ -10,8 +10,20 @@ const CLOUDFLARE_SAMPLE = ['173.245.48.0/20', '104.16.0.0/13', '2606:4700::/32']
 const table: [string, string[], string[], string[], RegExp | undefined][] = [
   ['inside the IPv4 ranges', ['104.16.132.229', '104.16.133.229'], ['203.0.113.10'], CLOUDFLARE_SAMPLE, undefined],
   ['inside the IPv6 ranges', ['2606:4700::6810:84e5'], ['2001:db8::10'], CLOUDFLARE_SAMPLE, undefined],
-  ['the origin address (grey cloud)', ['203.0.113.10'], ['203.0.113.10'], CLOUDFLARE_SAMPLE, /origin address 203.0.113.10: the record is not proxied \(grey cloud\)/],
-  ['outside the ranges', ['198.51.100.7'], ['203.0.113.10'], CLOUDFLARE_SAMPLE, /answers 198.51.100.7, outside the provider's published ranges/],
+  [
+    'the origin address (grey cloud)',
+    ['203.0.113.10'],
+    ['203.0.113.10'],
+    CLOUDFLARE_SAMPLE,
+    /origin address 203.0.113.10: the record is not proxied \(grey cloud\)/,
+  ],
+  [
+    'outside the ranges',
+    ['198.51.100.7'],
+    ['203.0.113.10'],
+    CLOUDFLARE_SAMPLE,
+    /answers 198.51.100.7, outside the provider's published ranges/,
+  ],
   ['one of two outside', ['104.16.132.229', '198.51.100.7'], ['203.0.113.10'], CLOUDFLARE_SAMPLE, /answers 198.51.100.7, outside/],
   ['no address at all', [], ['203.0.113.10'], CLOUDFLARE_SAMPLE, /answers no address/],
   ['no ranges configured', ['104.16.132.229'], ['203.0.113.10'], [], /no proxy ranges are configured/],
@@ -33,7 +45,10 @@ test('lab: the proxied record answers inside 127.64.0.0/16 and passes; the old p
     assert.ok(task);
     const r = await runTask(task);
     assert.equal(r.status, 'passed', r.message);
-    assert.match(r.message ?? '', /static.invoicecloud.test A is proxied at Cloudflare \(lab\): 127\.64\.\d+\.\d+ inside 127.64.0.0\/16; origin 127.0.0.1/);
+    assert.match(
+      r.message ?? '',
+      /static.invoicecloud.test A is proxied at Cloudflare \(lab\): 127\.64\.\d+\.\d+ inside 127.64.0.0\/16; origin 127.0.0.1/,
+    );
   } finally {
     await lab.lab.stop();
   }
@@ -49,7 +64,10 @@ test('lab: a name marked proxied that the new provider serves at the origin addr
     assert.ok(task);
     const r = await runTask(task);
     assert.equal(r.status, 'failed');
-    assert.match(r.message ?? '', /www.invoicecloud.test A is proxied, but Cloudflare \(lab\) answers with the origin address 127.0.0.1: the record is not proxied \(grey cloud\)/);
+    assert.match(
+      r.message ?? '',
+      /www.invoicecloud.test A is proxied, but Cloudflare \(lab\) answers with the origin address 127.0.0.1: the record is not proxied \(grey cloud\)/,
+    );
   } finally {
     await lab.lab.stop();
   }

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dnsQuery, DEFAULT_QUERY_OPTIONS } from '../../dns/query.ts';
 
-export const binary = (name: string): string | undefined => ['/usr/sbin', '/usr/bin', '/usr/local/sbin'].map((d) => join(d, name)).find((p) => existsSync(p));
+export const binary = (name: string): string | undefined =>
+  ['/usr/sbin', '/usr/bin', '/usr/local/sbin'].map((d) => join(d, name)).find((p) => existsSync(p));
 
 /** A port free for both UDP and TCP on 127.0.0.1 right now (the server binds it a moment later). */
 export async function freePort(): Promise<number> {
@@ -37,7 +38,14 @@ export function tempDir(prefix: string): string {
 }
 
 /** Starts `bin args`, waits until `ready` answers (a DNS question to the port), kills it on failure. */
-export async function startReal(bin: string, args: string[], dir: string, port: number, ready: { name: string; type: string; rd?: boolean; anyRcode?: boolean }, timeoutMs = 6_000): Promise<RealServer> {
+export async function startReal(
+  bin: string,
+  args: string[],
+  dir: string,
+  port: number,
+  ready: { name: string; type: string; rd?: boolean; anyRcode?: boolean },
+  timeoutMs = 6_000,
+): Promise<RealServer> {
   const child: ChildProcess = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
@@ -47,17 +55,28 @@ export async function startReal(bin: string, args: string[], dir: string, port: 
   const stop = async () => {
     if (!exited) {
       child.kill('SIGTERM');
-      const killed = await Promise.race([new Promise<boolean>((r) => child.once('exit', () => r(true))), new Promise<boolean>((r) => setTimeout(() => r(false), 1_500))]);
+      const killed = await Promise.race([
+        new Promise<boolean>((r) => child.once('exit', () => r(true))),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 1_500)),
+      ]);
       if (!killed && !exited) child.kill('SIGKILL');
     }
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !exited) {
-    const o = await dnsQuery({ name: 'ready', protocol: 'udp', address: '127.0.0.1', port }, ready, { ...DEFAULT_QUERY_OPTIONS, recursionDesired: ready.rd ?? false, udpTryTimeoutMs: 200, udpTries: 1 }, AbortSignal.timeout(400));
-    if (o.ok && (ready.anyRcode || (o.message.rcode !== 'REFUSED' && o.message.rcode !== 'SERVFAIL'))) return { port, dir, log: () => out, stop };
+    const o = await dnsQuery(
+      { name: 'ready', protocol: 'udp', address: '127.0.0.1', port },
+      ready,
+      { ...DEFAULT_QUERY_OPTIONS, recursionDesired: ready.rd ?? false, udpTryTimeoutMs: 200, udpTries: 1 },
+      AbortSignal.timeout(400),
+    );
+    if (o.ok && (ready.anyRcode || (o.message.rcode !== 'REFUSED' && o.message.rcode !== 'SERVFAIL')))
+      return { port, dir, log: () => out, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(`${bin} did not answer ${ready.name} ${ready.type} on 127.0.0.1:${port} within ${timeoutMs} ms${exited ? ' (it exited)' : ''}: ${out.slice(-800)}`);
+  throw new Error(
+    `${bin} did not answer ${ready.name} ${ready.type} on 127.0.0.1:${port} within ${timeoutMs} ms${exited ? ' (it exited)' : ''}: ${out.slice(-800)}`,
+  );
 }

@@ -16,7 +16,10 @@ for (const algorithm of [8, 13, 14, 15]) {
     const sig = signRRset(ZONE, set, key, sigWindow(false)).data as RrsigData;
     assert.deepEqual(validateRRset(set, [sig], [key.dnskey], ZONE, now).ok, true);
     // Order and case do not matter (canonical form); data does.
-    assert.equal(validateRRset({ ...set, name: 'WWW.InvoiceCloud.test', records: [...set.records].reverse() }, [sig], [key.dnskey], ZONE, now).ok, true);
+    assert.equal(
+      validateRRset({ ...set, name: 'WWW.InvoiceCloud.test', records: [...set.records].reverse() }, [sig], [key.dnskey], ZONE, now).ok,
+      true,
+    );
     const changed = validateRRset({ ...set, records: [{ data: '127.0.0.9' }] }, [sig], [key.dnskey], ZONE, now);
     assert.equal(!changed.ok && changed.code, 'DNSSEC_SIGNATURE_INVALID');
     const other = newLabKey(false, algorithm);

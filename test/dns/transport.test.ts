@@ -12,7 +12,14 @@ const opts = { ...DEFAULT_QUERY_OPTIONS, udpTryTimeoutMs: 150, udpTries: 2 };
 const q = { name: 'www.invoicecloud.test', type: 'A' };
 const respondTo = (query: Buffer, over: Record<string, unknown> = {}) => {
   const d = dnsPacket.decode(query);
-  return dnsPacket.encode({ type: "response", id: query.readUInt16BE(0), flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: d.questions, answers: [{ type: 'A', name: 'www.invoicecloud.test', ttl: 60, data: '127.0.0.9' }], ...over } as dnsPacket.Packet);
+  return dnsPacket.encode({
+    type: 'response',
+    id: query.readUInt16BE(0),
+    flags: dnsPacket.AUTHORITATIVE_ANSWER,
+    questions: d.questions,
+    answers: [{ type: 'A', name: 'www.invoicecloud.test', ttl: 60, data: '127.0.0.9' }],
+    ...over,
+  } as dnsPacket.Packet);
 };
 const udpAt = (port: number): DnsServer => ({ name: 'fake', protocol: 'udp', address: '127.0.0.1', port });
 
@@ -22,7 +29,12 @@ before(async () => {
 });
 after(() => lab.lab.stop());
 
-const labServer = (name: string, protocol: 'udp' | 'tcp' = 'udp'): DnsServer => ({ name, protocol, address: '127.0.0.1', port: lab.lab.servers[name]?.port ?? 0 });
+const labServer = (name: string, protocol: 'udp' | 'tcp' = 'udp'): DnsServer => ({
+  name,
+  protocol,
+  address: '127.0.0.1',
+  port: lab.lab.servers[name]?.port ?? 0,
+});
 
 test('UDP query to a lab nameserver: authoritative answer with EDNS echoed', async () => {
   const out = await dnsQuery(labServer('ada.ns.cloudflare.test'), q, opts, AbortSignal.timeout(2000));
@@ -30,7 +42,10 @@ test('UDP query to a lab nameserver: authoritative answer with EDNS echoed', asy
   assert.equal(out.transport, 'udp');
   assert.equal(out.message.aa, true);
   assert.equal(out.message.edns?.udpPayloadSize, 1232);
-  assert.deepEqual(out.message.answers.map((r) => r.data), ['127.0.0.1']);
+  assert.deepEqual(
+    out.message.answers.map((r) => r.data),
+    ['127.0.0.1'],
+  );
 });
 
 test('TCP when asked', async () => {
@@ -44,7 +59,12 @@ test('TCP when asked', async () => {
 test('a truncated UDP answer (TC) is asked again over TCP and arrives whole', async () => {
   lab.faults.add({ name: 'dns-truncate' });
   try {
-    const out = await dnsQuery(labServer('bob.ns.cloudflare.test'), { name: 'k1._domainkey.invoicecloud.test', type: 'TXT' }, opts, AbortSignal.timeout(2000));
+    const out = await dnsQuery(
+      labServer('bob.ns.cloudflare.test'),
+      { name: 'k1._domainkey.invoicecloud.test', type: 'TXT' },
+      opts,
+      AbortSignal.timeout(2000),
+    );
     assert.ok(out.ok);
     assert.equal(out.transport, 'tcp');
     assert.equal(out.truncatedOverUdp, true);
@@ -55,11 +75,18 @@ test('a truncated UDP answer (TC) is asked again over TCP and arrives whole', as
 });
 
 test('UDP answers with a wrong ID or question are ignored; the matching one is taken', async () => {
-  const fake = await fakeUdp((query) => [respondTo(query, { id: (query.readUInt16BE(0) + 1) % 65536 }), respondTo(query, { questions: [{ type: 'A', name: 'evil.test' }] }), respondTo(query)]);
+  const fake = await fakeUdp((query) => [
+    respondTo(query, { id: (query.readUInt16BE(0) + 1) % 65536 }),
+    respondTo(query, { questions: [{ type: 'A', name: 'evil.test' }] }),
+    respondTo(query),
+  ]);
   try {
     const out = await dnsQuery(udpAt(fake.port), q, opts, AbortSignal.timeout(2000));
     assert.ok(out.ok);
-    assert.deepEqual(out.message.answers.map((r) => r.data), ['127.0.0.9']);
+    assert.deepEqual(
+      out.message.answers.map((r) => r.data),
+      ['127.0.0.9'],
+    );
   } finally {
     await fake.stop();
   }
@@ -92,7 +119,10 @@ test('a silent server: UDP_NO_ANSWER when the tries run out, TIMEOUT at the chec
     const out = await dnsQuery(udpAt(fake.port), q, { ...opts, udpTryTimeoutMs: 5000 }, AbortSignal.timeout(300));
     assert.ok(Date.now() - started < 1500);
     assert.equal(!out.ok && out.code, 'TIMEOUT');
-    assert.match(!out.ok ? out.reason : '', new RegExp(`no answer from 127.0.0.1:${fake.port} over UDP for www.invoicecloud.test A before the check's deadline`));
+    assert.match(
+      !out.ok ? out.reason : '',
+      new RegExp(`no answer from 127.0.0.1:${fake.port} over UDP for www.invoicecloud.test A before the check's deadline`),
+    );
   } finally {
     await fake.stop();
   }
@@ -104,10 +134,20 @@ test('TCP: refused connection, a closed stream and a mismatched answer', async (
   try {
     const refused = await dnsQuery({ name: 'gone', protocol: 'tcp', address: '127.0.0.1', port: 1 }, q, opts, AbortSignal.timeout(2000));
     assert.equal(!refused.ok && refused.code, 'TCP_CONNECT_REFUSED');
-    const cut = await dnsQuery({ name: 'cut', protocol: 'tcp', address: '127.0.0.1', port: closed.port }, q, opts, AbortSignal.timeout(2000));
+    const cut = await dnsQuery(
+      { name: 'cut', protocol: 'tcp', address: '127.0.0.1', port: closed.port },
+      q,
+      opts,
+      AbortSignal.timeout(2000),
+    );
     assert.equal(!cut.ok && cut.code, 'TRUNCATED_STREAM');
     assert.match(!cut.ok ? cut.reason : '', /closed the TCP connection after 2 of 40 answer bytes/);
-    const mism = await dnsQuery({ name: 'wrong', protocol: 'tcp', address: '127.0.0.1', port: wrong.port }, q, opts, AbortSignal.timeout(2000));
+    const mism = await dnsQuery(
+      { name: 'wrong', protocol: 'tcp', address: '127.0.0.1', port: wrong.port },
+      q,
+      opts,
+      AbortSignal.timeout(2000),
+    );
     assert.equal(!mism.ok && mism.code, 'ANSWER_MISMATCH');
   } finally {
     await Promise.all([closed.stop(), wrong.stop()]);
@@ -116,11 +156,19 @@ test('TCP: refused connection, a closed stream and a mismatched answer', async (
 
 test('DoH (RFC 8484 POST) to the lab resolver', async () => {
   const url = (lab.lab.manifest.resolvers as { name: string; url?: string }[]).find((r) => r.name === 'lab-doh')?.url ?? '';
-  const out = await dnsQuery({ name: 'lab-doh', protocol: 'doh', url }, { name: 'portal.invoicecloud.test', type: 'A' }, { ...opts, recursionDesired: true }, AbortSignal.timeout(3000));
+  const out = await dnsQuery(
+    { name: 'lab-doh', protocol: 'doh', url },
+    { name: 'portal.invoicecloud.test', type: 'A' },
+    { ...opts, recursionDesired: true },
+    AbortSignal.timeout(3000),
+  );
   assert.ok(out.ok, JSON.stringify(out));
   assert.equal(out.transport, 'doh');
   assert.equal(out.message.id, 0);
-  assert.deepEqual(out.message.answers.map((r) => `${r.type} ${String(r.data)}`), ['CNAME www.invoicecloud.test', 'A 127.0.0.1']);
+  assert.deepEqual(
+    out.message.answers.map((r) => `${r.type} ${String(r.data)}`),
+    ['CNAME www.invoicecloud.test', 'A 127.0.0.1'],
+  );
 });
 
 test('DoH: an HTTP error is failed, a wrong content type is broken', async () => {

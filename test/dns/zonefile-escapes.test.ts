@@ -27,7 +27,10 @@ test('"caf\\195\\169" compares equal to "café" (the canonical text both sides u
 });
 
 test('a \\DDD above 255 is a zone-file error naming the line', () => {
-  assert.throws(() => parseZoneText('$ORIGIN invoicecloud.test.\nt 300 IN TXT "x\\300"\n', { file: 'z.zone' }), (e: unknown) => e instanceof ZoneFileError && /z.zone:2: the escape \\300 is not a byte/.test(e.message));
+  assert.throws(
+    () => parseZoneText('$ORIGIN invoicecloud.test.\nt 300 IN TXT "x\\300"\n', { file: 'z.zone' }),
+    (e: unknown) => e instanceof ZoneFileError && /z.zone:2: the escape \\300 is not a byte/.test(e.message),
+  );
 });
 
 test('the 255-byte limit counts bytes: 128 × "é" (256 bytes) is too long', () => {

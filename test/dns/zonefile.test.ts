@@ -20,8 +20,12 @@ test('a GoDaddy export loads as RRsets: SOA and apex NS left to the provider, TT
   assert.deepEqual(by('portal.example-invoices.com', 'CNAME')?.values, ['example-invoices.com']);
   assert.deepEqual(by('shop.example-invoices.com', 'CNAME')?.values, ['www.example-invoices.com']);
   assert.deepEqual(by('example-invoices.com', 'MX')?.values, ['10 mxa.mailgun.org', '10 mxb.mailgun.org']);
-  assert.deepEqual(by('k1._domainkey.example-invoices.com', 'TXT')?.values, [JSON.stringify('k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC')]);
-  assert.deepEqual(by('_dmarc.example-invoices.com', 'TXT')?.values, [JSON.stringify('v=DMARC1; p=none; rua=mailto:"dmarc"@example-invoices.com')]);
+  assert.deepEqual(by('k1._domainkey.example-invoices.com', 'TXT')?.values, [
+    JSON.stringify('k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC'),
+  ]);
+  assert.deepEqual(by('_dmarc.example-invoices.com', 'TXT')?.values, [
+    JSON.stringify('v=DMARC1; p=none; rua=mailto:"dmarc"@example-invoices.com'),
+  ]);
   assert.deepEqual(by('_sip._tls.example-invoices.com', 'SRV')?.values, ['100 1 443 sipdir.online.lync.com']);
   assert.deepEqual(by('example-invoices.com', 'CAA')?.values, ['0 issue "digicert.com"']);
   assert.equal(by('example-invoices.com', 'SOA'), undefined);
@@ -46,7 +50,8 @@ for (const [what, text, line, reason] of bad) {
   test(`a bad zone line is named: ${what}`, () => {
     assert.throws(
       () => parseZoneText(text, { file: 'export.zone' }),
-      (e: unknown) => e instanceof ZoneFileError && e.line === line && e.message.startsWith(`export.zone:${line}: `) && reason.test(e.message),
+      (e: unknown) =>
+        e instanceof ZoneFileError && e.line === line && e.message.startsWith(`export.zone:${line}: `) && reason.test(e.message),
     );
   });
 }
@@ -56,9 +61,24 @@ test('a missing zone file names the path and the config key', () => {
 });
 
 test('config records parse like zone data; a bad one names dns.records[i]; config wins and marks proxied', () => {
-  const config = expectedFromConfig([{ name: 'www', type: 'A', values: ['203.0.113.99'], proxied: false }, { name: '@', type: 'MX', values: ['10 MXA.Mailgun.org.'], proxied: false }], 'example-invoices.com');
-  assert.deepEqual(config.map((r) => [r.name, r.values]), [['www.example-invoices.com', ['203.0.113.99']], ['example-invoices.com', ['10 mxa.mailgun.org']]]);
-  assert.throws(() => expectedFromConfig([{ name: 'www', type: 'A', values: ['nope'], proxied: false }], 'ex.com'), (e: unknown) => e instanceof RecordConfigError && /dns.records\[0\]: .*"nope" is not an IPv4 address/.test(e.message));
+  const config = expectedFromConfig(
+    [
+      { name: 'www', type: 'A', values: ['203.0.113.99'], proxied: false },
+      { name: '@', type: 'MX', values: ['10 MXA.Mailgun.org.'], proxied: false },
+    ],
+    'example-invoices.com',
+  );
+  assert.deepEqual(
+    config.map((r) => [r.name, r.values]),
+    [
+      ['www.example-invoices.com', ['203.0.113.99']],
+      ['example-invoices.com', ['10 mxa.mailgun.org']],
+    ],
+  );
+  assert.throws(
+    () => expectedFromConfig([{ name: 'www', type: 'A', values: ['nope'], proxied: false }], 'ex.com'),
+    (e: unknown) => e instanceof RecordConfigError && /dns.records\[0\]: .*"nope" is not an IPv4 address/.test(e.message),
+  );
   const zone = expectedFromZone(loadZoneFile(FILE).entries, 'example-invoices.com', 'z');
   const merged = mergeExpected(zone, config, ['shop'], 'example-invoices.com');
   assert.deepEqual(merged.find((r) => r.name === 'www.example-invoices.com' && r.type === 'A')?.values, ['203.0.113.99']);

@@ -14,7 +14,12 @@ import { field, page as layout } from '../../lab/app/layout.ts';
 
 const PAGES: Record<string, string> = {
   '/bad': '<!doctype html><html><head><title>x</title></head><body><img src="data:,"><input type="text"><button></button></body></html>',
-  '/good': layout({ marker: 'InvoiceCloud', site: 'Pay your bill', title: 'Sign in', body: `<h1>Sign in</h1><form>${field({ name: 'user', label: 'Email address', type: 'email' })}<button type="submit">Sign in</button></form>` }),
+  '/good': layout({
+    marker: 'InvoiceCloud',
+    site: 'Pay your bill',
+    title: 'Sign in',
+    body: `<h1>Sign in</h1><form>${field({ name: 'user', label: 'Email address', type: 'email' })}<button type="submit">Sign in</button></form>`,
+  }),
 };
 let server: Server;
 let browser: Browser;
@@ -27,7 +32,17 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const executablePath = findChromium();
-  browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: baseArgs(), env: { ...process.env, TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data') } });
+  browser = await chromium.launch({
+    ...(executablePath ? { executablePath } : {}),
+    args: baseArgs(),
+    env: {
+      ...process.env,
+      TMPDIR: scratch,
+      XDG_CONFIG_HOME: join(scratch, 'config'),
+      XDG_CACHE_HOME: join(scratch, 'cache'),
+      XDG_DATA_HOME: join(scratch, 'data'),
+    },
+  });
 });
 after(async () => {
   await browser?.close();

@@ -11,7 +11,10 @@ import { ROOT, tmpDir } from './support/lab.ts';
 
 function cli(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', script), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -32,8 +35,20 @@ function filesContaining(dir: string, needle: string): string[] {
 }
 
 const cases = [
-  { name: 'npm run smoke -- --phase=post-window --only=e2e', script: 'smoke.ts', args: ['--phase=post-window'], hosts: ['www', 'my', 'sso'], atLeast: 8 },
-  { name: 'npm run regression -- --only=e2e', script: 'smoke.ts', args: ['--phase=regression'], hosts: ['www', 'www2', 'my', 'sso'], atLeast: 25 },
+  {
+    name: 'npm run smoke -- --phase=post-window --only=e2e',
+    script: 'smoke.ts',
+    args: ['--phase=post-window'],
+    hosts: ['www', 'my', 'sso'],
+    atLeast: 8,
+  },
+  {
+    name: 'npm run regression -- --only=e2e',
+    script: 'smoke.ts',
+    args: ['--phase=regression'],
+    hosts: ['www', 'www2', 'my', 'sso'],
+    atLeast: 25,
+  },
 ];
 
 for (const c of cases) {
@@ -42,7 +57,9 @@ for (const c of cases) {
     try {
       const r = await cli(c.script, [...c.args, '--only=e2e', '--json', `--out=${out}`]);
       const summary = JSON.parse(r.stdout) as Summary;
-      const notPassed = summary.checks.filter((x) => x.status !== 'passed' && x.status !== 'skipped').map((x) => `${x.id}: ${x.status} ${x.message}`);
+      const notPassed = summary.checks
+        .filter((x) => x.status !== 'passed' && x.status !== 'skipped')
+        .map((x) => `${x.id}: ${x.status} ${x.message}`);
       assert.deepEqual(notPassed, [], r.stderr.slice(-2000));
       assert.equal(summary.verdict, 'go');
       assert.equal(r.code, 0);

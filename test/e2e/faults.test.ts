@@ -27,13 +27,28 @@ after(async () => {
 });
 
 /** A critical check of another family that passed: without the e2e results the verdict would be go. */
-const SANITY_PASSED: CheckResult = { id: 'sanity:www:/', kind: 'sanity', title: 'www answers', target: {}, severity: 'critical', status: 'passed', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 1 };
+const SANITY_PASSED: CheckResult = {
+  id: 'sanity:www:/',
+  kind: 'sanity',
+  title: 'www answers',
+  target: {},
+  severity: 'critical',
+  status: 'passed',
+  attempts: 1,
+  flaky: false,
+  startedAt: new Date().toISOString(),
+  durationMs: 1,
+};
 
 async function smoke(name: string, hosts: HostKey[], grep?: string) {
   const runDir = `${runRoot}/${name}`;
   const ctx = planContext(config, lab, 'post-window', runDir);
   const results = await runBatch(e2eBatch(ctx, 'smoke', hosts, grep ? { grep } : {}), runDir);
-  const gate = decide({ step: juneStep('post-window'), checks: results, planned: [{ id: 'e2e', kind: 'e2e', title: 'e2e', severity: 'major', target: {}, prefix: true }] });
+  const gate = decide({
+    step: juneStep('post-window'),
+    checks: results,
+    planned: [{ id: 'e2e', kind: 'e2e', title: 'e2e', severity: 'major', target: {}, prefix: true }],
+  });
   return { results, gate };
 }
 
@@ -47,7 +62,10 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
       assert.equal(r?.id, 'e2e:www:smoke/www.spec.ts:www › test account signs in');
       assert.equal(r?.status, 'failed', r?.message);
       assert.equal(r?.severity, 'critical');
-      assert.match(r?.message ?? '', /^step "the account page shows the test account" failed: www\.invoicecloud\.test should accept the test account/);
+      assert.match(
+        r?.message ?? '',
+        /^step "the account page shows the test account" failed: www\.invoicecloud\.test should accept the test account/,
+      );
       assert.equal(gate.verdict, 'no-go');
     } finally {
       await lab.control.removeFault('login-broken:www');
@@ -61,7 +79,10 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
       assert.equal(results.length, 1, JSON.stringify(results));
       const [r] = results;
       assert.equal(r?.status, 'failed', r?.message);
-      assert.match(r?.message ?? '', /^step "my accepts the token sso signed" failed: my should accept the token sso signed \(SSO round trip\).*signed with a key this portal does not trust/);
+      assert.match(
+        r?.message ?? '',
+        /^step "my accepts the token sso signed" failed: my should accept the token sso signed \(SSO round trip\).*signed with a key this portal does not trust/,
+      );
       assert.doesNotMatch(r?.message ?? '', /token=ey/, 'the signed token stays out of the message');
       assert.equal(gate.verdict, 'no-go');
     } finally {
@@ -91,14 +112,23 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
   test('a stopped run keeps the tests it finished and leaves no browser behind', async () => {
     const runDir = `${runRoot}/stopped`;
     let group = 0;
-    const task = e2eBatch(planContext(config, lab, 'post-window', runDir), 'smoke', ['www', 'my', 'sso'], { onSpawn: (pgid) => (group = pgid) });
+    const task = e2eBatch(planContext(config, lab, 'post-window', runDir), 'smoke', ['www', 'my', 'sso'], {
+      onSpawn: (pgid) => (group = pgid),
+    });
     const stop = new AbortController();
     const emitted: string[] = [];
-    const run = task.run({ signal: stop.signal, runDir, emit: (r) => {
-      emitted.push(r.id);
-      stop.abort(new Error('operator pressed Ctrl-C'));
-    } });
-    const error = await run.then(() => undefined, (e: unknown) => e as Error);
+    const run = task.run({
+      signal: stop.signal,
+      runDir,
+      emit: (r) => {
+        emitted.push(r.id);
+        stop.abort(new Error('operator pressed Ctrl-C'));
+      },
+    });
+    const error = await run.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     const kept = /^Playwright was stopped \(operator pressed Ctrl-C\) after (\d+) tests/.exec(error?.message ?? '');
     assert.ok(kept, `the batch says it was stopped: ${error?.message}`);
     // What finished before the stop was recorded as it finished (two may end in the same instant).
@@ -115,15 +145,36 @@ describe('e2e smoke on faulty labs', { concurrency: 1 }, () => {
   // Through the runner (its placeholder results take the batch's severity) and the gate, next to a passing
   // critical check of another family: a smoke run that never ran a test must not let the verdict be go.
   const neverRan: { name: string; narrow: BatchNarrowing; timeoutMs?: number; want: RegExp; id: RegExp }[] = [
-    { name: 'Playwright stopped at its deadline before any test', narrow: {}, timeoutMs: 400, want: /Playwright was stopped \(deadline of 400 ms\) after 0 tests/, id: /^e2e$/ },
-    { name: 'no test matches (the host ran none)', narrow: { grep: 'no test has this title' }, want: /^no @smoke test ran for sso/, id: /^e2e:sso:smoke$/ },
+    {
+      name: 'Playwright stopped at its deadline before any test',
+      narrow: {},
+      timeoutMs: 400,
+      want: /Playwright was stopped \(deadline of 400 ms\) after 0 tests/,
+      id: /^e2e$/,
+    },
+    {
+      name: 'no test matches (the host ran none)',
+      narrow: { grep: 'no test has this title' },
+      want: /^no @smoke test ran for sso/,
+      id: /^e2e:sso:smoke$/,
+    },
   ];
   for (const c of neverRan) {
     test(`${c.name}: a critical broken result and a verdict that is not go`, async () => {
       const runDir = `${runRoot}/never-${neverRan.indexOf(c)}`;
       let group = 0;
-      const task = e2eBatch(planContext(config, lab, 'post-window', runDir), 'smoke', ['sso'], { ...c.narrow, onSpawn: (pgid) => (group = pgid) });
-      const results = await runTasks([{ ...task, ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) }], { concurrency: 1, backoffMs: 1, runDir, signal: new AbortController().signal, onResult: () => {}, graceMs: 30_000 });
+      const task = e2eBatch(planContext(config, lab, 'post-window', runDir), 'smoke', ['sso'], {
+        ...c.narrow,
+        onSpawn: (pgid) => (group = pgid),
+      });
+      const results = await runTasks([{ ...task, ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}) }], {
+        concurrency: 1,
+        backoffMs: 1,
+        runDir,
+        signal: new AbortController().signal,
+        onResult: () => undefined,
+        graceMs: 30_000,
+      });
       const broken = results.filter((r) => c.id.test(r.id));
       assert.equal(broken.length, 1, JSON.stringify(results));
       assert.equal(broken[0]?.status, 'broken');

@@ -20,8 +20,27 @@ const HOUR = 3_600_000; // the timer never fires on its own: stop() drains
 
 function record(title: string, status: TestRecord['test']['status'] = 'expected'): TestRecord {
   return {
-    project: 'www', file: 'smoke/www.spec.ts', line: 3, titlePath: ['www', title], tags: ['@smoke', '@critical'],
-    test: { status, expectedStatus: 'passed', timeout: 30_000, annotations: [], results: [{ status: status === 'expected' ? 'passed' : 'failed', duration: 5, startTime: '2025-06-22T12:00:00.000Z', retry: 0, errors: [], attachments: [] }] },
+    project: 'www',
+    file: 'smoke/www.spec.ts',
+    line: 3,
+    titlePath: ['www', title],
+    tags: ['@smoke', '@critical'],
+    test: {
+      status,
+      expectedStatus: 'passed',
+      timeout: 30_000,
+      annotations: [],
+      results: [
+        {
+          status: status === 'expected' ? 'passed' : 'failed',
+          duration: 5,
+          startTime: '2025-06-22T12:00:00.000Z',
+          retry: 0,
+          errors: [],
+          attachments: [],
+        },
+      ],
+    },
   };
 }
 
@@ -29,7 +48,12 @@ test('follow: each complete line once, in order, a partial line only once it is 
   const file = join(root, 'lines.jsonl');
   writeFileSync(file, '');
   const seen: string[] = [];
-  const f = followLines(file, (l) => seen.push(l), (err) => assert.fail(err), 5);
+  const f = followLines(
+    file,
+    (l) => seen.push(l),
+    (err) => assert.fail(err),
+    5,
+  );
   const bytes = Buffer.from('one\ntwo › x\nthr');
   appendFileSync(file, bytes.subarray(0, 9)); // ends inside the 3-byte "›"
   // The timer has read the first chunk once "one" arrives: the rest comes in a second read.
@@ -45,10 +69,15 @@ test('follow: a line whose handler throws goes to onError with its number; the l
   writeFileSync(file, 'a\nBAD\n\nc\n');
   const seen: string[] = [];
   const errors: string[] = [];
-  const f = followLines(file, (l) => {
-    if (l === 'BAD') throw new Error('cannot parse');
-    seen.push(l);
-  }, (err, n, line) => errors.push(`${n}:${line}:${err.message}`), HOUR);
+  const f = followLines(
+    file,
+    (l) => {
+      if (l === 'BAD') throw new Error('cannot parse');
+      seen.push(l);
+    },
+    (err, n, line) => errors.push(`${n}:${line}:${err.message}`),
+    HOUR,
+  );
   f.stop();
   assert.deepEqual(seen, ['a', 'c']);
   assert.deepEqual(errors, ['2:BAD:cannot parse']);
@@ -59,12 +88,17 @@ test('follow: on the timer, a throwing handler and a throwing onError are caught
   const file = join(root, 'timer.jsonl');
   writeFileSync(file, 'x\n');
   let calls = 0;
-  const f = followLines(file, () => {
-    throw new Error('bad line');
-  }, () => {
-    calls += 1;
-    throw new Error('emit refused');
-  }, 5);
+  const f = followLines(
+    file,
+    () => {
+      throw new Error('bad line');
+    },
+    () => {
+      calls += 1;
+      throw new Error('emit refused');
+    },
+    5,
+  );
   // An uncaught exception here would fail this test file; wait for the timer's drain, not a fixed sleep.
   for (let i = 0; i < 200 && calls === 0; i++) await new Promise((r) => setTimeout(r, 5));
   f.stop();
@@ -76,18 +110,46 @@ test('follow: on the timer, a throwing handler and a throwing onError are caught
 test('followResults: a bad line is a broken critical e2e:stream:<n> naming it (password redacted); the gate is not go', () => {
   const file = join(root, 'results.jsonl');
   const password = 'hunter22-secret';
-  writeFileSync(file, [JSON.stringify(record('home page loads')), `{"project":"www","oops":"${password}`, '{}', JSON.stringify(record('sign in', 'unexpected'))].join('\n') + '\n');
+  writeFileSync(
+    file,
+    [
+      JSON.stringify(record('home page loads')),
+      `{"project":"www","oops":"${password}`,
+      '{}',
+      JSON.stringify(record('sign in', 'unexpected')),
+    ].join('\n') + '\n',
+  );
   const emitted: CheckResult[] = [];
   const emit = (r: CheckResult) => emitted.push(CheckResultSchema.parse(r));
   const recorded: string[] = [];
   const f = followResults(file, (rec) => recorded.push(rec.titlePath.join(' › ')), emit, makeClean([password]), HOUR);
   f.stop();
   assert.deepEqual(recorded, ['www › home page loads', 'www › sign in']);
-  assert.deepEqual(emitted.map((r) => [r.id, r.status, r.severity]), [['e2e:stream:2', 'broken', 'critical'], ['e2e:stream:3', 'broken', 'critical']]);
-  assert.match(emitted[0]?.message ?? '', /^line 2 of .*results\.jsonl could not be recorded .*: .*JSON.*; the line begins: \{"project":"www","oops":"\[redacted\]/);
+  assert.deepEqual(
+    emitted.map((r) => [r.id, r.status, r.severity]),
+    [
+      ['e2e:stream:2', 'broken', 'critical'],
+      ['e2e:stream:3', 'broken', 'critical'],
+    ],
+  );
+  assert.match(
+    emitted[0]?.message ?? '',
+    /^line 2 of .*results\.jsonl could not be recorded .*: .*JSON.*; the line begins: \{"project":"www","oops":"\[redacted\]/,
+  );
   assert.ok(!JSON.stringify(emitted).includes(password));
   assert.match(emitted[1]?.message ?? '', /^line 3 of .*; the line begins: \{\}$/);
-  const passedElsewhere: CheckResult = { id: 'sanity:www', kind: 'sanity', title: 'www answers', target: {}, severity: 'critical', status: 'passed', attempts: 1, flaky: false, startedAt: '2025-06-22T12:00:00.000Z', durationMs: 1 };
+  const passedElsewhere: CheckResult = {
+    id: 'sanity:www',
+    kind: 'sanity',
+    title: 'www answers',
+    target: {},
+    severity: 'critical',
+    status: 'passed',
+    attempts: 1,
+    flaky: false,
+    startedAt: '2025-06-22T12:00:00.000Z',
+    durationMs: 1,
+  };
   const gate = decide({ step: juneStep('post-window'), checks: [passedElsewhere, ...emitted], planned: [] });
   assert.equal(gate.verdict, 'inconclusive', gate.reasons.join('\n'));
 });

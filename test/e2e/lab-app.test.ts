@@ -16,13 +16,26 @@ const USER = 'lab.payer@invoicecloud.test';
 const PASSWORD = 'lab-password-not-secret';
 const keys = createSsoKeys();
 const faults = new ActiveFaults();
-const hosts: Record<HostKey, string> = { www: 'www.invoicecloud.test', www2: 'www2.invoicecloud.test', my: 'my.invoicecloud.test', sso: 'sso.invoicecloud.test' };
+const hosts: Record<HostKey, string> = {
+  www: 'www.invoicecloud.test',
+  www2: 'www2.invoicecloud.test',
+  my: 'my.invoicecloud.test',
+  sso: 'sso.invoicecloud.test',
+};
 let server: Server;
 let port = 0;
 
 before(async () => {
   const machineKey = randomBytes(32);
-  const app = createApp({ serverName: 'IC-Web1', machineKey: () => machineKey, faults, account: { user: USER, password: () => PASSWORD }, cookieName: '.ASPXAUTH', marker: 'InvoiceCloud', sso: keys });
+  const app = createApp({
+    serverName: 'IC-Web1',
+    machineKey: () => machineKey,
+    faults,
+    account: { user: USER, password: () => PASSWORD },
+    cookieName: '.ASPXAUTH',
+    marker: 'InvoiceCloud',
+    sso: keys,
+  });
   const byName = new Map(Object.entries(hosts).map(([k, v]) => [v, k as HostKey]));
   server = createServer((req, res) => app(req, res, byName.get(req.headers.host ?? '') ?? 'www'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -33,12 +46,21 @@ after(() => new Promise<void>((r) => server.close(() => r())));
 async function call(host: HostKey, path: string, opts: { method?: 'GET' | 'POST'; form?: Record<string, string>; cookie?: string } = {}) {
   const res = await request(`http://127.0.0.1:${port}${path}`, {
     method: opts.method ?? (opts.form ? 'POST' : 'GET'),
-    headers: { host: hosts[host], ...(opts.cookie ? { cookie: opts.cookie } : {}), ...(opts.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    headers: {
+      host: hosts[host],
+      ...(opts.cookie ? { cookie: opts.cookie } : {}),
+      ...(opts.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
     ...(opts.form ? { body: new URLSearchParams(opts.form).toString() } : {}),
   });
   const body = await res.body.text();
   const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
-  return { status: res.statusCode, location: String(res.headers.location ?? ''), body, cookies: setCookie.map((c) => c.split(';')[0]!).join('; ') };
+  return {
+    status: res.statusCode,
+    location: String(res.headers.location ?? ''),
+    body,
+    cookies: setCookie.map((c) => c.split(';')[0]!).join('; '),
+  };
 }
 
 /** my /login → sso /authorize (form) → my /sso/callback → /dashboard, as a browser would follow it. */
@@ -128,12 +150,17 @@ describe('lab app: JWT checks', () => {
   const now = Math.floor(Date.now() / 1000);
   const claims: SsoClaims = { sub: USER, iss: 'https://sso.invoicecloud.test', aud: 'my', iat: now, exp: now + 60, nonce: 'n' };
   const expect = { audience: 'my', issuer: 'https://sso.invoicecloud.test' };
-  const unsigned = (c: object) => `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${Buffer.from(JSON.stringify(c)).toString('base64url')}.x`;
+  const unsigned = (c: object) =>
+    `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${Buffer.from(JSON.stringify(c)).toString('base64url')}.x`;
   const cases: { name: string; token: string; reason?: string }[] = [
     { name: 'signed with the lab key', token: signJwt(claims, keys.signing.privateKey, keys.kid) },
     { name: 'signed with the rogue key', token: signJwt(claims, keys.rogue.privateKey, keys.rogue.kid), reason: 'bad-signature' },
     { name: 'expired', token: signJwt({ ...claims, exp: now - 5 }, keys.signing.privateKey, keys.kid), reason: 'expired' },
-    { name: 'for another audience', token: signJwt({ ...claims, aud: 'www' }, keys.signing.privateKey, keys.kid), reason: 'wrong-audience' },
+    {
+      name: 'for another audience',
+      token: signJwt({ ...claims, aud: 'www' }, keys.signing.privateKey, keys.kid),
+      reason: 'wrong-audience',
+    },
     { name: 'alg none', token: unsigned(claims), reason: 'wrong-algorithm' },
     { name: 'two parts', token: 'a.b', reason: 'malformed' },
   ];

@@ -16,8 +16,22 @@ function ready(child: ReturnType<typeof spawnGroup>['child']): Promise<void> {
 }
 
 const cases = [
-  { name: 'a group that ignores SIGTERM is SIGKILLed after the grace period', args: [], graceMs: 300, signal: 'SIGKILL', atLeastMs: 300, withinMs: 3_000 },
-  { name: 'a group that stops on SIGTERM ends without waiting for the grace period', args: ['polite'], graceMs: 30_000, signal: 'SIGTERM', atLeastMs: 0, withinMs: 3_000 },
+  {
+    name: 'a group that ignores SIGTERM is SIGKILLed after the grace period',
+    args: [],
+    graceMs: 300,
+    signal: 'SIGKILL',
+    atLeastMs: 300,
+    withinMs: 3_000,
+  },
+  {
+    name: 'a group that stops on SIGTERM ends without waiting for the grace period',
+    args: ['polite'],
+    graceMs: 30_000,
+    signal: 'SIGTERM',
+    atLeastMs: 0,
+    withinMs: 3_000,
+  },
 ];
 
 for (const c of cases) {
@@ -25,7 +39,12 @@ for (const c of cases) {
     const exitHooks = process.listenerCount('exit');
     const stop = new AbortController();
     let pgid = 0;
-    const run = spawnGroup(process.execPath, [STUBBORN, ...c.args], {}, { signal: stop.signal, killGraceMs: c.graceMs, onSpawn: (g) => (pgid = g) });
+    const run = spawnGroup(
+      process.execPath,
+      [STUBBORN, ...c.args],
+      {},
+      { signal: stop.signal, killGraceMs: c.graceMs, onSpawn: (g) => (pgid = g) },
+    );
     // Whatever the assertions say, the stubborn group does not outlive this test.
     t.after(() => signalGroup(pgid, 'SIGKILL'));
     await ready(run.child);
@@ -43,7 +62,10 @@ for (const c of cases) {
 }
 
 test('the harness exiting first (process.exit(130), a second Ctrl-C) SIGKILLs the group', { timeout: 10_000 }, async (t) => {
-  const harness = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'exit-harness.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const harness = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'exit-harness.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   harness.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number | null>((resolve) => harness.on('close', resolve));
@@ -55,9 +77,18 @@ test('the harness exiting first (process.exit(130), a second Ctrl-C) SIGKILLs th
   assert.deepEqual(await groupGone(pgid, 2_000), []);
 });
 
-for (const [how, env] of [['setpriv --pdeathsig and the reaper', {}], ['the reaper alone (no setpriv)', { HARNESS_NO_SETPRIV: '1' }]] as const) {
-  test(`the harness SIGKILLed: the whole group (Playwright and its workers) is gone within 1 s — ${how}`, { timeout: 10_000 }, async (t) => {
-    const harness = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'sigkill-harness.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+for (const [how, env] of [
+  ['setpriv --pdeathsig and the reaper', {}],
+  ['the reaper alone (no setpriv)', { HARNESS_NO_SETPRIV: '1' }],
+] as const) {
+  test(`the harness SIGKILLed: the whole group (Playwright and its workers) is gone within 1 s — ${how}`, {
+    timeout: 10_000,
+  }, async (t) => {
+    const harness = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'sigkill-harness.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const pgid = await new Promise<number>((resolve, reject) => {
       let out = '';
       harness.stdout.on('data', (c: Buffer) => {

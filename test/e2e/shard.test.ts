@@ -24,7 +24,9 @@ after(async () => {
 });
 
 function ids(report: JSONReport): string[] {
-  return resultsFromReport(report, { defaultSeverity: 'critical' }).map((r) => `${r.id}=${r.status}`).sort();
+  return resultsFromReport(report, { defaultSeverity: 'critical' })
+    .map((r) => `${r.id}=${r.status}`)
+    .sort();
 }
 
 test('two shards merge into one report with every test once', async () => {
@@ -47,14 +49,19 @@ test('two shards merge into one report with every test once', async () => {
   const mergedJson = join(root, 'merged.json');
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [playwrightCli(), 'merge-reports', '--reporter=json', merged], {
-      cwd: PROJECT_ROOT, stdio: 'ignore', env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: mergedJson },
+      cwd: PROJECT_ROOT,
+      stdio: 'ignore',
+      env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: mergedJson },
     });
     child.on('error', reject);
     child.on('close', resolve);
   });
   assert.equal(code, 0);
   const all = ids(JSON.parse(readFileSync(mergedJson, 'utf8')) as JSONReport);
-  assert.ok(perShard.every((s) => s.length > 0 && s.length < all.length), `each shard ran part of the suite: ${perShard.map((s) => s.length)}`);
+  assert.ok(
+    perShard.every((s) => s.length > 0 && s.length < all.length),
+    `each shard ran part of the suite: ${perShard.map((s) => s.length)}`,
+  );
   assert.deepEqual(all, [...perShard.flat()].sort(), 'the merged report is exactly the union of the shards');
   assert.equal(all.length, 2, all.join('\n'));
   assert.ok(all.every((i) => i.endsWith('=passed')));

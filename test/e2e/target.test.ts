@@ -16,27 +16,53 @@ describe('resolveTarget', () => {
   test('the lab by default: .test hosts, the lab account, no production name anywhere', () => {
     const t = resolveTarget({});
     assert.equal(t.env, 'lab');
-    assert.deepEqual(t.baseURLs, { www: 'https://www.invoicecloud.test', www2: 'https://www2.invoicecloud.test', my: 'https://my.invoicecloud.test', sso: 'https://sso.invoicecloud.test' });
+    assert.deepEqual(t.baseURLs, {
+      www: 'https://www.invoicecloud.test',
+      www2: 'https://www2.invoicecloud.test',
+      my: 'https://my.invoicecloud.test',
+      sso: 'https://sso.invoicecloud.test',
+    });
     assert.equal(t.account.user, 'lab.payer@invoicecloud.test');
     assert.ok(t.account.password);
     assert.doesNotMatch(JSON.stringify(t), /invoicecloud\.com/);
   });
 
   test('production: base URLs and account only from the environment; a missing one names its variable', () => {
-    const t = resolveTarget({ HARNESS_E2E_ENV: 'production', HARNESS_E2E_BASE_URL_WWW: 'https://www.example.org/', HARNESS_E2E_USER: 'u@example.org' });
+    const t = resolveTarget({
+      HARNESS_E2E_ENV: 'production',
+      HARNESS_E2E_BASE_URL_WWW: 'https://www.example.org/',
+      HARNESS_E2E_USER: 'u@example.org',
+    });
     assert.equal(t.baseURLs.www, 'https://www.example.org');
-    assert.deepEqual(t.baseURLs.my, { missing: 'HARNESS_E2E_BASE_URL_MY is not set: with --env=production the base URL of my comes from the environment (e.g. https://my.invoicecloud.com)' });
+    assert.deepEqual(t.baseURLs.my, {
+      missing:
+        'HARNESS_E2E_BASE_URL_MY is not set: with --env=production the base URL of my comes from the environment (e.g. https://my.invoicecloud.com)',
+    });
     assert.deepEqual(t.account, { user: 'u@example.org', password: undefined });
     assert.equal(t.lab, undefined);
   });
 
   const bad: { name: string; env: NodeJS.ProcessEnv; error: RegExp }[] = [
-    { name: 'unknown maintenance host', env: { HARNESS_E2E_MAINTENANCE_ON: 'www,shop' }, error: /HARNESS_E2E_MAINTENANCE_ON: unknown host "shop" \(known: www, www2, my, sso\)/ },
-    { name: 'unreadable manifest', env: { HARNESS_LAB_MANIFEST: '/nonexistent/manifest.json' }, error: /HARNESS_LAB_MANIFEST=\/nonexistent\/manifest\.json: cannot read the lab manifest \(ENOENT\)/ },
+    {
+      name: 'unknown maintenance host',
+      env: { HARNESS_E2E_MAINTENANCE_ON: 'www,shop' },
+      error: /HARNESS_E2E_MAINTENANCE_ON: unknown host "shop" \(known: www, www2, my, sso\)/,
+    },
+    {
+      name: 'unreadable manifest',
+      env: { HARNESS_LAB_MANIFEST: '/nonexistent/manifest.json' },
+      error: /HARNESS_LAB_MANIFEST=\/nonexistent\/manifest\.json: cannot read the lab manifest \(ENOENT\)/,
+    },
   ];
-  for (const c of bad) test(`rejects ${c.name}`, () => assert.throws(() => resolveTarget(c.env), (e: unknown) => e instanceof TargetError && c.error.test(e.message)));
+  for (const c of bad)
+    test(`rejects ${c.name}`, () =>
+      assert.throws(
+        () => resolveTarget(c.env),
+        (e: unknown) => e instanceof TargetError && c.error.test(e.message),
+      ));
 
-  test('maintenance hosts are read as a list', () => assert.deepEqual(resolveTarget({ HARNESS_E2E_MAINTENANCE_ON: 'www, my' }).maintenance.on, ['www', 'my']));
+  test('maintenance hosts are read as a list', () =>
+    assert.deepEqual(resolveTarget({ HARNESS_E2E_MAINTENANCE_ON: 'www, my' }).maintenance.on, ['www', 'my']));
 });
 
 describe('findChromium', () => {
@@ -46,12 +72,26 @@ describe('findChromium', () => {
     { name: 'chromium-browser', env: {}, present: ['/usr/bin/chromium-browser'], want: '/usr/bin/chromium-browser' },
     { name: 'nothing installed', env: {}, present: [], want: undefined },
   ];
-  for (const c of cases) test(c.name, () => assert.equal(findChromium(c.env, (p) => c.present.includes(p)), c.want));
+  for (const c of cases)
+    test(c.name, () =>
+      assert.equal(
+        findChromium(c.env, (p) => c.present.includes(p)),
+        c.want,
+      ),
+    );
 
   test('root runs without the sandbox; every run without background networking', () => {
     assert.ok(baseArgs(true).includes('--no-sandbox'));
     assert.ok(!baseArgs(false).includes('--no-sandbox'));
-    for (const f of ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu', '--disable-quic']) assert.ok(baseArgs(false).includes(f), f);
+    for (const f of [
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-gpu',
+      '--disable-quic',
+    ])
+      assert.ok(baseArgs(false).includes(f), f);
   });
 });
 
@@ -77,7 +117,10 @@ describe('lab trust', () => {
     assert.match(args[0] ?? '', /^--host-resolver-rules=MAP www\.[^,]+,.*,MAP \* ~NOTFOUND,EXCLUDE 127\.0\.0\.1,EXCLUDE localhost/);
     assert.equal(args[1], '--ignore-certificate-errors-spki-list=pinA=,pinB=');
     assert.deepEqual(labLaunchArgs({ env: 'production' }, []), []);
-    assert.ok(!labLaunchArgs({ env: 'production', lab: lab.manifest }, ['pinA=']).some((a) => a.includes('NOTFOUND')), 'production keeps real DNS even if a manifest is around');
+    assert.ok(
+      !labLaunchArgs({ env: 'production', lab: lab.manifest }, ['pinA=']).some((a) => a.includes('NOTFOUND')),
+      'production keeps real DNS even if a manifest is around',
+    );
   });
 
   test('pins are the keys of certificates the lab CA verified, never the CA itself', async () => {
@@ -89,13 +132,22 @@ describe('lab trust', () => {
   });
 
   test('a certificate the given CA did not sign is refused, naming host and cause', async () => {
-    await assert.rejects(verifiedLabPins(lab.manifest, rootCertificates[0]!), /cannot trust the lab's certificate for www\.invoicecloud\.test at 127\.0\.0\.1:\d+: [A-Z_]+ /);
+    await assert.rejects(
+      verifiedLabPins(lab.manifest, rootCertificates[0]!),
+      /cannot trust the lab's certificate for www\.invoicecloud\.test at 127\.0\.0\.1:\d+: [A-Z_]+ /,
+    );
   });
 
   test('the planner: one Playwright batch per phase with e2e, the suite and hosts of the phase', () => {
     const runDir = tmpDir('e2e-plan-');
     try {
-      const want: Record<string, string> = { 'pre-maintenance': 'smoke on www, www2, my, sso', 'web1-5': 'smoke on www', 'web6-10': 'smoke on www', 'post-window': 'smoke on www, my, sso', regression: 'regression on www, www2, my, sso' };
+      const want: Record<string, string> = {
+        'pre-maintenance': 'smoke on www, www2, my, sso',
+        'web1-5': 'smoke on www',
+        'web6-10': 'smoke on www',
+        'post-window': 'smoke on www, my, sso',
+        regression: 'regression on www, www2, my, sso',
+      };
       for (const { id } of JUNE.steps) {
         const tasks = planJune(config, planContext(config, lab, id, runDir).estate, id, runDir).filter((t) => t.family === 'e2e');
         if (!want[id]) assert.deepEqual(tasks, [], id);
@@ -117,7 +169,16 @@ describe('lab trust', () => {
     assert.equal(labEnv.HARNESS_LAB_MANIFEST, '/run/lab-manifest.json');
     assert.equal(labEnv.HARNESS_E2E_ENV, 'lab');
     assert.ok(!Object.keys(labEnv).some((k) => k.startsWith('HARNESS_E2E_BASE_URL_')));
-    const prod = { ...ctx, step: juneStep('web1-5'), estate: { ...ctx.estate, env: 'production', hosts: ctx.estate.hosts.map((h) => ({ ...h, name: `${h.key}.example.org` })), account: { user: 'u', password: undefined } } };
+    const prod = {
+      ...ctx,
+      step: juneStep('web1-5'),
+      estate: {
+        ...ctx.estate,
+        env: 'production',
+        hosts: ctx.estate.hosts.map((h) => ({ ...h, name: `${h.key}.example.org` })),
+        account: { user: 'u', password: undefined },
+      },
+    };
     const prodEnv = suiteEnv(prod, undefined, ['www']);
     assert.equal(prodEnv.HARNESS_E2E_BASE_URL_WWW, process.env.HARNESS_E2E_BASE_URL_WWW ?? 'https://www.example.org');
     assert.equal(prodEnv.HARNESS_E2E_PASSWORD, undefined);

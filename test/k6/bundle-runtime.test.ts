@@ -3,7 +3,6 @@
 // requests the right URLs and makes exactly the checks the harness expects, handleSummary writes the file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
 import { bundleScript } from '../../k6/build/bundle.ts';
@@ -34,14 +33,26 @@ const stubRuntime: Plugin = {
   name: 'stub-k6-runtime',
   setup(b) {
     b.onResolve({ filter: /^k6(\/http|\/metrics)?$/ }, (a) => ({ path: a.path, namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({ contents: a.path === 'k6' ? STUB_K6 : a.path === 'k6/metrics' ? STUB_METRICS : STUB_HTTP, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({
+      contents: a.path === 'k6' ? STUB_K6 : a.path === 'k6/metrics' ? STUB_METRICS : STUB_HTTP,
+      loader: 'js',
+    }));
   },
 };
 
 let seq = 0;
 async function load(script: ScriptName, env: Record<string, string>, stub: Stub): Promise<Loaded> {
   const bundle = await bundleScript(script, tmpDir('k6-dist'));
-  const r = await build({ entryPoints: [bundle.file], bundle: true, write: false, format: 'esm', platform: 'neutral', plugins: [stubRuntime], logLevel: 'silent', outdir: tmpDir('k6-rt') });
+  const r = await build({
+    entryPoints: [bundle.file],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    plugins: [stubRuntime],
+    logLevel: 'silent',
+    outdir: tmpDir('k6-rt'),
+  });
   Object.assign(globalThis, { __ENV: env, __stub: stub });
   // A unique trailing comment makes each import a fresh module, so init code reads this test's __ENV.
   return (await import(`data:text/javascript;base64,${Buffer.from(r.outputFiles[0]!.text + `\n//${seq++}`).toString('base64')}`)) as Loaded;
@@ -49,13 +60,17 @@ async function load(script: ScriptName, env: Record<string, string>, stub: Stub)
 
 const plan = (script: ScriptName, over: Partial<K6RunPlan> = {}): K6RunPlan => ({
   script,
-  targets: [{ key: 'www2', name: 'www2.invoicecloud.test', path: '/', marker: 'InvoiceCloud', expectStatus: 200, address: '127.0.0.1:20100' }],
+  targets: [
+    { key: 'www2', name: 'www2.invoicecloud.test', path: '/', marker: 'InvoiceCloud', expectStatus: 200, address: '127.0.0.1:20100' },
+  ],
   identityHeader: 'x-served-by',
   thresholds: { http_req_failed: ['rate<0.01'], http_req_duration: ['p(95)<1500'], checks: ['rate>=1'] },
   load: { vus: 2, duration: '5s', pauseMs: 0, requestTimeout: '10s' },
   ...over,
 });
-const healthy = (server = 'IC-Web3') => () => ({ status: 200, body: '<h1>InvoiceCloud</h1>', headers: { 'X-Served-By': server }, tls_version: 'tls1.3' });
+const healthy =
+  (server = 'IC-Web3') =>
+  () => ({ status: 200, body: '<h1>InvoiceCloud</h1>', headers: { 'X-Served-By': server }, tls_version: 'tls1.3' });
 
 test('connection-sanity: options come from the plan, the request keeps the host name, the checks are the expected ones', async () => {
   const stub: Stub = { requests: [], checks: {}, respond: healthy() };
@@ -69,36 +84,79 @@ test('connection-sanity: options come from the plan, the request keeps the host 
   // The graceful stop is set, never k6's 30 s default; count tells an empty trend from a measured one.
   assert.deepEqual(m.options.scenarios, { 'connection-sanity': { executor: 'constant-vus', vus: 2, duration: '5s', gracefulStop: '10s' } });
   assert.ok((m.options as { summaryTrendStats?: string[] }).summaryTrendStats?.includes('count'));
-  const lab = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity', { load: { vus: 1, duration: '5s', pauseMs: 0, requestTimeout: '10s', gracefulStop: '1s' } })) }, stub);
-  assert.deepEqual(lab.options.scenarios, { 'connection-sanity': { executor: 'constant-vus', vus: 1, duration: '5s', gracefulStop: '1s' } });
+  const lab = await load(
+    'connection-sanity',
+    {
+      [PLAN_ENV]: JSON.stringify(
+        plan('connection-sanity', { load: { vus: 1, duration: '5s', pauseMs: 0, requestTimeout: '10s', gracefulStop: '1s' } }),
+      ),
+    },
+    stub,
+  );
+  assert.deepEqual(lab.options.scenarios, {
+    'connection-sanity': { executor: 'constant-vus', vus: 1, duration: '5s', gracefulStop: '1s' },
+  });
   m.default();
   assert.equal(stub.counters?.harness_iterations_started, 1, 'each iteration counts itself when it starts');
-  assert.deepEqual(stub.requests.map((r) => [r.url, r.params.tags?.host, r.params.timeout]), [['https://www2.invoicecloud.test/', 'www2', '10s']]);
+  assert.deepEqual(
+    stub.requests.map((r) => [r.url, r.params.tags?.host, r.params.timeout]),
+    [['https://www2.invoicecloud.test/', 'www2', '10s']],
+  );
   assert.deepEqual(Object.keys(stub.checks).sort(), allCheckNames(p).sort());
-  assert.ok(Object.values(stub.checks).every((r) => r.every(Boolean)), JSON.stringify(stub.checks));
+  assert.ok(
+    Object.values(stub.checks).every((r) => r.every(Boolean)),
+    JSON.stringify(stub.checks),
+  );
 });
 
 test('the checks fail on what they check: status, marker, identity header, TLS version', async () => {
-  const stub: Stub = { requests: [], checks: {}, respond: () => ({ status: 503, body: 'Scheduled maintenance', headers: {}, tls_version: 'tls1.0' }) };
+  const stub: Stub = {
+    requests: [],
+    checks: {},
+    respond: () => ({ status: 503, body: 'Scheduled maintenance', headers: {}, tls_version: 'tls1.0' }),
+  };
   const m = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity')) }, stub);
   m.default();
-  assert.deepEqual(stub.checks, { 'status is 200': [false], 'page has marker': [false], 'served by a web server': [false], 'TLS 1.2 or newer': [false] });
+  assert.deepEqual(stub.checks, {
+    'status is 200': [false],
+    'page has marker': [false],
+    'served by a web server': [false],
+    'TLS 1.2 or newer': [false],
+  });
 });
 
 test('a refused connection is not a TLS failure: the TLS check is made only when the request got past TCP', async () => {
-  const refused: Stub = { requests: [], checks: {}, respond: () => ({ status: 0, body: '', headers: {}, tls_version: '', error_code: 1212 }) };
+  const refused: Stub = {
+    requests: [],
+    checks: {},
+    respond: () => ({ status: 0, body: '', headers: {}, tls_version: '', error_code: 1212 }),
+  };
   const m = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity')) }, refused);
   m.default();
   assert.deepEqual(refused.checks, { 'status is 200': [false], 'page has marker': [false], 'served by a web server': [false] });
   // An expired certificate (k6: status 0, error_code 1000) is a TLS failure and says so.
-  const expired: Stub = { requests: [], checks: {}, respond: () => ({ status: 0, body: '', headers: {}, tls_version: '', error_code: 1000 }) };
+  const expired: Stub = {
+    requests: [],
+    checks: {},
+    respond: () => ({ status: 0, body: '', headers: {}, tls_version: '', error_code: 1000 }),
+  };
   const e = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity')) }, expired);
   e.default();
   assert.deepEqual(expired.checks['TLS 1.2 or newer'], [false]);
 });
 
 test('backend-sweep: the identity header must name the swept server', async () => {
-  const p = plan('backend-sweep', { server: 'IC-Web7', targets: ['www', 'my'].map((k) => ({ key: k, name: `${k}.invoicecloud.test`, path: '/', marker: 'InvoiceCloud', expectStatus: 200, address: '127.0.0.1:20007' })) });
+  const p = plan('backend-sweep', {
+    server: 'IC-Web7',
+    targets: ['www', 'my'].map((k) => ({
+      key: k,
+      name: `${k}.invoicecloud.test`,
+      path: '/',
+      marker: 'InvoiceCloud',
+      expectStatus: 200,
+      address: '127.0.0.1:20007',
+    })),
+  });
   const stub: Stub = { requests: [], checks: {}, respond: healthy('IC-Web3') };
   const m = await load('backend-sweep', { [PLAN_ENV]: JSON.stringify(p) }, stub);
   assert.deepEqual(m.options.hosts, { 'www.invoicecloud.test': '127.0.0.1:20007', 'my.invoicecloud.test': '127.0.0.1:20007' });
@@ -116,7 +174,7 @@ test('handleSummary writes the JSON where the harness asked, and a short text on
   assert.deepEqual(Object.keys(out).sort(), [file, 'stdout'].sort());
   assert.deepEqual(JSON.parse(out[file]!), data);
   assert.match(out.stdout!, /CROSSED http_req_duration\{host:www\} p\(95\)<100/);
-  assert.match(out.stdout!, /FAILED  check "www has marker" 0 passed, 8 failed/);
+  assert.match(out.stdout!, /FAILED {2}check "www has marker" 0 passed, 8 failed/);
   const operator = await load('smoke-load', { [PLAN_ENV]: JSON.stringify(plan('smoke-load')) }, stub);
   assert.deepEqual(Object.keys(operator.handleSummary(data)), ['stdout'], 'without HARNESS_SUMMARY (operator runners) only stdout');
 });
@@ -124,8 +182,24 @@ test('handleSummary writes the JSON where the harness asked, and a short text on
 test('a missing or wrong plan stops the script in its init code with a message saying why', async () => {
   const stub: Stub = { requests: [], checks: {}, respond: healthy() };
   await assert.rejects(load('connection-sanity', {}, stub), /HARNESS_K6 is invalid: not set/);
-  await assert.rejects(load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('smoke-load')) }, stub), /script is smoke-load, expected connection-sanity/);
-  const two = plan('connection-sanity', { targets: [...plan('x' as ScriptName).targets, { key: 'my', name: 'my.invoicecloud.test', path: '/', marker: 'm', expectStatus: 200 }] });
+  await assert.rejects(
+    load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('smoke-load')) }, stub),
+    /script is smoke-load, expected connection-sanity/,
+  );
+  const two = plan('connection-sanity', {
+    targets: [...plan('x' as ScriptName).targets, { key: 'my', name: 'my.invoicecloud.test', path: '/', marker: 'm', expectStatus: 200 }],
+  });
   await assert.rejects(load('connection-sanity', { [PLAN_ENV]: JSON.stringify(two) }, stub), /connection-sanity checks exactly one host/);
-  await assert.rejects(load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity', { targets: [{ ...plan('x' as ScriptName).targets[0]!, address: 'not an address' }] })) }, stub), /address must be host:port/);
+  await assert.rejects(
+    load(
+      'connection-sanity',
+      {
+        [PLAN_ENV]: JSON.stringify(
+          plan('connection-sanity', { targets: [{ ...plan('x' as ScriptName).targets[0]!, address: 'not an address' }] }),
+        ),
+      },
+      stub,
+    ),
+    /address must be host:port/,
+  );
 });

@@ -32,7 +32,10 @@ test('mistakes are reported with their path', () => {
       assert.match(e.message, msg);
     }
   };
-  bad({ scripts: { 'smoke-load': { vus: 1, duration: 'two minutes' } } }, /k6\.scripts\.smoke-load\.duration: a k6 duration such as 30s, 2m or 1m30s/);
+  bad(
+    { scripts: { 'smoke-load': { vus: 1, duration: 'two minutes' } } },
+    /k6\.scripts\.smoke-load\.duration: a k6 duration such as 30s, 2m or 1m30s/,
+  );
   bad({ thresholds: { httpReqFailedRate: 2 } }, /k6\.thresholds\.httpReqFailedRate/);
   bad({ pinhosts: 'lab' }, /k6: Unrecognized key: "pinhosts"/);
   bad({ pinHosts: 'sometimes' }, /k6\.pinHosts/);

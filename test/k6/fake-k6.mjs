@@ -15,7 +15,7 @@ if (args[0] !== 'run' || !existsSync(args[args.length - 1] ?? '')) {
   process.exit(255);
 }
 if (fixture === 'hang') {
-  setInterval(() => {}, 1_000);
+  setInterval(() => undefined, 1_000);
 } else {
   process.stdout.write(`fake k6 replaying ${fixture}\n`);
   process.stderr.write(readFileSync(join(fixture, 'stderr.txt')));

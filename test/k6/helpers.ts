@@ -7,8 +7,19 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 export const FIXTURES = resolve(REPO_ROOT, 'test', 'k6', 'fixtures');
 export const FIXTURE_CASES = [
-  'pass', 'threshold-fail', 'refused', 'exception', 'init-exception', 'no-samples', 'request-failed-causes',
-  'hosts-dns-name', 'hosts-ip', 'interrupted', 'interrupted-graceful0', 'abort', 'fail',
+  'pass',
+  'threshold-fail',
+  'refused',
+  'exception',
+  'init-exception',
+  'no-samples',
+  'request-failed-causes',
+  'hosts-dns-name',
+  'hosts-ip',
+  'interrupted',
+  'interrupted-graceful0',
+  'abort',
+  'fail',
 ] as const;
 export type FixtureCase = (typeof FIXTURE_CASES)[number];
 
@@ -39,7 +50,11 @@ export function readFixture(c: FixtureCase) {
 }
 
 /** A `k6` executable in a fresh folder that runs the fake k6 on `fixture` ('hang' never exits until SIGTERM). */
-export function fakeK6(fixture: FixtureCase | 'hang'): { bin: string; dir: string; record: () => { args: string[]; env: Record<string, string> } } {
+export function fakeK6(fixture: FixtureCase | 'hang'): {
+  bin: string;
+  dir: string;
+  record: () => { args: string[]; env: Record<string, string> };
+} {
   const dir = tmpDir('fake-k6');
   const bin = join(dir, 'k6');
   const record = join(dir, 'record.json');
@@ -48,4 +63,13 @@ export function fakeK6(fixture: FixtureCase | 'hang'): { bin: string; dir: strin
   writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${fake}" "${target}" "${record}" "$@"\n`);
   chmodSync(bin, 0o755);
   return { bin, dir, record: () => JSON.parse(readFileSync(record, 'utf8')) as { args: string[]; env: Record<string, string> } };
+}
+
+/** A `k6` executable that runs the k6 stand-in (test/k6/stand-in/k6.mjs): real k6's recorded behaviours, curl for HTTP. */
+export function standInK6(): { bin: string; dir: string } {
+  const dir = tmpDir('stand-in-k6');
+  const bin = join(dir, 'k6');
+  writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, 'test', 'k6', 'stand-in', 'k6.mjs')}" "$@"\n`);
+  chmodSync(bin, 0o755);
+  return { bin, dir };
 }

@@ -12,10 +12,29 @@ globalThis.__rt = rt;
 globalThis.__curlGet = (url, params) => {
   const u = new URL(url);
   const pin = rt.hosts[u.hostname];
-  const args = ['-sS', '-v', '--max-time', String(parseInt(params?.timeout ?? '5', 10)), '--cacert', process.env.SSL_CERT_FILE ?? '/nonexistent', '-D', '-'];
+  const args = [
+    '-sS',
+    '-v',
+    '--max-time',
+    String(parseInt(params?.timeout ?? '5', 10)),
+    '--cacert',
+    process.env.SSL_CERT_FILE ?? '/nonexistent',
+    '-D',
+    '-',
+  ];
   if (pin) args.push('--connect-to', `${u.hostname}:443:${pin}`);
   const r = spawnSync('curl', [...args, url], { encoding: 'utf8' });
-  if (r.status !== 0) return { status: 0, body: '', headers: {}, tls_version: '', error: r.stderr.split('\n').filter((l) => l.startsWith('curl:')).join(' ') };
+  if (r.status !== 0)
+    return {
+      status: 0,
+      body: '',
+      headers: {},
+      tls_version: '',
+      error: r.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('curl:'))
+        .join(' '),
+    };
   const [head = '', ...rest] = r.stdout.split('\r\n\r\n');
   const [statusLine = '', ...lines] = head.split('\r\n');
   const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));

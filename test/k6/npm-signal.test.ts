@@ -18,7 +18,11 @@ async function sigtermToNpm(script: string): Promise<{ heard: boolean; harnessLe
   const dir = tmpDir('npm-signal'); // inside the repository: tsx resolves from its node_modules
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'npm-signal', private: true, type: 'module', scripts: { x: script } }));
   writeFileSync(join(dir, 'harness.ts'), HARNESS);
-  const npm = spawn('npm', ['run', '--silent', 'x'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const npm = spawn('npm', ['run', '--silent', 'x'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   let out = '';
   npm.stdout.on('data', (c: Buffer) => (out += c.toString()));
   // 'exit', not 'close': an orphaned harness keeps npm's stdout pipe open.
@@ -51,6 +55,8 @@ test('"exec tsx harness.ts": the SIGTERM to npm reaches the harness, which ends'
 
 const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const missing = ['smoke', 'regression', 'lab'].filter((s) => !scripts[s]?.startsWith('exec '));
-test('package.json: smoke, regression and lab start with exec', { todo: missing.length ? `not yet: ${missing.join(', ')} (see the k6 issue 13 report)` : false }, () => {
+test('package.json: smoke, regression and lab start with exec', {
+  todo: missing.length ? `not yet: ${missing.join(', ')} (see the k6 issue 13 report)` : false,
+}, () => {
   assert.deepEqual(missing, []);
 });

@@ -11,7 +11,9 @@ import { fakeK6, REPO_ROOT, tmpDir } from './helpers.ts';
 
 function alive(pid: number): boolean {
   try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).startsWith('Z');
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2)
+      .startsWith('Z');
   } catch {
     return false;
   }
@@ -25,7 +27,11 @@ async function gone(pid: number, ms: number): Promise<boolean> {
 
 async function k6UnderKilledParent(env: NodeJS.ProcessEnv): Promise<{ pid: number; goneAfterMs: number | null }> {
   const fake = fakeK6('hang');
-  const parent = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'k6', 'support', 'k6-parent.ts'), fake.bin, tmpDir('k6-orphan')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const parent = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'test', 'k6', 'support', 'k6-parent.ts'), fake.bin, tmpDir('k6-orphan')],
+    { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const pid = await new Promise<number>((resolve, reject) => {
     let out = '';
     parent.stdout.on('data', (c: Buffer) => {
@@ -51,7 +57,10 @@ async function k6UnderKilledParent(env: NodeJS.ProcessEnv): Promise<{ pid: numbe
   }
 }
 
-test('SIGKILL of the harness: k6 is gone within 1 s (setpriv --pdeathsig KILL)', { skip: setpriv() ? false : 'no setpriv here', timeout: 20_000 }, async () => {
+test('SIGKILL of the harness: k6 is gone within 1 s (setpriv --pdeathsig KILL)', {
+  skip: setpriv() ? false : 'no setpriv here',
+  timeout: 20_000,
+}, async () => {
   const r = await k6UnderKilledParent({ ...process.env });
   assert.notEqual(r.goneAfterMs, null, `k6 ${r.pid} still runs 1 s after its harness was SIGKILLed`);
 });

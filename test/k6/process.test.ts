@@ -19,8 +19,18 @@ test('runs k6 without usage reports or REST API, with only the environment it is
   const out = tmpDir('k6-out');
   const bundle = bundleFile();
   const raw = await runK6({
-    bin: fake.bin, bundle, outDir: out, summaryFile: join(out, 'summary.json'), signal: new AbortController().signal,
-    env: { PATH: process.env.PATH ?? '', HARNESS_K6: '{"x":1}', HARNESS_SUMMARY: join(out, 'summary.json'), SSL_CERT_FILE: '/lab/ca.pem', K6_NO_USAGE_REPORT: 'true' },
+    bin: fake.bin,
+    bundle,
+    outDir: out,
+    summaryFile: join(out, 'summary.json'),
+    signal: new AbortController().signal,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HARNESS_K6: '{"x":1}',
+      HARNESS_SUMMARY: join(out, 'summary.json'),
+      SSL_CERT_FILE: '/lab/ca.pem',
+      K6_NO_USAGE_REPORT: 'true',
+    },
   });
   assert.equal(raw.exitCode, 99);
   assert.equal(raw.stopped, false);
@@ -37,11 +47,18 @@ test('runs k6 without usage reports or REST API, with only the environment it is
   assert.deepEqual(inv.env, ['HARNESS_K6', 'HARNESS_SUMMARY', 'K6_NO_USAGE_REPORT', 'PATH', 'SSL_CERT_FILE'], 'names only, no values');
 });
 
-test('a summary left by an earlier run is never read as this run\'s', async () => {
+test("a summary left by an earlier run is never read as this run's", async () => {
   const fake = fakeK6('init-exception');
   const out = tmpDir('k6-out');
   writeFileSync(join(out, 'summary.json'), readFixture('pass').summaryText!);
-  const raw = await runK6({ bin: fake.bin, bundle: bundleFile(), outDir: out, summaryFile: join(out, 'summary.json'), signal: new AbortController().signal, env: { PATH: process.env.PATH ?? '', HARNESS_SUMMARY: join(out, 'summary.json') } });
+  const raw = await runK6({
+    bin: fake.bin,
+    bundle: bundleFile(),
+    outDir: out,
+    summaryFile: join(out, 'summary.json'),
+    signal: new AbortController().signal,
+    env: { PATH: process.env.PATH ?? '', HARNESS_SUMMARY: join(out, 'summary.json') },
+  });
   assert.equal(raw.exitCode, 107);
   assert.equal(raw.summaryText, undefined);
 });
@@ -50,7 +67,15 @@ test('abort stops k6 with SIGTERM and says it was stopped', async () => {
   const fake = fakeK6('hang');
   const out = tmpDir('k6-out');
   const ac = new AbortController();
-  const running = runK6({ bin: fake.bin, bundle: bundleFile(), outDir: out, summaryFile: join(out, 'summary.json'), signal: ac.signal, env: { PATH: process.env.PATH ?? '' }, killGraceMs: 5_000 });
+  const running = runK6({
+    bin: fake.bin,
+    bundle: bundleFile(),
+    outDir: out,
+    summaryFile: join(out, 'summary.json'),
+    signal: ac.signal,
+    env: { PATH: process.env.PATH ?? '' },
+    killGraceMs: 5_000,
+  });
   while (!existsSync(join(fake.dir, 'record.json'))) await new Promise((r) => setTimeout(r, 20)); // the fake is up
   const t0 = Date.now();
   ac.abort();
@@ -62,7 +87,14 @@ test('abort stops k6 with SIGTERM and says it was stopped', async () => {
 
 test('a binary that cannot be started is reported, not thrown', async () => {
   const out = tmpDir('k6-out');
-  const raw = await runK6({ bin: join(out, 'no-such-k6'), bundle: bundleFile(), outDir: out, summaryFile: join(out, 'summary.json'), signal: new AbortController().signal, env: {} });
+  const raw = await runK6({
+    bin: join(out, 'no-such-k6'),
+    bundle: bundleFile(),
+    outDir: out,
+    summaryFile: join(out, 'summary.json'),
+    signal: new AbortController().signal,
+    env: {},
+  });
   assert.equal(raw.exitCode, null);
   assert.match(raw.spawnError ?? '', /^ENOENT: cannot start .*no-such-k6/);
 });

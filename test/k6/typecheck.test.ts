@@ -18,7 +18,10 @@ test('the k6 scripts type-check against @types/k6', () => {
 test('the same settings reject a script that misuses the k6 API or reaches for Node', () => {
   const dir = tmpDir('k6-tsc');
   writeFileSync(join(dir, 'bad.ts'), "import http from 'k6/http';\nexport default function () { http.get(42); process.exit(1); }\n");
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: relative(dir, join(REPO_ROOT, 'k6', 'tsconfig.json')), include: ['bad.ts'] }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ extends: relative(dir, join(REPO_ROOT, 'k6', 'tsconfig.json')), include: ['bad.ts'] }),
+  );
   const r = tsc(join(dir, 'tsconfig.json'));
   assert.notEqual(r.status, 0);
   assert.match(r.stdout, /bad\.ts\(2,39\): error TS2345: Argument of type 'number' is not assignable to parameter of type 'string/);

@@ -9,7 +9,10 @@ let client: LabClient;
 labPerFile((l, c) => ((lab = l), (client = c)));
 afterEach(async () => {
   await resetLab(lab);
-  assert.ok(await eventually(() => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable))), 'lab back to healthy');
+  assert.ok(
+    await eventually(() => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable))),
+    'lab back to healthy',
+  );
 });
 
 const ALL = Array.from({ length: 10 }, (_, i) => `IC-Web${i + 1}`);
@@ -92,7 +95,10 @@ test('no routable member → 502 with a body that says why', async () => {
   const r = await client.get(lab.manifest.gateway.port, 'www.invoicecloud.test');
   assert.equal(r.status, 502);
   assert.equal(r.servedBy, undefined);
-  assert.match(r.body, /agw-pri-appgateway0-prd has no healthy member in its backend pool for www\.invoicecloud\.test \(out of pool: IC-Web1, IC-Web2/);
+  assert.match(
+    r.body,
+    /agw-pri-appgateway0-prd has no healthy member in its backend pool for www\.invoicecloud\.test \(out of pool: IC-Web1, IC-Web2/,
+  );
 });
 
 test('servers failing the probe (expired certificate, slow) leave the pool; web-error does not (its /health is fine)', async () => {
@@ -104,6 +110,9 @@ test('servers failing the probe (expired certificate, slow) leave the pool; web-
   assert.equal(m('IC-Web4').lastError, 'CERT_HAS_EXPIRED');
   assert.equal(m('IC-Web6').healthy, true);
   const replies = await sample('ilb', 16);
-  assert.ok(replies.some((r) => r.servedBy === 'IC-Web6' && r.status === 500), 'the 500 reaches the client');
+  assert.ok(
+    replies.some((r) => r.servedBy === 'IC-Web6' && r.status === 500),
+    'the 500 reaches the client',
+  );
   assert.ok(!replies.some((r) => r.servedBy === 'IC-Web4' || r.servedBy === 'IC-Web5'));
 });

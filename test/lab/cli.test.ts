@@ -10,7 +10,10 @@ import { tcpConnect } from './helpers.ts';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 function lab(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'lab.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'lab.ts'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

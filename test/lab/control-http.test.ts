@@ -10,8 +10,13 @@ let lab: Lab;
 let client: LabClient;
 labPerFile((l, c) => ((lab = l), (client = c)));
 
+// biome-ignore lint/suspicious/noExplicitAny: the control API answers several JSON shapes; each test reads its own
 async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await request(`${lab.manifest.control.url}${path}`, { method, body: body === undefined ? null : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const res = await request(`${lab.manifest.control.url}${path}`, {
+    method,
+    body: body === undefined ? null : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return { status: res.statusCode, json: await res.body.json() };
 }
 
@@ -63,7 +68,10 @@ test('pools, maintenance, DNS provider and phase state through HTTP', async () =
   assert.equal(r.json.dnsProvider, 'new');
   r = await call('POST', '/state', { inPools: ['IC-Web2'], maintenanceOn: [], dnsProvider: 'old' });
   assert.equal(r.status, 200);
-  assert.deepEqual(r.json.pools.gateway.members.filter((m: { inPool: boolean }) => m.inPool).map((m: { name: string }) => m.name), ['IC-Web2']);
+  assert.deepEqual(
+    r.json.pools.gateway.members.filter((m: { inPool: boolean }) => m.inPool).map((m: { name: string }) => m.name),
+    ['IC-Web2'],
+  );
   assert.equal(r.json.pages.www, false);
   r = await call('POST', '/state', { inPools: 'all', maintenanceOn: ['ftp'], dnsProvider: 'old' });
   assert.equal(r.status, 400);
@@ -94,8 +102,14 @@ test('the Slack receiver records JSON posts (readable via the control API) and a
   assert.equal((await post(JSON.stringify({ text: 'lost' }))).status, 500);
   await lab.control.removeFault('slack-down');
   const r = await call('GET', '/slack/messages');
-  assert.deepEqual(r.json.messages.map((m: { body: unknown }) => m.body), [{ text: 'web1-5: go' }]);
-  assert.deepEqual(lab.control.slackMessages().map((m) => m.body), [{ text: 'web1-5: go' }]);
+  assert.deepEqual(
+    r.json.messages.map((m: { body: unknown }) => m.body),
+    [{ text: 'web1-5: go' }],
+  );
+  assert.deepEqual(
+    lab.control.slackMessages().map((m) => m.body),
+    [{ text: 'web1-5: go' }],
+  );
 });
 
 test('service listeners: one per configured server; sftp sends an SSH banner, the others stay silent', async () => {

@@ -20,7 +20,10 @@ export const FAST = { slowMs: 3_000, healthIntervalMs: 100, healthTimeoutMs: 1_5
 export async function fastLab(opts: Partial<StartLabOptions> = {}): Promise<Lab> {
   const lab = await startLab({ config: await config(), ...FAST, ...opts });
   if (!opts.faults?.length) {
-    const ready = await eventually(() => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable)), 15_000);
+    const ready = await eventually(
+      () => (['gateway', 'ilb'] as const).every((p) => lab.control.status().pools[p].members.every((m) => m.routable)),
+      15_000,
+    );
     if (!ready) {
       await lab.stop();
       throw new Error(`lab pools not healthy after start: ${JSON.stringify(lab.control.status().pools)}`);
@@ -77,7 +80,12 @@ export class LabClient {
   }
 
   /** GET (or POST with a form) `path` on 127.0.0.1:port as `host` (FQDN), SNI = host. */
-  async get(port: number, host: string, path = '/', init: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Reply> {
+  async get(
+    port: number,
+    host: string,
+    path = '/',
+    init: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<Reply> {
     const res = await request(`https://127.0.0.1:${port}${path}`, {
       dispatcher: this.agent(host),
       method: init.method ?? 'GET',

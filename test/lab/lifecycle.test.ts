@@ -10,7 +10,11 @@ import { eventually } from './helpers.ts';
 
 // Resources that keep the process alive: listeners, sockets, timers.
 const KINDS = new Set(['TCPServerWrap', 'TCPSocketWrap', 'TCPWrap', 'TLSWrap', 'Timeout', 'UDPWrap', 'ProcessWrap']);
-const handles = () => process.getActiveResourcesInfo().filter((r) => KINDS.has(r)).sort();
+const handles = () =>
+  process
+    .getActiveResourcesInfo()
+    .filter((r) => KINDS.has(r))
+    .sort();
 const sameAs = (before: string[]) => eventually(() => JSON.stringify(handles()) === JSON.stringify(before), 200);
 
 test('starts fast and stops leaving no servers, sockets or timers', async () => {
@@ -24,9 +28,13 @@ test('starts fast and stops leaving no servers, sockets or timers', async () => 
     assert.ok(startMs < 5_000, `started in ${startMs} ms`);
     await client.get(lab.manifest.gateway.port, 'www.invoicecloud.test');
     // A request still held by web-slow when the lab stops must not keep anything open.
-    const held = client.get(lab.manifest.webServers[1]!.port, 'www.invoicecloud.test').catch((e: NodeJS.ErrnoException) => e.code ?? e.name);
+    const held = client
+      .get(lab.manifest.webServers[1]!.port, 'www.invoicecloud.test')
+      .catch((e: NodeJS.ErrnoException) => e.code ?? e.name);
     await eventually(() => lab.control.status().webServers[1]!.delayed >= 1);
-    const ports = [lab.manifest.gateway.port, lab.manifest.control.url.split(':').pop(), ...lab.manifest.webServers.map((w) => w.port)].map(Number);
+    const ports = [lab.manifest.gateway.port, lab.manifest.control.url.split(':').pop(), ...lab.manifest.webServers.map((w) => w.port)].map(
+      Number,
+    );
     const dir = lab.dir;
     assert.ok(existsSync(join(dir, 'ca.pem')));
     await lab.stop();
@@ -63,6 +71,9 @@ test('with dir given, ca.pem and manifest.json go there and stay; state is appli
 
 test('an unknown fault at start is an error naming it, and nothing is left running', async () => {
   const before = handles();
-  await assert.rejects(fastLab({ faults: [{ name: 'pool-missing', arg: 'IC-Web42' }] }), /fault pool-missing:IC-Web42: unknown web server "IC-Web42"/);
+  await assert.rejects(
+    fastLab({ faults: [{ name: 'pool-missing', arg: 'IC-Web42' }] }),
+    /fault pool-missing:IC-Web42: unknown web server "IC-Web42"/,
+  );
   assert.ok(await sameAs(before), `left open: ${handles().join(', ')} (before: ${before.join(', ')})`);
 });

@@ -51,7 +51,10 @@ test("maintenance-start's state puts the page on www, my, sso; www2 keeps servin
 
 test('www2 has no maintenance page: asking for one is an error', async () => {
   await assert.rejects(lab.control.setMaintenance('www2', true), /www2 has no maintenance page \(maintenancePage: false in the config\)/);
-  await assert.rejects(lab.control.applyState({ inPools: 'all', maintenanceOn: ['www', 'www2'], dnsProvider: 'old' }), /www2 has no maintenance page/);
+  await assert.rejects(
+    lab.control.applyState({ inPools: 'all', maintenanceOn: ['www', 'www2'], dnsProvider: 'old' }),
+    /www2 has no maintenance page/,
+  );
   assert.deepEqual(await upHosts(), [], 'a rejected state changes nothing');
 });
 

@@ -80,7 +80,8 @@ test('web-cert-expired serves an expired certificate (for SNI and for clients wi
   // Without SNI the chain is valid but no certificate names 127.0.0.1.
   assert.equal(await handshake(port(lab, 'IC-Web7'), undefined), 'ERR_TLS_CERT_ALTNAME_INVALID');
   await lab.control.addFault('web-cert-expired:IC-Web7');
-  for (const host of [WWW, 'sso.invoicecloud.test', undefined]) assert.equal(await handshake(port(lab, 'IC-Web7'), host), 'CERT_HAS_EXPIRED', host);
+  for (const host of [WWW, 'sso.invoicecloud.test', undefined])
+    assert.equal(await handshake(port(lab, 'IC-Web7'), host), 'CERT_HAS_EXPIRED', host);
   await assert.rejects(client.get(port(lab, 'IC-Web7'), WWW), (e: NodeJS.ErrnoException) => e.code === 'CERT_HAS_EXPIRED');
   assert.equal(await handshake(port(lab, 'IC-Web6'), WWW), undefined);
   await lab.control.removeFault('web-cert-expired:IC-Web7');
@@ -90,13 +91,17 @@ test('web-cert-expired serves an expired certificate (for SNI and for clients wi
 test('web-stale-key: cookies issued by the farm fail on that server, and its cookies fail on the farm', async () => {
   const c = await config();
   const t = c.estate.tokens;
-  const body = new URLSearchParams({ user: lab.manifest.account.user, password: process.env[t.passwordEnv] ?? 'lab-password-not-secret' }).toString();
+  const body = new URLSearchParams({
+    user: lab.manifest.account.user,
+    password: process.env[t.passwordEnv] ?? 'lab-password-not-secret',
+  }).toString();
   const login = async (server: string) => {
     const r = await client.get(port(lab, server), 'my.invoicecloud.test', t.loginPath, { method: 'POST', body });
     assert.equal(r.status, 200, r.body);
     return String(r.headers['set-cookie']).split(';')[0]!;
   };
-  const verify = async (server: string, cookie: string) => (await client.get(port(lab, server), 'my.invoicecloud.test', t.verifyPath, { headers: { cookie } })).status;
+  const verify = async (server: string, cookie: string) =>
+    (await client.get(port(lab, server), 'my.invoicecloud.test', t.verifyPath, { headers: { cookie } })).status;
   const farmCookie = await login('IC-Web1');
   await lab.control.addFault('web-stale-key:IC-Web9');
   assert.equal(await verify('IC-Web9', farmCookie), 401);
@@ -107,7 +112,10 @@ test('web-stale-key: cookies issued by the farm fail on that server, and its coo
 });
 
 test('faults with an unknown server or host are refused with the known names', async () => {
-  await assert.rejects(lab.control.addFault('web-down:IC-Web12'), /fault web-down:IC-Web12: unknown web server "IC-Web12" \(known: IC-Web1/);
+  await assert.rejects(
+    lab.control.addFault('web-down:IC-Web12'),
+    /fault web-down:IC-Web12: unknown web server "IC-Web12" \(known: IC-Web1/,
+  );
   await assert.rejects(lab.control.addFault('maintenance-stuck:ftp'), /unknown host "ftp" \(known: www, www2, my, sso\)/);
   await assert.rejects(lab.control.addFault('web-melted:IC-Web1'), /unknown fault "web-melted"/);
   await lab.control.addFault('web-down:ic-web1');

@@ -16,8 +16,16 @@ test('the manifest names ten web servers, both balancers, the CA, the control AP
   const m = lab.manifest;
   const c = await config();
   assert.equal(m.domain, 'invoicecloud.test');
-  assert.deepEqual(m.hosts, { www: 'www.invoicecloud.test', www2: 'www2.invoicecloud.test', my: 'my.invoicecloud.test', sso: 'sso.invoicecloud.test' });
-  assert.deepEqual(m.webServers.map((w) => w.name), c.estate.webServers.map((s) => s.name));
+  assert.deepEqual(m.hosts, {
+    www: 'www.invoicecloud.test',
+    www2: 'www2.invoicecloud.test',
+    my: 'my.invoicecloud.test',
+    sso: 'sso.invoicecloud.test',
+  });
+  assert.deepEqual(
+    m.webServers.map((w) => w.name),
+    c.estate.webServers.map((s) => s.name),
+  );
   assert.equal(new Set(m.webServers.map((w) => w.port)).size, 10);
   for (const e of [...m.webServers, m.gateway, m.ilb]) assert.equal(e.address, '127.0.0.1');
   assert.equal(m.gateway.name, 'agw-pri-appgateway0-prd');
@@ -32,7 +40,10 @@ test('estateFromLab turns the manifest into the estate the harness probes (CA, s
   const estate = estateFromLab(c, lab.manifest);
   assert.equal(estate.ca, readFileSync(lab.manifest.caFile, 'utf8'));
   assert.equal(estate.webServers.length, 10);
-  assert.equal(estate.services.length, c.estate.serverGroups.reduce((n, g) => n + g.servers.length, 0));
+  assert.equal(
+    estate.services.length,
+    c.estate.serverGroups.reduce((n, g) => n + g.servers.length, 0),
+  );
   assert.equal(estate.services.find((s) => s.name === 'SFTP1')!.banner, '^SSH-2\\.0-');
   assert.equal(estate.account.user, lab.manifest.account.user);
   assert.equal(estate.hosts.find((h) => h.key === 'sso')!.name, 'sso.invoicecloud.test');
@@ -41,7 +52,9 @@ test('estateFromLab turns the manifest into the estate the harness probes (CA, s
 test('each server answers each host with its identity header and the host marker, TLS verified against the lab CA', async () => {
   const c = await config();
   const replies = await Promise.all(
-    lab.manifest.webServers.flatMap((w) => c.estate.hosts.map(async (h) => ({ w: w.name, h, r: await client.get(w.port, `${h.label}.invoicecloud.test`) }))),
+    lab.manifest.webServers.flatMap((w) =>
+      c.estate.hosts.map(async (h) => ({ w: w.name, h, r: await client.get(w.port, `${h.label}.invoicecloud.test`) })),
+    ),
   );
   assert.equal(replies.length, 40);
   for (const { w, h, r } of replies) {
@@ -74,7 +87,10 @@ test('a client that does not trust the lab CA is refused by verification (verifi
       const s = connect({ host: '127.0.0.1', port: port(lab, 'IC-Web1'), servername: 'www.invoicecloud.test' }, () => resolve(s.destroy()));
       s.once('error', reject);
     }),
-    (err: NodeJS.ErrnoException) => err.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || err.code === 'SELF_SIGNED_CERT_IN_CHAIN' || err.code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    (err: NodeJS.ErrnoException) =>
+      err.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ||
+      err.code === 'SELF_SIGNED_CERT_IN_CHAIN' ||
+      err.code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   );
 });
 
@@ -89,7 +105,10 @@ test('an unknown Host gets 421 naming what the server serves; /health answers 20
 
 test('a login on one server gives a cookie every other server accepts (shared machineKey)', async () => {
   const c = await config();
-  const body = new URLSearchParams({ user: lab.manifest.account.user, password: process.env[c.estate.tokens.passwordEnv] ?? 'lab-password-not-secret' }).toString();
+  const body = new URLSearchParams({
+    user: lab.manifest.account.user,
+    password: process.env[c.estate.tokens.passwordEnv] ?? 'lab-password-not-secret',
+  }).toString();
   const login = await client.get(port(lab, 'IC-Web1'), 'my.invoicecloud.test', c.estate.tokens.loginPath, { method: 'POST', body });
   assert.equal(login.status, 200, login.body);
   const setCookie = String(login.headers['set-cookie']);

@@ -13,7 +13,9 @@ const TMP_ROOT = tmpRoot('allure');
 
 async function readResults(dir: string): Promise<{ files: string[]; results: AllureTestResult[] }> {
   const files = await readdir(dir);
-  const results = await Promise.all(files.filter((f) => f.endsWith('-result.json')).map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as AllureTestResult));
+  const results = await Promise.all(
+    files.filter((f) => f.endsWith('-result.json')).map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as AllureTestResult),
+  );
   return { files, results };
 }
 
@@ -44,7 +46,11 @@ test('allure-results: one result per check of every kind and status, with stable
     assert.ok(label(r, 'tag').includes('lab'), 'env as tag');
     assert.deepEqual(label(r, 'host'), check.target.host ? [check.target.host] : []);
     assert.deepEqual(label(r, 'server'), check.target.server ? [check.target.server] : []);
-    for (const [name, value] of Object.entries(check.target)) assert.ok(r.parameters.some((p) => p.name === name && p.value === value), `parameter ${name}`);
+    for (const [name, value] of Object.entries(check.target))
+      assert.ok(
+        r.parameters.some((p) => p.name === name && p.value === value),
+        `parameter ${name}`,
+      );
     assert.equal(r.statusDetails.message, check.message);
     assert.equal(r.statusDetails.flaky, check.flaky ? true : undefined);
     if (check.details) {
@@ -72,7 +78,8 @@ test('allure-results: a replay replaces the folder; ids stay, uuids change', asy
 });
 
 test('stripAnalytics removes the Google tag and says when it could not', () => {
-  const html = '<body><div id="app"></div>\n    <script async src="https://www.googletagmanager.com/gtag/js?id=G-X"></script>\n    <script>\n window.dataLayer = window.dataLayer || [];\n function gtag(){dataLayer.push(arguments);}\n gtag(\'js\', new Date());\n</script>\n<script>data</script></body>';
+  const html =
+    '<body><div id="app"></div>\n    <script async src="https://www.googletagmanager.com/gtag/js?id=G-X"></script>\n    <script>\n window.dataLayer = window.dataLayer || [];\n function gtag(){dataLayer.push(arguments);}\n gtag(\'js\', new Date());\n</script>\n<script>data</script></body>';
   const out = stripAnalytics(html);
   assert.equal(out.clean, true);
   assert.equal(out.html, '<body><div id="app"></div>\n<script>data</script></body>');
@@ -102,7 +109,9 @@ test('allure HTML with a history file: the second run of the same checks knows t
   for (let i = 0; i < 2; i += 1) {
     const resultsDir = await writeAllureResults(await readRunFolder(dir));
     await buildAllureHtml({ resultsDir, outDir: join(dir, 'allure-report'), reportName: `run ${i}`, historyPath });
-    newTests.push((JSON.parse(await readFile(join(dir, 'allure-report', 'summary.json'), 'utf8')) as { newTests: string[] }).newTests.length);
+    newTests.push(
+      (JSON.parse(await readFile(join(dir, 'allure-report', 'summary.json'), 'utf8')) as { newTests: string[] }).newTests.length,
+    );
   }
   assert.deepEqual(newTests, [28, 0]);
   assert.equal((await readFile(historyPath, 'utf8')).trim().split('\n').length, 2);
@@ -110,8 +119,8 @@ test('allure HTML with a history file: the second run of the same checks knows t
 
 test('allure HTML: an empty results folder is a clear error, not a crash', async () => {
   const { dir } = await makeRunFolder(TMP_ROOT);
-  await assert.rejects(
-    buildAllureHtml({ resultsDir: join(dir, 'no-such-results'), outDir: join(dir, 'allure-report'), reportName: 'x' }),
-    { name: 'AllureHtmlError', message: /allure exited with 1: No test results directories found/ },
-  );
+  await assert.rejects(buildAllureHtml({ resultsDir: join(dir, 'no-such-results'), outDir: join(dir, 'allure-report'), reportName: 'x' }), {
+    name: 'AllureHtmlError',
+    message: /allure exited with 1: No test results directories found/,
+  });
 });

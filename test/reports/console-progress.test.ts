@@ -7,14 +7,36 @@ import type { CheckResult } from '../../core/result.ts';
 
 function sink(isTTY: boolean): { out: Writable & { isTTY?: boolean }; text: () => string } {
   let text = '';
-  const out = Object.assign(new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } }), { isTTY });
+  const out = Object.assign(
+    new Writable({
+      write(chunk, _enc, cb) {
+        text += String(chunk);
+        cb();
+      },
+    }),
+    { isTTY },
+  );
   return { out, text: () => text };
 }
 
-const result = (id: string): CheckResult => ({ id, kind: 'k6', title: id, target: {}, severity: 'major', status: 'passed', attempts: 1, flaky: false, startedAt: '2025-06-22T04:00:00.000Z', durationMs: 5 });
+const result = (id: string): CheckResult => ({
+  id,
+  kind: 'k6',
+  title: id,
+  target: {},
+  severity: 'major',
+  status: 'passed',
+  attempts: 1,
+  flaky: false,
+  startedAt: '2025-06-22T04:00:00.000Z',
+  durationMs: 5,
+});
 
 test('progressLine: done/total and the check running longest', () => {
-  const running = new Map([['k6:smoke-load:www', 1_000], ['sanity:IC-Web3:www:/', 30_000]]);
+  const running = new Map([
+    ['k6:smoke-load:www', 1_000],
+    ['sanity:IC-Web3:www:/', 30_000],
+  ]);
   assert.equal(progressLine(3, 10, running, 42_000), '3/10 checks done · 2 running, slowest: k6:smoke-load:www (41 s)');
   assert.equal(progressLine(3, 10, new Map(), 0), '3/10 checks done');
   assert.equal(progressLine(12, 10, new Map(), 0), '12/12 checks done', 'never more done than total');

@@ -34,8 +34,12 @@ export function syntheticChecks(): CheckResult[] {
         flaky: status === 'passed' && kind === 'pool',
         startedAt: '2025-06-22T04:00:00.000Z',
         durationMs: 1234 + i,
-        ...(status === 'passed' ? {} : { message: nasty ? `message ${NASTY}` : `${kind} is ${status}: HTTP_STATUS 500 from IC-Web${i + 1}` }),
-        ...(status === 'failed' || status === 'broken' ? { details: { code: 'HTTP_STATUS', status: 500, note: nasty ? NASTY : 'plain' } } : {}),
+        ...(status === 'passed'
+          ? {}
+          : { message: nasty ? `message ${NASTY}` : `${kind} is ${status}: HTTP_STATUS 500 from IC-Web${i + 1}` }),
+        ...(status === 'failed' || status === 'broken'
+          ? { details: { code: 'HTTP_STATUS', status: 500, note: nasty ? NASTY : 'plain' } }
+          : {}),
       });
     }
   }
@@ -56,7 +60,10 @@ export interface FixtureOptions {
 const planned = (c: CheckResult): PlannedCheck => ({ id: c.id, kind: c.kind, title: c.title, severity: c.severity, target: c.target });
 
 /** Writes plan.json, results.jsonl and (unless summary: false) a summary.json made by the real gate. */
-export async function makeRunFolder(parent: string, opts: FixtureOptions = {}): Promise<{ dir: string; checks: CheckResult[]; summary: Summary }> {
+export async function makeRunFolder(
+  parent: string,
+  opts: FixtureOptions = {},
+): Promise<{ dir: string; checks: CheckResult[]; summary: Summary }> {
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, 'run-'));
   const checks = opts.checks ?? syntheticChecks();
@@ -64,17 +71,39 @@ export async function makeRunFolder(parent: string, opts: FixtureOptions = {}): 
   // the June window's step: its actions and refinements are what plan.json stores for a replay
   const step = juneStep(phase);
   const plan: RunPlan = {
-    window: '2025-06-22', phase, env: 'lab', startedAt: '2025-06-22T04:00:00.000Z', actions: step.actions, refine: step.refine,
-    planned: [...checks.map(planned), ...(opts.extraPlanned ?? []).map((id) => ({ id, kind: 'k6' as const, title: `k6 ${id}`, severity: 'critical' as const, target: { host: 'www' } }))],
+    window: '2025-06-22',
+    phase,
+    env: 'lab',
+    startedAt: '2025-06-22T04:00:00.000Z',
+    actions: step.actions,
+    refine: step.refine,
+    planned: [
+      ...checks.map(planned),
+      ...(opts.extraPlanned ?? []).map((id) => ({
+        id,
+        kind: 'k6' as const,
+        title: `k6 ${id}`,
+        severity: 'critical' as const,
+        target: { host: 'www' },
+      })),
+    ],
   };
   if (opts.plan ?? true) await writeFile(join(dir, 'plan.json'), JSON.stringify(plan, null, 2));
   await writeFile(join(dir, 'results.jsonl'), checks.map((c) => JSON.stringify(c) + '\n').join('') + (opts.trailing ?? ''));
   const finishedAt = '2025-06-22T04:05:00.000Z';
   const decision = decide({ step, checks, planned: plan.planned, finishedAt });
   const summary: Summary = {
-    window: plan.window, phase, env: plan.env, startedAt: plan.startedAt, finishedAt,
-    verdict: decision.verdict, action: decision.action, reasons: decision.reasons,
-    counts: countStatuses(decision.checks), checks: decision.checks, planned: plan.planned.map((p) => p.id),
+    window: plan.window,
+    phase,
+    env: plan.env,
+    startedAt: plan.startedAt,
+    finishedAt,
+    verdict: decision.verdict,
+    action: decision.action,
+    reasons: decision.reasons,
+    counts: countStatuses(decision.checks),
+    checks: decision.checks,
+    planned: plan.planned.map((p) => p.id),
     ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
   };
   if (opts.summary ?? true) await writeFile(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));

@@ -10,12 +10,37 @@ import { makeRunFolder, NASTY, syntheticChecks, tmpRoot, KIND_IDS } from './fixt
 
 const TMP_ROOT = tmpRoot('junit');
 
-interface Case { classname: string; name: string; time: string; failure?: Fault; error?: Fault; skipped?: { message: string }; 'system-out'?: string }
-interface Fault { message: string; type: string; '#text': string }
-interface Suite { name: string; tests: string; failures: string; errors: string; skipped: string; testcase: Case[]; properties: { property: { name: string; value: string }[] } }
+interface Case {
+  classname: string;
+  name: string;
+  time: string;
+  failure?: Fault;
+  error?: Fault;
+  skipped?: { message: string };
+  'system-out'?: string;
+}
+interface Fault {
+  message: string;
+  type: string;
+  '#text': string;
+}
+interface Suite {
+  name: string;
+  tests: string;
+  failures: string;
+  errors: string;
+  skipped: string;
+  testcase: Case[];
+  properties: { property: { name: string; value: string }[] };
+}
 
 const parser = new XMLParser({
-  ignoreAttributes: false, attributeNamePrefix: '', trimValues: false, htmlEntities: true, parseAttributeValue: false, parseTagValue: false,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  trimValues: false,
+  htmlEntities: true,
+  parseAttributeValue: false,
+  parseTagValue: false,
   isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
 });
 
@@ -54,7 +79,10 @@ test('junit.xml: blocking failed → failure, blocking broken → error, non-blo
   assert.deepEqual(doc.testsuites.testsuite.map((s) => s.name).sort(), ['verdict', ...KIND_IDS].sort());
 
   for (const suite of doc.testsuites.testsuite) {
-    assert.ok(suite.testcase.every((c) => c.classname === suite.name), `classname = kind in ${suite.name}`);
+    assert.ok(
+      suite.testcase.every((c) => c.classname === suite.name),
+      `classname = kind in ${suite.name}`,
+    );
     const props = Object.fromEntries(suite.properties.property.map((p) => [p.name, p.value]));
     assert.equal(props.verdict, 'no-go');
     assert.equal(props.phase, 'post-window');
@@ -98,7 +126,8 @@ test('junit.xml: blocking failed → failure, blocking broken → error, non-blo
 });
 
 test('junit.xml of a GO run with non-blocking broken and failed checks: zero failures, zero errors', async () => {
-  const checks = syntheticChecks().filter((c) => c.status !== 'failed' || c.kind === 'dns')
+  const checks = syntheticChecks()
+    .filter((c) => c.status !== 'failed' || c.kind === 'dns')
     .map((c) => (c.status === 'failed' || c.status === 'broken' ? { ...c, severity: 'major' as const } : c));
   const { dir, summary } = await makeRunFolder(TMP_ROOT, { checks });
   assert.equal(summary.verdict, 'go');
@@ -113,7 +142,9 @@ test('junit.xml of a GO run with non-blocking broken and failed checks: zero fai
 });
 
 test('junit.xml of an inconclusive run: the blocking broken check and the verdict are errors', async () => {
-  const checks = syntheticChecks().filter((c) => c.status !== 'failed').map((c) => (c.kind === 'k6' && c.status === 'broken' ? { ...c, severity: 'critical' as const } : c));
+  const checks = syntheticChecks()
+    .filter((c) => c.status !== 'failed')
+    .map((c) => (c.kind === 'k6' && c.status === 'broken' ? { ...c, severity: 'critical' as const } : c));
   const { dir, summary } = await makeRunFolder(TMP_ROOT, { checks });
   assert.equal(summary.verdict, 'inconclusive');
   const doc = parse(renderJUnit(await readRunFolder(dir)));

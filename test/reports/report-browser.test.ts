@@ -21,8 +21,15 @@ let browser: Browser | undefined;
 before(async () => {
   if (!executablePath) return;
   browser = await chromium.launch({
-    executablePath, args: baseArgs(),
-    env: { ...process.env, TMPDIR: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_CACHE_HOME: join(scratch, 'cache'), XDG_DATA_HOME: join(scratch, 'data') },
+    executablePath,
+    args: baseArgs(),
+    env: {
+      ...process.env,
+      TMPDIR: scratch,
+      XDG_CONFIG_HOME: join(scratch, 'config'),
+      XDG_CACHE_HOME: join(scratch, 'cache'),
+      XDG_DATA_HOME: join(scratch, 'data'),
+    },
   });
 });
 after(async () => {
@@ -33,10 +40,22 @@ after(async () => {
 /** The issue's case: a NO-GO with a few failed servers drowned in 51 broken, non-blocking k6 checks. */
 function noisyNoGo(): CheckResult[] {
   const base = syntheticChecks().filter((c) => c.status === 'passed' || (c.status === 'failed' && c.kind !== 'sanity'));
-  const k6 = Array.from({ length: 51 }, (_, i): CheckResult => ({
-    id: `k6:smoke-load:www:threshold-${i}`, kind: 'k6', title: `k6 smoke-load threshold ${i}`, target: { host: 'www' }, severity: 'major',
-    status: 'broken', attempts: 1, flaky: false, startedAt: '2025-06-22T04:01:00.000Z', durationMs: 5, message: 'k6 is not installed: set K6_BIN or put k6 on PATH',
-  }));
+  const k6 = Array.from(
+    { length: 51 },
+    (_, i): CheckResult => ({
+      id: `k6:smoke-load:www:threshold-${i}`,
+      kind: 'k6',
+      title: `k6 smoke-load threshold ${i}`,
+      target: { host: 'www' },
+      severity: 'major',
+      status: 'broken',
+      attempts: 1,
+      flaky: false,
+      startedAt: '2025-06-22T04:01:00.000Z',
+      durationMs: 5,
+      message: 'k6 is not installed: set K6_BIN or put k6 on PATH',
+    }),
+  );
   return [...base, ...k6];
 }
 
@@ -51,10 +70,15 @@ async function openReport(page: Page, html: string): Promise<string[]> {
 async function assertOnFirstScreen(page: Page, selector: string): Promise<void> {
   const box = await page.locator(selector).first().boundingBox();
   assert.ok(box, `${selector} is rendered`);
-  assert.ok(box.y >= 0 && box.x >= 0 && box.y + box.height <= VIEWPORT.height && box.x + box.width <= VIEWPORT.width, `${selector} inside the first screen: ${JSON.stringify(box)}`);
+  assert.ok(
+    box.y >= 0 && box.x >= 0 && box.y + box.height <= VIEWPORT.height && box.x + box.width <= VIEWPORT.width,
+    `${selector} inside the first screen: ${JSON.stringify(box)}`,
+  );
 }
 
-test('the report opens on the decision: verdict, action, reasons in a real browser at 1400×1000', { skip: executablePath ? false : 'no Chromium (apt-get install -y chromium, or CHROMIUM_PATH)' }, async () => {
+test('the report opens on the decision: verdict, action, reasons in a real browser at 1400×1000', {
+  skip: executablePath ? false : 'no Chromium (apt-get install -y chromium, or CHROMIUM_PATH)',
+}, async () => {
   const { dir, summary } = await makeRunFolder(TMP_ROOT, { checks: noisyNoGo() });
   assert.equal(summary.verdict, 'no-go');
   const outcome = await runReport({ runDir: dir, log: () => undefined });
@@ -62,7 +86,11 @@ test('the report opens on the decision: verdict, action, reasons in a real brows
   const page = await browser!.newPage({ viewport: VIEWPORT });
   try {
     const requests = await openReport(page, outcome.htmlPath);
-    assert.deepEqual(requests.filter((u) => !/^(file|data|blob):/.test(u)), [], 'opens from disk: no network');
+    assert.deepEqual(
+      requests.filter((u) => !/^(file|data|blob):/.test(u)),
+      [],
+      'opens from disk: no network',
+    );
     assert.equal(await page.evaluate('window.scrollY'), 0, 'not scrolled');
     await page.screenshot({ path: join(dir, 'first-screen.png') });
 
@@ -90,8 +118,12 @@ test('the report opens on the decision: verdict, action, reasons in a real brows
   }
 });
 
-test('a GO run opens on GO and its action; the categories tell blocking, new, pre-existing, flaky and broken apart', { skip: executablePath ? false : 'no Chromium' }, async () => {
-  const passing = syntheticChecks().filter((c) => c.status !== 'failed').map((c) => (c.status === 'broken' ? { ...c, severity: 'minor' as const } : c));
+test('a GO run opens on GO and its action; the categories tell blocking, new, pre-existing, flaky and broken apart', {
+  skip: executablePath ? false : 'no Chromium',
+}, async () => {
+  const passing = syntheticChecks()
+    .filter((c) => c.status !== 'failed')
+    .map((c) => (c.status === 'broken' ? { ...c, severity: 'minor' as const } : c));
   const { dir: baselineDir } = await makeRunFolder(TMP_ROOT, { checks: passing, phase: 'pre-maintenance' });
   const later = passing.map((c) => (c.kind === 'dns' && c.status === 'broken' ? { ...c, message: 'a new cause' } : c));
   const { dir, summary } = await makeRunFolder(TMP_ROOT, { checks: later });

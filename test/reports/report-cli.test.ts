@@ -19,7 +19,12 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** The webhook env vars of harness.config.ts cleared, so only what a test sets is used. */
-const NO_HOOKS = { SLACK_WEBHOOK_PLATFORM_SUPPORT: '', SLACK_WEBHOOK_ENGINEERING_MAINTENANCE: '', SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: '', SLACK_WEBHOOK_DAILYOPSISSUES: '' };
+const NO_HOOKS = {
+  SLACK_WEBHOOK_PLATFORM_SUPPORT: '',
+  SLACK_WEBHOOK_ENGINEERING_MAINTENANCE: '',
+  SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: '',
+  SLACK_WEBHOOK_DAILYOPSISSUES: '',
+};
 
 test('bad usage exits 64 with usage; a missing run folder exits 66 naming it', async () => {
   const cases: { args: string[]; code: number; err: RegExp }[] = [
@@ -66,12 +71,18 @@ test('canary: the webhook URL appears in no file under DIR and in no output, wit
     for (const f of written) assert.equal((await readFile(f, 'utf8')).includes(CANARY), false, `canary in ${f}`);
 
     const upUrl = server.url(`/hooks/up/${CANARY}`);
-    const up = await runCli('report.ts', [`--run=${dir}`, '--slack', '--no-html'], { ...NO_HOOKS, SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: upUrl });
+    const up = await runCli('report.ts', [`--run=${dir}`, '--slack', '--no-html'], {
+      ...NO_HOOKS,
+      SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: upUrl,
+    });
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.match(up.stdout, /slack #eng-monthlymaintenance: posted/);
     assert.equal(up.stdout.includes(CANARY) || up.stderr.includes(CANARY), false);
     assert.equal(JSON.parse(await readFile(join(dir, 'slack.json'), 'utf8')).ok, true);
-    assert.ok(server.received.some((r) => r.path === `/hooks/up/${CANARY}`), 'the up hook got the message');
+    assert.ok(
+      server.received.some((r) => r.path === `/hooks/up/${CANARY}`),
+      'the up hook got the message',
+    );
   } finally {
     await server.close();
   }
@@ -93,7 +104,7 @@ test('lab slack-down fault: nothing is lost, the post is reported failed; health
     const up = await runCli('report.ts', [`--run=${dir}`, '--slack', '--no-html'], env);
     assert.equal(up.code, 0, up.stdout + up.stderr);
     const [message] = lab.messages();
-    assert.match(String((message?.body as { text?: string }).text), /^:x: NO-GO: web1-5 · window 2025-06-22 · lab/);
+    assert.match(String((message?.body as { text?: string } | undefined)?.text), /^:x: NO-GO: web1-5 · window 2025-06-22 · lab/);
   } finally {
     await lab.stop();
   }

@@ -21,13 +21,21 @@ const CHANNELS = [
   { name: '#dailyopsissues', webhookEnv: 'SLACK_WEBHOOK_DAILYOPSISSUES' },
 ];
 const FAST = { timeoutMs: 300, retries: 2, minBackoffMs: 10 };
-const quiet = () => {};
+const quiet = () => undefined;
 
 /** Thirteen failing critical checks so the reasons are capped. */
 function manyFailures(): CheckResult[] {
   return Array.from({ length: 13 }, (_, i) => ({
-    id: `sanity:IC-Web${i + 1}:www:/`, kind: 'sanity' as const, title: `www on IC-Web${i + 1}`, target: { host: 'www', server: `IC-Web${i + 1}` },
-    severity: 'critical' as const, status: 'failed' as const, attempts: 1, flaky: false, startedAt: '2025-06-22T12:00:00.000Z', durationMs: 10,
+    id: `sanity:IC-Web${i + 1}:www:/`,
+    kind: 'sanity' as const,
+    title: `www on IC-Web${i + 1}`,
+    target: { host: 'www', server: `IC-Web${i + 1}` },
+    severity: 'critical' as const,
+    status: 'failed' as const,
+    attempts: 1,
+    flaky: false,
+    startedAt: '2025-06-22T12:00:00.000Z',
+    durationMs: 10,
     message: `HTTP_STATUS 500 from IC-Web${i + 1} <b>&</b>`,
   }));
 }
@@ -40,7 +48,12 @@ test('routing: per-phase results to #eng-monthlymaintenance; post-window and reg
     ['regression', ['#eng-monthlymaintenance', '#engineering-maintenance', '#dailyopsissues']],
     ['unknown', ['#eng-monthlymaintenance']],
   ];
-  for (const [phase, expected] of table) assert.deepEqual(routeFor(phase, CHANNELS).map((c) => c.name), expected, phase);
+  for (const [phase, expected] of table)
+    assert.deepEqual(
+      routeFor(phase, CHANNELS).map((c) => c.name),
+      expected,
+      phase,
+    );
   assert.deepEqual(routeFor('web1-5', []), [{ name: '#eng-monthlymaintenance', configured: false }]);
 });
 
@@ -49,10 +62,22 @@ test('200: posted to every routed channel with verdict, phase, window, env, acti
   try {
     const { dir } = await makeRunFolder(TMP_ROOT, { checks: manyFailures() });
     const env = Object.fromEntries(CHANNELS.map((c) => [c.webhookEnv, server.url(`/hooks/${c.name.slice(1)}`)]));
-    const report = await postSlackSummary(await readRunFolder(dir), { channels: CHANNELS, env, reportPath: '/runs/x/allure-report/index.html', ...FAST });
+    const report = await postSlackSummary(await readRunFolder(dir), {
+      channels: CHANNELS,
+      env,
+      reportPath: '/runs/x/allure-report/index.html',
+      ...FAST,
+    });
     assert.equal(report.ok, true);
-    assert.deepEqual(report.channels.map((c) => [c.channel, c.outcome, c.attempts]), CHANNELS.map((c) => [c.name, 'posted', 1]));
-    assert.deepEqual(server.received.map((r) => r.path).sort(), ['/hooks/dailyopsissues', '/hooks/eng-monthlymaintenance', '/hooks/engineering-maintenance']);
+    assert.deepEqual(
+      report.channels.map((c) => [c.channel, c.outcome, c.attempts]),
+      CHANNELS.map((c) => [c.name, 'posted', 1]),
+    );
+    assert.deepEqual(server.received.map((r) => r.path).sort(), [
+      '/hooks/dailyopsissues',
+      '/hooks/eng-monthlymaintenance',
+      '/hooks/engineering-maintenance',
+    ]);
     const text = server.received[0]!.body.text as string;
     assert.match(text, /^:x: NO-GO: post-window · window 2025-06-22 · lab/);
     assert.match(text, /Action: the site is broken for users: put the maintenance page up on www, my, sso/); // the June window's post-window no-go action
@@ -74,11 +99,14 @@ test('a channel without URL is listed as not posted; the others still get the me
     const { dir } = await makeRunFolder(TMP_ROOT, { phase: 'regression' });
     const env = { SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: server.url('/hooks/a') };
     const report = await postSlackSummary(await readRunFolder(dir), { channels: CHANNELS.slice(0, 2), env, reportPath: 'r', ...FAST });
-    assert.deepEqual(report.channels.map((c) => [c.outcome, c.detail]), [
-      ['posted', 'posted'],
-      ['not-set', 'not posted: SLACK_WEBHOOK_ENGINEERING_MAINTENANCE not set'],
-      ['not-configured', 'not posted: #dailyopsissues is not in estate.slack.channels of the config'],
-    ]);
+    assert.deepEqual(
+      report.channels.map((c) => [c.outcome, c.detail]),
+      [
+        ['posted', 'posted'],
+        ['not-set', 'not posted: SLACK_WEBHOOK_ENGINEERING_MAINTENANCE not set'],
+        ['not-configured', 'not posted: #dailyopsissues is not in estate.slack.channels of the config'],
+      ],
+    );
     assert.equal(report.ok, true, 'something was posted and nothing failed');
     const none = await postSlackSummary(await readRunFolder(dir), { channels: CHANNELS, env: {}, reportPath: 'r', ...FAST });
     assert.equal(none.ok, false, 'asked to post, posted nowhere');
@@ -88,13 +116,20 @@ test('a channel without URL is listed as not posted; the others still get the me
 });
 
 test('Slack down: 500 is retried, then recorded as failed; refused and hanging hooks too', async () => {
-  const server = await startWebhookServer((path, n) => (path === '/hooks/flaky' && n > 0 ? 200 : path === '/hooks/hang' ? 'hang' : path === '/hooks/flaky' ? 503 : 500));
+  const server = await startWebhookServer((path, n) =>
+    path === '/hooks/flaky' && n > 0 ? 200 : path === '/hooks/hang' ? 'hang' : path === '/hooks/flaky' ? 503 : 500,
+  );
   const refused = await closedPort();
   try {
     const { dir } = await makeRunFolder(TMP_ROOT);
     const run = await readRunFolder(dir);
     const cases: { url: string; outcome: string; attempts: number; detail: RegExp }[] = [
-      { url: server.url('/hooks/down'), outcome: 'failed', attempts: 3, detail: /^post failed after 3 attempts: Slack answered HTTP 500 \(internal_error at \[redacted\]\)$/ },
+      {
+        url: server.url('/hooks/down'),
+        outcome: 'failed',
+        attempts: 3,
+        detail: /^post failed after 3 attempts: Slack answered HTTP 500 \(internal_error at \[redacted\]\)$/,
+      },
       { url: server.url('/hooks/flaky'), outcome: 'posted', attempts: 2, detail: /^posted$/ },
       { url: `http://127.0.0.1:${refused}/hooks/refused`, outcome: 'failed', attempts: 3, detail: /connection refused \(ECONNREFUSED\)/ },
       { url: server.url('/hooks/hang'), outcome: 'failed', attempts: 3, detail: /no answer within 300 ms/ },
@@ -102,7 +137,10 @@ test('Slack down: 500 is retried, then recorded as failed; refused and hanging h
       { url: 'http://hooks.example.test/services/T/B/abcdefgh', outcome: 'failed', attempts: 0, detail: /must be an https:\/\/ URL/ },
     ];
     for (const c of cases) {
-      const report = await postSlackSummary({ ...run, phase: 'web1-5' }, { channels: CHANNELS, env: { SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: c.url }, reportPath: 'r', ...FAST });
+      const report = await postSlackSummary(
+        { ...run, phase: 'web1-5' },
+        { channels: CHANNELS, env: { SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: c.url }, reportPath: 'r', ...FAST },
+      );
       const ch = report.channels[0]!;
       assert.equal(ch.outcome, c.outcome, c.url);
       assert.equal(ch.attempts, c.attempts, c.url);
@@ -120,7 +158,9 @@ test('runReport with Slack down: reports on disk, slack.json written, exit code 
     const { dir } = await makeRunFolder(TMP_ROOT, { phase: 'web1-5' });
     const lines: string[] = [];
     const outcome = await runReport({
-      runDir: dir, html: false, log: (l) => lines.push(l),
+      runDir: dir,
+      html: false,
+      log: (l) => lines.push(l),
       slack: { channels: CHANNELS, env: { SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: server.url('/hooks/x') }, ...FAST },
     });
     assert.equal(outcome.exitCode, REPORT_EXIT.slackFailed);
@@ -141,7 +181,8 @@ test('scrubSecrets removes the URL, its encoded form, its path and long path seg
   const url = 'https://hooks.slack.com/services/T0000000/B1111111/XXXXXXXXXXXXXXXXXXXXXXXX';
   const text = `failed ${url} / ${encodeURIComponent(url)} / POST /services/T0000000/B1111111/XXXXXXXXXXXXXXXXXXXXXXXX / token XXXXXXXXXXXXXXXXXXXXXXXX`;
   const out = scrubSecrets(text, [url]);
-  for (const part of ['XXXXXXXXXXXXXXXXXXXXXXXX', 'T0000000', 'B1111111', 'hooks.slack.com/services']) assert.equal(out.includes(part), false, part);
+  for (const part of ['XXXXXXXXXXXXXXXXXXXXXXXX', 'T0000000', 'B1111111', 'hooks.slack.com/services'])
+    assert.equal(out.includes(part), false, part);
   assert.equal(scrubSecrets('nothing here', [url]), 'nothing here');
 });
 
@@ -151,7 +192,12 @@ test('a webhook URL quoted by a result is neither posted nor stored', async () =
     const url = server.url('/hooks/LEAKED-TOKEN-4567');
     const checks = manyFailures().map((c, i) => (i === 0 ? { ...c, message: `could not reach ${url}` } : c));
     const { dir } = await makeRunFolder(TMP_ROOT, { checks, phase: 'web1-5' });
-    const report = await postSlackSummary(await readRunFolder(dir), { channels: CHANNELS, env: { SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: url }, reportPath: 'r', ...FAST });
+    const report = await postSlackSummary(await readRunFolder(dir), {
+      channels: CHANNELS,
+      env: { SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: url },
+      reportPath: 'r',
+      ...FAST,
+    });
     assert.equal(report.ok, true);
     const posted = JSON.stringify(server.received[0]!.body);
     assert.match(posted, /could not reach \[redacted\]/);

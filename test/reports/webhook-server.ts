@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
 /** A status code, or 'hang' to never answer (timeout tests). */
 export type Reply = number | 'hang';
 
-export interface Received { path: string; body: Record<string, unknown> }
+export interface Received {
+  path: string;
+  body: Record<string, unknown>;
+}
 
 export interface WebhookServer {
   url(path: string): string;
@@ -36,10 +39,11 @@ export async function startWebhookServer(reply: (path: string, n: number) => Rep
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     received,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -27,7 +27,9 @@ async function on443(): Promise<{ address: string } | { skip: string }> {
     running.push(await httpsServer(ok, { host: address, port: 443 }));
     return { address };
   } catch (err) {
-    return { skip: `cannot listen on ${address}:443 (${(err as NodeJS.ErrnoException).code ?? String(err)}): binding port 443 needs root or CAP_NET_BIND_SERVICE` };
+    return {
+      skip: `cannot listen on ${address}:443 (${(err as NodeJS.ErrnoException).code ?? String(err)}): binding port 443 needs root or CAP_NET_BIND_SERVICE`,
+    };
   }
 }
 

@@ -60,10 +60,16 @@ async function listen(server: HttpsServer | TcpServer, sockets: Set<Socket>, bin
 }
 
 /** An HTTPS server with a certificate per SNI name (the lab's leaves), or the expired one for every name. */
-export async function httpsServer(handler: (req: IncomingMessage, res: ServerResponse) => void, opts: { expired?: boolean } & Bind = {}): Promise<Running> {
+export async function httpsServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  opts: { expired?: boolean } & Bind = {},
+): Promise<Running> {
   const { pki: p } = await testPki();
   const pairFor = (name: string) => (opts.expired ? p.expired : (p.hosts.get(name) ?? p.hosts.get(HOSTS[0])!));
-  const server = createHttpsServer({ ...pairFor(HOSTS[0]), SNICallback: (name, cb) => cb(null, createSecureContext(pairFor(name))) }, handler);
+  const server = createHttpsServer(
+    { ...pairFor(HOSTS[0]), SNICallback: (name, cb) => cb(null, createSecureContext(pairFor(name))) },
+    handler,
+  );
   return listen(server, new Set(), opts);
 }
 

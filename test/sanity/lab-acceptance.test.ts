@@ -33,12 +33,25 @@ async function runSanity(phaseId: string, faults: string[] = [], before?: PhaseS
   const phase = juneStep(phaseId);
   // Health probes every second: the first round (at start) already drops a faulted member, and fewer probes
   // leave more of a busy CI machine to the checks.
-  const lab = await startLab({ config, faults: faults.map(parseFault), state: before ?? phase.after, slowMs: SLOW_MS, healthIntervalMs: 1_000, healthTimeoutMs: 2_000 });
+  const lab = await startLab({
+    config,
+    faults: faults.map(parseFault),
+    state: before ?? phase.after,
+    slowMs: SLOW_MS,
+    healthIntervalMs: 1_000,
+    healthTimeoutMs: 2_000,
+  });
   try {
     if (before) await lab.control.applyState(phase.after);
     await untilBalancersDrop(lab, faults);
     const tasks = planJune(config, estateFromLab(config, lab.manifest), phaseId, '.tmp', ['sanity']);
-    const checks = await runTasks(tasks, { concurrency: config.policy.concurrency, backoffMs: 50, runDir: '.tmp', signal: new AbortController().signal, onResult: () => undefined });
+    const checks = await runTasks(tasks, {
+      concurrency: config.policy.concurrency,
+      backoffMs: 50,
+      runDir: '.tmp',
+      signal: new AbortController().signal,
+      onResult: () => undefined,
+    });
     const planned = tasks.map((t) => ({ id: t.id, kind: t.kind, title: t.title, severity: t.severity, target: t.target }));
     const decision = decide({ step: phase, checks, planned });
     return { checks: decision.checks, verdict: decision.verdict, byId: new Map(decision.checks.map((c) => [c.id, c])) };
@@ -52,8 +65,12 @@ async function runSanity(phaseId: string, faults: string[] = [], before?: PhaseS
  * the runbook checks a phase long after that, so the run starts once both balancers have dropped it.
  */
 async function untilBalancersDrop(lab: Lab, faults: string[]): Promise<void> {
-  const servers = faults.map(parseFault).filter((f) => ['web-down', 'web-slow', 'web-cert-expired'].includes(f.name)).map((f) => f.arg!);
-  const dropped = () => Object.values(lab.control.status().pools).every((p) => p.members.every((m) => !servers.includes(m.name) || !m.routable));
+  const servers = faults
+    .map(parseFault)
+    .filter((f) => ['web-down', 'web-slow', 'web-cert-expired'].includes(f.name))
+    .map((f) => f.arg!);
+  const dropped = () =>
+    Object.values(lab.control.status().pools).every((p) => p.members.every((m) => !servers.includes(m.name) || !m.routable));
   const end = Date.now() + 15_000;
   while (!dropped()) {
     assert.ok(Date.now() < end, `the balancers never dropped ${servers.join(', ')}`);
@@ -92,20 +109,65 @@ interface FaultCase {
 }
 
 const FAULT_CASES: FaultCase[] = [
-  { fault: 'web-down:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: onEveryHost('IC-Web3', /^IC-Web3 \(127\.0\.0\.1:\d+\) refused the connection$/) },
-  { fault: 'web-slow:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: onEveryHost('IC-Web3', /^IC-Web3 did not send response headers within 5000 ms$/) },
-  { fault: 'web-error:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: onEveryHost('IC-Web3', /^IC-Web3 answered 500 for https:\/\/\w+\.invoicecloud\.test\/ \(expected 200\)$/) },
-  { fault: 'web-cert-expired:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: onEveryHost('IC-Web3', /^IC-Web3's certificate for \w+\.invoicecloud\.test expired on \d{4}-/) },
-  { fault: 'web-stale-key:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: { 'sanity:tokens': /^IC-Web3 rejected the auth cookie issued by IC-Web1 — machineKey differs \(PLAT-2374\)$/ } },
-  { fault: 'web-stale-key:IC-Web1', phase: 'web1-5', names: /IC-Web1/, fails: { 'sanity:tokens': /^IC-Web1's machineKey is the odd one out: 9 of 9 other servers rejected the auth cookie it issued \(PLAT-2374\)$/ } },
-  { fault: 'pool-missing:IC-Web3', phase: 'web1-5', names: /IC-Web3/, fails: { 'pool:gateway': /^IC-Web3 never answered through agw-pri-appgateway0-prd for www\.invoicecloud\.test in 40 requests$/ } },
   {
-    fault: 'maintenance-stuck:my', phase: 'post-window', before: juneStep('maintenance-start').after, names: /my\.invoicecloud\.test/,
+    fault: 'web-down:IC-Web3',
+    phase: 'web1-5',
+    names: /IC-Web3/,
+    fails: onEveryHost('IC-Web3', /^IC-Web3 \(127\.0\.0\.1:\d+\) refused the connection$/),
+  },
+  {
+    fault: 'web-slow:IC-Web3',
+    phase: 'web1-5',
+    names: /IC-Web3/,
+    fails: onEveryHost('IC-Web3', /^IC-Web3 did not send response headers within 5000 ms$/),
+  },
+  {
+    fault: 'web-error:IC-Web3',
+    phase: 'web1-5',
+    names: /IC-Web3/,
+    fails: onEveryHost('IC-Web3', /^IC-Web3 answered 500 for https:\/\/\w+\.invoicecloud\.test\/ \(expected 200\)$/),
+  },
+  {
+    fault: 'web-cert-expired:IC-Web3',
+    phase: 'web1-5',
+    names: /IC-Web3/,
+    fails: onEveryHost('IC-Web3', /^IC-Web3's certificate for \w+\.invoicecloud\.test expired on \d{4}-/),
+  },
+  {
+    fault: 'web-stale-key:IC-Web3',
+    phase: 'web1-5',
+    names: /IC-Web3/,
+    fails: { 'sanity:tokens': /^IC-Web3 rejected the auth cookie issued by IC-Web1 — machineKey differs \(PLAT-2374\)$/ },
+  },
+  {
+    fault: 'web-stale-key:IC-Web1',
+    phase: 'web1-5',
+    names: /IC-Web1/,
+    fails: {
+      'sanity:tokens': /^IC-Web1's machineKey is the odd one out: 9 of 9 other servers rejected the auth cookie it issued \(PLAT-2374\)$/,
+    },
+  },
+  {
+    fault: 'pool-missing:IC-Web3',
+    phase: 'web1-5',
+    names: /IC-Web3/,
+    fails: { 'pool:gateway': /^IC-Web3 never answered through agw-pri-appgateway0-prd for www\.invoicecloud\.test in 40 requests$/ },
+  },
+  {
+    fault: 'maintenance-stuck:my',
+    phase: 'post-window',
+    before: juneStep('maintenance-start').after,
+    names: /my\.invoicecloud\.test/,
     fails: { 'maintenance:my': /^maintenance page still served on my\.invoicecloud\.test \(503 "Scheduled maintenance in progress"\)$/ },
   },
   {
-    fault: 'maintenance-missing:sso', phase: 'maintenance-start', names: /sso\.invoicecloud\.test/,
-    fails: { 'maintenance:sso': /^maintenance page is not served on sso\.invoicecloud\.test: it answered 200 from IC-Web\d+ through agw-pri-appgateway0-prd$/ },
+    fault: 'maintenance-missing:sso',
+    phase: 'maintenance-start',
+    names: /sso\.invoicecloud\.test/,
+    fails: {
+      'maintenance:sso':
+        /^maintenance page is not served on sso\.invoicecloud\.test: it answered 200 from IC-Web\d+ through agw-pri-appgateway0-prd$/,
+    },
   },
 ];
 

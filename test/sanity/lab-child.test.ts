@@ -25,7 +25,11 @@ test('a lab started in a child process answers the direct probe and is gone afte
     const estate = estateFromLab(config, lab.manifest);
     const server = estate.webServers[0]!;
     const host = estate.hosts[0]!;
-    const r = await httpsProbe({ server, host }, { trust: createTrust(estate.ca), latencyBudgetMs: 5_000, tlsExpiryWarningDays: 3, timeoutMs: 5_000 }, new AbortController().signal);
+    const r = await httpsProbe(
+      { server, host },
+      { trust: createTrust(estate.ca), latencyBudgetMs: 5_000, tlsExpiryWarningDays: 3, timeoutMs: 5_000 },
+      new AbortController().signal,
+    );
     assert.equal(r.status, 'passed', r.message);
   } finally {
     const peakKb = await lab.stop();

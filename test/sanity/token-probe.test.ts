@@ -22,7 +22,17 @@ async function farm(keys: (Buffer | 'down' | 'error')[]): Promise<Endpoint[]> {
     keys.map(async (key, i) => {
       const name = `IC-Web${i + 1}`;
       if (key === 'down') return { name, address: '127.0.0.1', port: await closedPort() };
-      const app = key === 'error' ? undefined : createApp({ serverName: name, machineKey: () => key, faults: new ActiveFaults(), account: { user: USER, password: () => PASSWORD }, cookieName: tokens.cookieName, marker: 'InvoiceCloud' });
+      const app =
+        key === 'error'
+          ? undefined
+          : createApp({
+              serverName: name,
+              machineKey: () => key,
+              faults: new ActiveFaults(),
+              account: { user: USER, password: () => PASSWORD },
+              cookieName: tokens.cookieName,
+              marker: 'InvoiceCloud',
+            });
       const s = await httpsServer((req, res) => (app ? app(req, res, 'my') : page(res, 500, 'Server Error')));
       running.push(s);
       return { name, address: '127.0.0.1', port: s.port };
@@ -32,7 +42,15 @@ async function farm(keys: (Buffer | 'down' | 'error')[]): Promise<Endpoint[]> {
 
 async function probe(servers: Endpoint[], over: Partial<TokenOptions> = {}) {
   const { trust } = await testPki();
-  const options: TokenOptions = { trust, tokens, account: { user: USER, password: PASSWORD }, requestTimeoutMs: 3_000, concurrency: 4, timeoutMs: 10_000, ...over };
+  const options: TokenOptions = {
+    trust,
+    tokens,
+    account: { user: USER, password: PASSWORD },
+    requestTimeoutMs: 3_000,
+    concurrency: 4,
+    timeoutMs: 10_000,
+    ...over,
+  };
   const r = await tokenProbe({ servers, host: { name: 'my.invoicecloud.test' } }, options, AbortSignal.timeout(options.timeoutMs));
   assert.ok(!JSON.stringify(r).includes(PASSWORD), 'the password never appears in the result');
   return r;
@@ -40,25 +58,45 @@ async function probe(servers: Endpoint[], over: Partial<TokenOptions> = {}) {
 
 const other = () => randomBytes(32);
 const cases: { name: string; keys: () => (Buffer | 'down' | 'error')[]; status: string; code?: string; message: RegExp }[] = [
-  { name: 'one machineKey on every server', keys: () => [FARM, FARM, FARM, FARM], status: 'passed', message: /^all 4 servers accepted the auth cookie issued by IC-Web1 on my\.invoicecloud\.test$/ },
   {
-    name: 'one server with another machineKey', keys: () => [FARM, FARM, FARM, FARM, FARM, FARM, other()], status: 'failed', code: 'TOKEN_REJECTED',
+    name: 'one machineKey on every server',
+    keys: () => [FARM, FARM, FARM, FARM],
+    status: 'passed',
+    message: /^all 4 servers accepted the auth cookie issued by IC-Web1 on my\.invoicecloud\.test$/,
+  },
+  {
+    name: 'one server with another machineKey',
+    keys: () => [FARM, FARM, FARM, FARM, FARM, FARM, other()],
+    status: 'failed',
+    code: 'TOKEN_REJECTED',
     message: /^IC-Web7 rejected the auth cookie issued by IC-Web1 — machineKey differs \(PLAT-2374\)$/,
   },
   {
-    name: 'the issuer is the odd one out', keys: () => [other(), FARM, FARM, FARM], status: 'failed', code: 'TOKEN_ISSUER_KEY_DIFFERS',
+    name: 'the issuer is the odd one out',
+    keys: () => [other(), FARM, FARM, FARM],
+    status: 'failed',
+    code: 'TOKEN_ISSUER_KEY_DIFFERS',
     message: /^IC-Web1's machineKey is the odd one out: 3 of 3 other servers rejected the auth cookie it issued \(PLAT-2374\)$/,
   },
   {
-    name: 'a server that cannot be reached', keys: () => [FARM, FARM, 'down', FARM], status: 'failed', code: 'TOKEN_VERIFY_FAILED',
+    name: 'a server that cannot be reached',
+    keys: () => [FARM, FARM, 'down', FARM],
+    status: 'failed',
+    code: 'TOKEN_VERIFY_FAILED',
     message: /^IC-Web3 \(127\.0\.0\.1:\d+\) refused the connection, so the auth cookie issued by IC-Web1 could not be checked there$/,
   },
   {
-    name: 'a server answering 500', keys: () => [FARM, 'error', FARM], status: 'failed', code: 'TOKEN_VERIFY_FAILED',
+    name: 'a server answering 500',
+    keys: () => [FARM, 'error', FARM],
+    status: 'failed',
+    code: 'TOKEN_VERIFY_FAILED',
     message: /^IC-Web2 answered 500 at \/auth\/verify, so the auth cookie issued by IC-Web1 could not be checked there$/,
   },
   {
-    name: 'the first issuer is down: the next one issues', keys: () => ['down', FARM, FARM], status: 'failed', code: 'TOKEN_VERIFY_FAILED',
+    name: 'the first issuer is down: the next one issues',
+    keys: () => ['down', FARM, FARM],
+    status: 'failed',
+    code: 'TOKEN_VERIFY_FAILED',
     message: /^IC-Web1 \(127\.0\.0\.1:\d+\) refused the connection, so the auth cookie issued by IC-Web2 could not be checked there$/,
   },
 ];
@@ -76,7 +114,11 @@ test('token probe: details give every server its outcome', async () => {
   const r = await probe(await farm([FARM, other(), FARM]));
   const d = r.details as { issuer: string; perServer: Record<string, { outcome: string; status?: number }> };
   assert.equal(d.issuer, 'IC-Web1');
-  assert.deepEqual(d.perServer, { 'IC-Web1': { outcome: 'accepted', status: 200 }, 'IC-Web2': { outcome: 'rejected', status: 401 }, 'IC-Web3': { outcome: 'accepted', status: 200 } });
+  assert.deepEqual(d.perServer, {
+    'IC-Web1': { outcome: 'accepted', status: 200 },
+    'IC-Web2': { outcome: 'rejected', status: 401 },
+    'IC-Web3': { outcome: 'accepted', status: 200 },
+  });
 });
 
 test('token probe: a refused login names the server and the account, never the password', async () => {

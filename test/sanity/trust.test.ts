@@ -62,5 +62,5 @@ test('every direct exchange does its own full handshake and reads the peer certi
     TLSSocket.prototype.getPeerCertificate = original;
   }
   assert.deepEqual(resumed, [false, false, false], 'no TLS session was resumed: each probe saw the server handshake');
-  assert.equal(reads, 3, 'one certificate read per connection (Node\'s, shared with the probe)');
+  assert.equal(reads, 3, "one certificate read per connection (Node's, shared with the probe)");
 });

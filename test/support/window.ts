@@ -20,5 +20,9 @@ export function planContext(config: HarnessConfig, estate: ResolvedEstate, id: s
 
 /** The tasks of a June step, as `npm run smoke` plans them (optionally narrowed to families). */
 export function planJune(config: HarnessConfig, estate: ResolvedEstate, id: string, runDir = '/tmp/harness-plan', only?: string[]): Task[] {
-  return planStep(planContext(config, estate, id, runDir), { kinds: KINDS, policySeverity: config.policy.severity, ...(only ? { only } : {}) });
+  return planStep(planContext(config, estate, id, runDir), {
+    kinds: KINDS,
+    policySeverity: config.policy.severity,
+    ...(only ? { only } : {}),
+  });
 }

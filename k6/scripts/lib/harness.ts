@@ -5,7 +5,15 @@ import type { RefinedResponse, ResponseType } from 'k6/http';
 import { check, sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { PLAN_ENV, STARTED_METRIC, SUMMARY_ENV, WATCHED_ERROR_CODES, checkNamesFor, failedBeforeTls, parseRunPlan } from '../../contract.ts';
+import {
+  PLAN_ENV,
+  STARTED_METRIC,
+  SUMMARY_ENV,
+  WATCHED_ERROR_CODES,
+  checkNamesFor,
+  failedBeforeTls,
+  parseRunPlan,
+} from '../../contract.ts';
 import type { K6RunPlan, K6SummaryData, K6Target, ScriptName } from '../../contract.ts';
 
 export function readPlan(script: ScriptName): K6RunPlan {
@@ -23,7 +31,14 @@ export function optionsFor(plan: K6RunPlan): Options {
   for (const t of plan.targets) if (t.address) hosts[t.name] = t.address;
   const observe = Object.fromEntries(WATCHED_ERROR_CODES.map((c) => [`http_reqs{error_code:${c}}`, ['count>=0']]));
   return {
-    scenarios: { [plan.script]: { executor: 'constant-vus', vus: plan.load.vus, duration: plan.load.duration, gracefulStop: plan.load.gracefulStop ?? plan.load.requestTimeout } },
+    scenarios: {
+      [plan.script]: {
+        executor: 'constant-vus',
+        vus: plan.load.vus,
+        duration: plan.load.duration,
+        gracefulStop: plan.load.gracefulStop ?? plan.load.requestTimeout,
+      },
+    },
     thresholds: { ...observe, ...plan.thresholds },
     hosts,
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],

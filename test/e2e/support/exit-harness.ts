@@ -2,7 +2,12 @@
 import { join } from 'node:path';
 import { spawnGroup } from '../../../e2e/process-group.ts';
 
-const { child } = spawnGroup(process.execPath, [join(import.meta.dirname, 'stubborn-group.mjs')], {}, { onSpawn: (pgid) => process.stdout.write(`group ${pgid}\n`) });
+const { child } = spawnGroup(
+  process.execPath,
+  [join(import.meta.dirname, 'stubborn-group.mjs')],
+  {},
+  { onSpawn: (pgid) => process.stdout.write(`group ${pgid}\n`) },
+);
 child.stdout.on('data', (chunk: Buffer) => {
   if (chunk.toString().startsWith('ready')) process.exit(130);
 });

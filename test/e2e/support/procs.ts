@@ -39,8 +39,10 @@ export function liveWithEnv(name: string, value: string): string[] {
       if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
       const env = Buffer.concat([Buffer.from('\0'), readFileSync(`/proc/${pid}/environ`), Buffer.from('\0')]);
       if (env.includes(needle)) alive.push(`${pid} ${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}`);
-    } catch {
-      continue; // exited meanwhile, or not ours to read
+    } catch (err) {
+      // A process that ended between readdir and read, or one we may not read, holds no harness child.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ESRCH' && code !== 'EACCES') throw err;
     }
   }
   return alive;

@@ -7,4 +7,4 @@ const { child } = spawnGroup(process.execPath, [join(import.meta.dirname, 'stubb
 child.stdout.on('data', (chunk: Buffer) => {
   if (chunk.toString().startsWith('ready')) process.stdout.write(`group ${child.pid}\n`);
 });
-setInterval(() => {}, 1_000);
+setInterval(() => undefined, 1_000);

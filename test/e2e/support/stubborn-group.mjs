@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 
 const polite = process.argv[2] === 'polite';
-const code = polite ? 'setInterval(() => {}, 1000)' : "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)";
+const code = polite ? 'setInterval(() => undefined, 1000)' : "process.on('SIGTERM', () => undefined); setInterval(() => undefined, 1000)";
 const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
-if (!polite) process.on('SIGTERM', () => {});
-setInterval(() => {}, 1000);
+if (!polite) process.on('SIGTERM', () => undefined);
+setInterval(() => undefined, 1000);
 // Ready once the child runs: a signal sent before then could miss it.
 child.on('spawn', () => process.stdout.write(`ready ${child.pid}\n`));

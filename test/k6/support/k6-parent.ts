@@ -5,8 +5,12 @@ import { runK6 } from '../../../k6/adapter/process.ts';
 
 const [bin, out] = process.argv.slice(2) as [string, string];
 void runK6({
-  bin, bundle: join(import.meta.dirname, 'k6-parent.ts'), outDir: out, summaryFile: join(out, 'summary.json'),
-  signal: new AbortController().signal, env: { PATH: process.env.PATH ?? '' },
+  bin,
+  bundle: join(import.meta.dirname, 'k6-parent.ts'),
+  outDir: out,
+  summaryFile: join(out, 'summary.json'),
+  signal: new AbortController().signal,
+  env: { PATH: process.env.PATH ?? '' },
   onSpawn: (pid) => process.stdout.write(`k6 ${pid}\n`),
 });
-setInterval(() => {}, 1_000);
+setInterval(() => undefined, 1_000);
