@@ -7,14 +7,25 @@ export const metrics = new Map();
 
 export function emit(name, type, value, tags, contains) {
   let m = metrics.get(name);
-  if (!m) metrics.set(name, (m = { type, contains: contains ?? (name.startsWith('data_') ? 'data' : type === 'trend' ? 'time' : 'default'), samples: [] }));
+  if (!m)
+    metrics.set(
+      name,
+      (m = { type, contains: contains ?? (name.startsWith('data_') ? 'data' : type === 'trend' ? 'time' : 'default'), samples: [] }),
+    );
   m.samples.push({ value, tags });
+}
+
+/** Metrics a script created (new Rate(...)) without adding to them: their type, for thresholds on them. */
+const declared = new Map();
+export function declare(name, type, contains) {
+  declared.set(name, { type, contains });
 }
 
 /** k6 durations: 500ms, 5s, 1m30s, 1h. */
 export function durationMs(d) {
   let ms = 0;
-  for (const [, n, u] of String(d).matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(n) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[u];
+  for (const [, n, u] of String(d).matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+    ms += Number(n) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[u];
   return ms;
 }
 
@@ -50,7 +61,15 @@ function valuesOf(type, samples, stats, seconds) {
   return out;
 }
 
-const OPS = { '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b, '==': (a, b) => a === b, '===': (a, b) => a === b, '!=': (a, b) => a !== b };
+const OPS = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b,
+  '===': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+};
 
 function evaluate(expr, type, samples, values) {
   const m = /^\s*([a-z]+|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(expr);
@@ -64,7 +83,12 @@ function evaluate(expr, type, samples, values) {
 /** `metric{a:b,c:d}` → the parent and the tags to match. */
 function selector(key) {
   const m = /^([^{]+)(?:\{(.*)\})?$/.exec(key);
-  const tags = Object.fromEntries((m[2] ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf(':')).trim(), kv.slice(kv.indexOf(':') + 1).trim()]));
+  const tags = Object.fromEntries(
+    (m[2] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf(':')).trim(), kv.slice(kv.indexOf(':') + 1).trim()]),
+  );
   return { parent: m[1], tags };
 }
 
@@ -75,16 +99,29 @@ export function summaryData({ options, checks, testRunDurationMs }) {
   for (const [name, m] of metrics) out[name] = { type: m.type, contains: m.contains, values: valuesOf(m.type, m.samples, stats, seconds) };
   // k6 always keeps this sub-metric, and writes it when it has samples (fixtures/refused has none).
   const ok = metrics.get('http_req_duration')?.samples.filter((s) => s.tags?.expected_response === 'true') ?? [];
-  if (ok.length) out['http_req_duration{expected_response:true}'] = { type: 'trend', contains: 'time', values: valuesOf('trend', ok, stats, seconds) };
-  const TYPES = { http_reqs: 'counter', http_req_failed: 'rate', checks: 'rate', iterations: 'counter', data_sent: 'counter', data_received: 'counter' };
+  if (ok.length)
+    out['http_req_duration{expected_response:true}'] = { type: 'trend', contains: 'time', values: valuesOf('trend', ok, stats, seconds) };
+  const TYPES = {
+    http_reqs: 'counter',
+    http_req_failed: 'rate',
+    checks: 'rate',
+    iterations: 'counter',
+    data_sent: 'counter',
+    data_received: 'counter',
+  };
   for (const [key, exprs] of Object.entries(options.thresholds ?? {})) {
     const { parent, tags } = selector(key);
-    const base = metrics.get(parent);
+    const base = metrics.get(parent) ?? (declared.has(parent) ? { ...declared.get(parent), samples: [] } : undefined);
     const type = base?.type ?? TYPES[parent] ?? 'trend';
     const contains = base?.contains ?? (type === 'trend' ? 'time' : 'default');
     const samples = (base?.samples ?? []).filter((s) => Object.entries(tags).every(([k, v]) => String(s.tags?.[k]) === v));
     const values = valuesOf(type, samples, stats, seconds);
-    out[key] = { type, contains, values, thresholds: Object.fromEntries(exprs.map((e) => [e, { ok: evaluate(e, type, samples, values) }])) };
+    out[key] = {
+      type,
+      contains,
+      values,
+      thresholds: Object.fromEntries(exprs.map((e) => [e, { ok: evaluate(e, type, samples, values) }])),
+    };
   }
   return {
     root_group: { name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e', groups: [], checks },
@@ -95,5 +132,8 @@ export function summaryData({ options, checks, testRunDurationMs }) {
 }
 
 export function crossedThresholds(data) {
-  return Object.entries(data.metrics).filter(([, m]) => Object.values(m.thresholds ?? {}).some((t) => !t.ok)).map(([k]) => k).sort();
+  return Object.entries(data.metrics)
+    .filter(([, m]) => Object.values(m.thresholds ?? {}).some((t) => !t.ok))
+    .map(([k]) => k)
+    .sort();
 }
