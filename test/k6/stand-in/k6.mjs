@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 import { declare, emit, summaryData, crossedThresholds, durationMs } from './metrics.mjs';
 import { installK6, log } from './vu.mjs';
 
@@ -49,6 +49,7 @@ try {
       },
     ],
   });
+  await stopEsbuild(); // its service process would outlive this one in k6's process group
   mod = await import(pathToFileURL(file).href); // the init context, as k6 runs it before the VUs
 } catch (e) {
   // Real k6: an init exception is logged with hint="script exception"; no summary; exit 107.
