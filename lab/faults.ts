@@ -1,4 +1,5 @@
 // The lab's named faults (docs/contracts.md, the faults table): parsing `name[:arg]`, and the live set every sub-lab consults.
+import { UsageError } from '../core/errors.ts';
 
 export type FaultArg = 'server' | 'host' | 'record' | 'resolver' | 'nameserver' | 'none';
 
@@ -100,7 +101,8 @@ export interface Fault {
   arg?: string;
 }
 
-export class FaultError extends Error {
+/** An unknown fault or argument: a usage error (64) naming the known ones. */
+export class FaultError extends UsageError {
   override readonly name = 'FaultError';
 }
 

@@ -92,7 +92,8 @@ test('npm run k6:build writes k6/dist/<script>.js and says so', () => {
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, r.stderr);
-  for (const s of SCRIPT_NAMES) assert.match(r.stdout, new RegExp(`${s}\\.js \\(\\d+ bytes, \\d+ ms, imports k6, k6/http\\)`));
+  for (const s of SCRIPT_NAMES)
+    assert.match(r.stdout, new RegExp(`${s}\\.js \\(\\d+ bytes, \\d+ ms, imports k6, k6/http(, k6/metrics)?\\)`));
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'k6/build/cli.ts', '--script=nope'], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(bad.status, 64);
   assert.match(bad.stderr, /unknown script nope; known: connection-sanity, smoke-load, backend-sweep/);

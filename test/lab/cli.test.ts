@@ -34,7 +34,7 @@ test('bad usage exits 64 with the reason', async () => {
   const cases: [string[], RegExp][] = [
     [['--fault=web-melted:IC-Web1'], /unknown fault "web-melted"\. Known faults:\n\s+web-down:SERVER/],
     [['--fault=web-down'], /fault web-down needs an argument: web-down:SERVER/],
-    [['--phase=lunch'], /unknown phase "lunch" \(known: pre-maintenance, /],
+    [['--phase=lunch'], /unknown phase "lunch" in window 2025-06-22\. Valid phases:\n\s+pre-maintenance/],
     [['--fault=web-down:IC-Web77'], /fault web-down:IC-Web77: unknown web server "IC-Web77"/],
     [['--colour'], /Unknown option '--colour'/],
   ];
