@@ -69,7 +69,9 @@ export function makeK6Planner(opts: K6PlanOptions = {}) {
     let limit = limits.get(estate);
     if (!limit) limits.set(estate, (limit = slots(parallel)));
     // Each k6 gets k6Ms from its own start; the batch's outer limit also covers the wait for a slot behind the step's other runs.
-    const stepRuns = step.checks.filter((c) => c.kind === 'k6').reduce((n, c) => n + k6RunsForPhase([K6Params.parse({ script: c.script, hosts: c.hosts })], step.after, config, estate).length, 0);
+    const stepRuns = step.checks
+      .filter((c) => c.kind === 'k6')
+      .reduce((n, c) => n + k6RunsForPhase([K6Params.parse({ script: c.script, hosts: c.hosts })], step.after, config, estate).length, 0);
     const perRunMs = config.policy.timeouts.k6Ms;
     const batchMs = perRunMs * Math.ceil(Math.max(runs.length, stepRuns) / parallel) + 10_000;
     const caFile = estate.lab?.caFile;
@@ -79,14 +81,36 @@ export function makeK6Planner(opts: K6PlanOptions = {}) {
 
     const task = (run: K6RunDef): BatchTask => {
       const result = (o: K6Outcome, startedAt: string, durationMs: number): CheckResult => ({
-        id: o.id, kind: 'k6', title: o.title, target: run.target, severity, status: o.status,
-        attempts: 1, flaky: false, startedAt, durationMs, message: o.message, details: o.details,
+        id: o.id,
+        kind: 'k6',
+        title: o.title,
+        target: run.target,
+        severity,
+        status: o.status,
+        attempts: 1,
+        flaky: false,
+        startedAt,
+        durationMs,
+        message: o.message,
+        details: o.details,
       });
       /** Every expected check broken; the run check also carries `why` (the others would only repeat it). */
       const brokenAll = (ctx: BatchContext, message: string, startedAt: string, t0: number, why?: string) => {
         for (const id of expectedIds(run.spec)) {
           const text = why && id === runId(run.spec) ? `${message} (${why})` : message;
-          ctx.emit(result({ id, title: `k6 ${run.spec.label}: ${id.slice(run.spec.idPrefix.length + 1)}`, status: 'broken', message: text, details: {} }, startedAt, Math.round(performance.now() - t0)));
+          ctx.emit(
+            result(
+              {
+                id,
+                title: `k6 ${run.spec.label}: ${id.slice(run.spec.idPrefix.length + 1)}`,
+                status: 'broken',
+                message: text,
+                details: {},
+              },
+              startedAt,
+              Math.round(performance.now() - t0),
+            ),
+          );
         }
       };
       return {
@@ -137,9 +161,17 @@ export function makeK6Planner(opts: K6PlanOptions = {}) {
             }).finally(() => own.clear());
           });
           if (!raw) return; // stopped while waiting for a slot: the runner reports the unstarted checks
-          const stopReason = ctx.signal.aborted ? 'the run was interrupted or the batch ran out of time' : `it ran longer than policy.timeouts.k6Ms (${perRunMs} ms)`;
+          const stopReason = ctx.signal.aborted
+            ? 'the run was interrupted or the batch ran out of time'
+            : `it ran longer than policy.timeouts.k6Ms (${perRunMs} ms)`;
           for (const o of interpretK6Run({ ...raw, ...(raw.stopped ? { stopReason } : {}) }, run.spec)) {
-            ctx.emit(result({ ...o, details: { ...o.details, evidence: outDir, bundle: built.file, bundleSha256: built.sha256 } }, raw.startedAt, raw.durationMs));
+            ctx.emit(
+              result(
+                { ...o, details: { ...o.details, evidence: outDir, bundle: built.file, bundleSha256: built.sha256 } },
+                raw.startedAt,
+                raw.durationMs,
+              ),
+            );
           }
         },
       };

@@ -20,9 +20,17 @@ const BUDGET_MS = 1_500;
 const ROOT = join(import.meta.dirname, '..');
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { step: { type: 'string', default: 'post-window' }, duration: { type: 'string', default: '1s' }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      step: { type: 'string', default: 'post-window' },
+      duration: { type: 'string', default: '1s' },
+      help: { type: 'boolean', default: false },
+    },
+  });
   if (values.help) {
-    process.stdout.write('npm run bench:k6 [-- --step=<June step with k6 checks> --duration=1s]   harness overhead per k6 run (budget 1.5 s)\n');
+    process.stdout.write(
+      'npm run bench:k6 [-- --step=<June step with k6 checks> --duration=1s]   harness overhead per k6 run (budget 1.5 s)\n',
+    );
     return 0;
   }
   const base = await loadConfig(join(ROOT, 'harness.config.ts'));
@@ -42,8 +50,16 @@ async function main(): Promise<number> {
   try {
     const estate = estateFromLab(config, lab.manifest);
     const planner = makeK6Planner({ distDir: join(scratch, 'dist'), env: { K6_BIN: bin, PATH: process.env.PATH ?? '' } });
-    const tasks = step.checks.filter((c) => c.kind === 'k6').flatMap((c) =>
-      planner({ step, config, estate, runDir: scratch }, K6Params.parse({ script: c.script, hosts: c.hosts }), 'critical') as BatchTask[]);
+    const tasks = step.checks
+      .filter((c) => c.kind === 'k6')
+      .flatMap(
+        (c) =>
+          planner(
+            { step, config, estate, runDir: scratch },
+            K6Params.parse({ script: c.script, hosts: c.hosts }),
+            'critical',
+          ) as BatchTask[],
+      );
     if (!tasks.length) throw new Error(`step ${values.step} has no k6 checks`);
     for (const task of tasks) {
       const results: CheckResult[] = [];
@@ -55,7 +71,13 @@ async function main(): Promise<number> {
       const [start, end] = readFileSync(times, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number];
       const k6Ms = (end - start) / 1e6;
       rows.push({ id: task.id, harnessMs, k6Ms, overheadMs: harnessMs - k6Ms });
-      process.stdout.write(`${task.id.padEnd(34)} batch ${Math.round(harnessMs).toString().padStart(6)} ms   k6 process ${Math.round(k6Ms).toString().padStart(6)} ms   harness overhead ${Math.round(harnessMs - k6Ms).toString().padStart(5)} ms   (run ${run.status})\n`);
+      process.stdout.write(
+        `${task.id.padEnd(34)} batch ${Math.round(harnessMs).toString().padStart(6)} ms   k6 process ${Math.round(k6Ms).toString().padStart(6)} ms   harness overhead ${Math.round(
+          harnessMs - k6Ms,
+        )
+          .toString()
+          .padStart(5)} ms   (run ${run.status})\n`,
+      );
     }
   } finally {
     await lab.stop();
@@ -64,11 +86,16 @@ async function main(): Promise<number> {
   const worst = Math.max(...rows.map((r) => r.overheadMs));
   const mean = rows.reduce((a, r) => a + r.overheadMs, 0) / rows.length;
   const over = rows.filter((r) => r.overheadMs > BUDGET_MS);
-  process.stdout.write(`${rows.length} k6 runs (${real ?? 'k6 stand-in'}): harness overhead mean ${Math.round(mean)} ms, worst ${Math.round(worst)} ms, budget ${BUDGET_MS} ms per run — ${over.length ? `OVER on ${over.map((r) => r.id).join(', ')}` : 'within'}\n`);
+  process.stdout.write(
+    `${rows.length} k6 runs (${real ?? 'k6 stand-in'}): harness overhead mean ${Math.round(mean)} ms, worst ${Math.round(worst)} ms, budget ${BUDGET_MS} ms per run — ${over.length ? `OVER on ${over.map((r) => r.id).join(', ')}` : 'within'}\n`,
+  );
   return over.length ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  process.stderr.write(`bench:k6 failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench:k6 failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(2);
+  },
+);

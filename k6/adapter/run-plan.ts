@@ -57,7 +57,14 @@ export function targetFor(h: ResolvedHost, o: TargetOptions): K6Target {
   };
 }
 
-export function runPlanFor(script: ScriptName, targets: K6Target[], k6: K6Config, identityHeader: string, server?: string, lab = false): K6RunPlan {
+export function runPlanFor(
+  script: ScriptName,
+  targets: K6Target[],
+  k6: K6Config,
+  identityHeader: string,
+  server?: string,
+  lab = false,
+): K6RunPlan {
   const configured = k6.scripts[script];
   const s = lab ? { ...configured, vus: Math.min(configured.vus, k6.lab.maxVus), duration: k6.lab.duration } : configured;
   return {
@@ -67,7 +74,13 @@ export function runPlanFor(script: ScriptName, targets: K6Target[], k6: K6Config
     identityHeader,
     thresholds: thresholdsFor(script, targets, k6),
     // Set deliberately, never k6's 30 s default: against the lab the cap stays a cap (5 s + 1 s).
-    load: { vus: s.vus, duration: s.duration, pauseMs: s.pauseMs, requestTimeout: s.requestTimeout, gracefulStop: lab ? k6.lab.gracefulStop : (s.gracefulStop ?? s.requestTimeout) },
+    load: {
+      vus: s.vus,
+      duration: s.duration,
+      pauseMs: s.pauseMs,
+      requestTimeout: s.requestTimeout,
+      gracefulStop: lab ? k6.lab.gracefulStop : (s.gracefulStop ?? s.requestTimeout),
+    },
   };
 }
 
@@ -76,7 +89,10 @@ function def(script: ScriptName, part: string, label: string, target: Target, pl
     script,
     slug: `${script}-${part}`.replace(/[^A-Za-z0-9._+-]/g, '_'),
     spec: {
-      idPrefix: `k6:${script}:${part}`, label, thresholds: plan.thresholds, checks: allCheckNames(plan),
+      idPrefix: `k6:${script}:${part}`,
+      label,
+      thresholds: plan.thresholds,
+      checks: allCheckNames(plan),
       checkHosts: Object.fromEntries(plan.targets.flatMap((t) => Object.values(checkNamesFor(plan, t)).map((n) => [n, t.name]))),
     },
     target,
@@ -85,7 +101,12 @@ function def(script: ScriptName, part: string, label: string, target: Target, pl
 }
 
 /** Every k6 run of the phase: connection-sanity once per host, smoke-load once, backend-sweep once per web server. */
-export function k6RunsForPhase(requested: readonly { script: ScriptName; hosts: readonly HostKey[] }[], state: EstateState, config: HarnessConfig, estate: ResolvedEstate): K6RunDef[] {
+export function k6RunsForPhase(
+  requested: readonly { script: ScriptName; hosts: readonly HostKey[] }[],
+  state: EstateState,
+  config: HarnessConfig,
+  estate: ResolvedEstate,
+): K6RunDef[] {
   const k6 = config.k6;
   const lab = estate.lab !== undefined;
   const pin = k6.pinHosts === 'always' || (k6.pinHosts === 'lab' && lab);
@@ -102,15 +123,49 @@ export function k6RunsForPhase(requested: readonly { script: ScriptName; hosts: 
     const hs = hostsOf(hosts);
     switch (script) {
       case 'connection-sanity':
-        return hs.map((h) => def(script, h.key, `connection-sanity on ${h.name}`, { host: h.name }, runPlanFor(script, [targetFor(h, through)], k6, identity, undefined, lab)));
+        return hs.map((h) =>
+          def(
+            script,
+            h.key,
+            `connection-sanity on ${h.name}`,
+            { host: h.name },
+            runPlanFor(script, [targetFor(h, through)], k6, identity, undefined, lab),
+          ),
+        );
       case 'smoke-load':
-        return [def(script, hosts.join('+'), `smoke-load on ${hs.map((h) => h.name).join(', ')} through ${estate.gateway.name}`, { server: estate.gateway.name },
-          runPlanFor(script, hs.map((h) => targetFor(h, through)), k6, identity, undefined, lab))];
+        return [
+          def(
+            script,
+            hosts.join('+'),
+            `smoke-load on ${hs.map((h) => h.name).join(', ')} through ${estate.gateway.name}`,
+            { server: estate.gateway.name },
+            runPlanFor(
+              script,
+              hs.map((h) => targetFor(h, through)),
+              k6,
+              identity,
+              undefined,
+              lab,
+            ),
+          ),
+        ];
       case 'backend-sweep':
         // Directly on each server, every name pinned to it whatever pinHosts says; the page lives on the gateway only.
         return estate.webServers.map((s) =>
-          def(script, s.name, `backend-sweep on ${s.name}`, { server: s.name },
-            runPlanFor(script, hs.map((h) => targetFor(h, { ...base, maintenanceOn: [], pinTo: hostPort(s) })), k6, identity, s.name, lab)),
+          def(
+            script,
+            s.name,
+            `backend-sweep on ${s.name}`,
+            { server: s.name },
+            runPlanFor(
+              script,
+              hs.map((h) => targetFor(h, { ...base, maintenanceOn: [], pinTo: hostPort(s) })),
+              k6,
+              identity,
+              s.name,
+              lab,
+            ),
+          ),
         );
     }
   });

@@ -51,9 +51,19 @@ async function main(argv: string[], out: Io): Promise<number> {
     args: argv,
     strict: true,
     options: {
-      script: { type: 'string' }, parallelism: { type: 'string' }, hosts: { type: 'string' }, server: { type: 'string' },
-      env: { type: 'string' }, vus: { type: 'string' }, duration: { type: 'string' }, ca: { type: 'string' },
-      name: { type: 'string' }, namespace: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean' },
+      script: { type: 'string' },
+      parallelism: { type: 'string' },
+      hosts: { type: 'string' },
+      server: { type: 'string' },
+      env: { type: 'string' },
+      vus: { type: 'string' },
+      duration: { type: 'string' },
+      ca: { type: 'string' },
+      name: { type: 'string' },
+      namespace: { type: 'string' },
+      out: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -69,11 +79,14 @@ async function main(argv: string[], out: Io): Promise<number> {
   const vus = positiveInt(values.vus, 'vus');
   if (vus) k6.scripts[script].vus = vus;
   if (values.duration) {
-    if (!/^(\d+(ms|s|m|h))+$/.test(values.duration)) throw new Usage(`--duration=${values.duration}: expected a k6 duration such as 30s or 2m`);
+    if (!/^(\d+(ms|s|m|h))+$/.test(values.duration))
+      throw new Usage(`--duration=${values.duration}: expected a k6 duration such as 30s or 2m`);
     k6.scripts[script].duration = values.duration;
   }
   if (parallelism > k6.scripts[script].vus) {
-    throw new Usage(`--parallelism=${parallelism} is more than the ${k6.scripts[script].vus} VUs of ${script}: some runners would get no VU; raise --vus or lower --parallelism`);
+    throw new Usage(
+      `--parallelism=${parallelism} is more than the ${k6.scripts[script].vus} VUs of ${script}: some runners would get no VU; raise --vus or lower --parallelism`,
+    );
   }
 
   const defaultHosts: Record<ScriptName, string[]> = {
@@ -82,11 +95,20 @@ async function main(argv: string[], out: Io): Promise<number> {
     'backend-sweep': ['www', 'www2', 'my', 'sso'],
   };
   const keys = values.hosts ? values.hosts.split(',').map((h) => h.trim()) : defaultHosts[script];
-  for (const k of keys) if (!HostKey.safeParse(k).success) throw new Usage(`--hosts: unknown host ${k} (known: ${HostKey.options.join(', ')})`);
+  for (const k of keys)
+    if (!HostKey.safeParse(k).success) throw new Usage(`--hosts: unknown host ${k} (known: ${HostKey.options.join(', ')})`);
   if (script === 'connection-sanity' && keys.length !== 1) throw new Usage('connection-sanity checks one host: pass --hosts=<one host>');
 
   const estate = values.env ? estateFromEnvironment(config, values.env, values.config ?? 'harness.config.ts') : undefined;
-  const hosts: ResolvedHost[] = estate?.hosts ?? config.estate.hosts.map((h) => ({ key: h.key, name: `${h.label}.${config.estate.domain}`, marker: h.marker, path: h.path, maintenancePage: h.maintenancePage }));
+  const hosts: ResolvedHost[] =
+    estate?.hosts ??
+    config.estate.hosts.map((h) => ({
+      key: h.key,
+      name: `${h.label}.${config.estate.domain}`,
+      marker: h.marker,
+      path: h.path,
+      maintenancePage: h.maintenancePage,
+    }));
   const chosen = keys.map((k) => hosts.find((h) => h.key === k)!).filter(Boolean);
   const base = { maintenanceOn: [] as const, maintenance: config.estate.maintenance };
   let targets: K6Target[];
@@ -94,7 +116,8 @@ async function main(argv: string[], out: Io): Promise<number> {
   if (script === 'backend-sweep') {
     if (!estate || !values.server) throw new Usage('backend-sweep needs --env=<name> (for server addresses) and --server=<IC-WebN>');
     const s = estate.webServers.find((w) => w.name === values.server);
-    if (!s) throw new Usage(`--server=${values.server}: not a web server of the estate (${estate.webServers.map((w) => w.name).join(', ')})`);
+    if (!s)
+      throw new Usage(`--server=${values.server}: not a web server of the estate (${estate.webServers.map((w) => w.name).join(', ')})`);
     server = s.name;
     targets = chosen.map((h) => targetFor(h, { ...base, maintenanceOn: [], pinTo: hostPort(s) }));
   } else {
@@ -108,8 +131,13 @@ async function main(argv: string[], out: Io): Promise<number> {
   const built = await bundleScript(script);
   const name = values.name ?? `harness-${script}`;
   const docs = operatorManifests({
-    name, namespace: values.namespace ?? k6.operator.namespace, parallelism, image: k6.operator.image,
-    file: `${script}.js`, bundleText: readFileSync(built.file, 'utf8'), plan,
+    name,
+    namespace: values.namespace ?? k6.operator.namespace,
+    parallelism,
+    image: k6.operator.image,
+    file: `${script}.js`,
+    bundleText: readFileSync(built.file, 'utf8'),
+    plan,
     ...(values.ca ? { caPem: readFileSync(resolve(values.ca), 'utf8') } : {}),
   });
   const outDir = resolve(values.out ?? join(DIST_DIR, 'operator'));

@@ -27,14 +27,20 @@ export interface OperatorInput {
 export const OPERATOR_ARGUMENTS = '--no-usage-report --no-color --quiet';
 
 export function operatorManifests(i: OperatorInput): Record<string, unknown>[] {
-  if (!/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/.test(i.name)) throw new Error(`TestRun name ${i.name} is not a Kubernetes name (lowercase letters, digits, '-'; at most 52 characters)`);
-  if (!Number.isInteger(i.parallelism) || i.parallelism < 1) throw new Error(`parallelism must be a whole number of at least 1, got ${i.parallelism}`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/.test(i.name))
+    throw new Error(`TestRun name ${i.name} is not a Kubernetes name (lowercase letters, digits, '-'; at most 52 characters)`);
+  if (!Number.isInteger(i.parallelism) || i.parallelism < 1)
+    throw new Error(`parallelism must be a whole number of at least 1, got ${i.parallelism}`);
   for (const t of i.plan.targets) {
     const host = t.address?.replace(/^\[|\]?:\d+$/g, '');
-    if (host !== undefined && !isIP(host)) throw new Error(`target ${t.name} is pinned to ${t.address}: k6 never looks up a name in hosts (it would dial 0.0.0.0); resolve it first (resolvePins)`);
+    if (host !== undefined && !isIP(host))
+      throw new Error(
+        `target ${t.name} is pinned to ${t.address}: k6 never looks up a name in hosts (it would dial 0.0.0.0); resolve it first (resolvePins)`,
+      );
   }
   const bytes = Buffer.byteLength(i.bundleText);
-  if (bytes > CONFIGMAP_LIMIT_BYTES) throw new Error(`the bundle ${i.file} is ${bytes} bytes, over the 1 MiB a ConfigMap holds; use a volumeClaim`);
+  if (bytes > CONFIGMAP_LIMIT_BYTES)
+    throw new Error(`the bundle ${i.file} is ${bytes} bytes, over the 1 MiB a ConfigMap holds; use a volumeClaim`);
   const labels = { 'app.kubernetes.io/part-of': 'maintenance-window-harness', 'harness/script': i.plan.script };
   const env = [
     { name: PLAN_ENV, value: JSON.stringify(i.plan) },
@@ -48,9 +54,20 @@ export function operatorManifests(i: OperatorInput): Record<string, unknown>[] {
       }
     : {};
   const docs: Record<string, unknown>[] = [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${i.name}-bundle`, namespace: i.namespace, labels }, data: { [i.file]: i.bundleText } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${i.name}-bundle`, namespace: i.namespace, labels },
+      data: { [i.file]: i.bundleText },
+    },
   ];
-  if (i.caPem) docs.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${i.name}-ca`, namespace: i.namespace, labels }, data: { 'ca.pem': i.caPem } });
+  if (i.caPem)
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${i.name}-ca`, namespace: i.namespace, labels },
+      data: { 'ca.pem': i.caPem },
+    });
   docs.push({
     apiVersion: 'k6.io/v1alpha1',
     kind: 'TestRun',
@@ -58,7 +75,9 @@ export function operatorManifests(i: OperatorInput): Record<string, unknown>[] {
       name: i.name,
       namespace: i.namespace,
       labels,
-      annotations: { 'harness/thresholds': 'evaluated by each runner on its own share of the load; the operator does not merge them across runners' },
+      annotations: {
+        'harness/thresholds': 'evaluated by each runner on its own share of the load; the operator does not merge them across runners',
+      },
     },
     spec: {
       parallelism: i.parallelism,

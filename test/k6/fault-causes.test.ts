@@ -38,11 +38,17 @@ async function sweep(server: string, fault: string): Promise<Map<string, Result>
   try {
     const step = { ...juneStep('regression'), checks: [{ kind: 'k6', script: 'backend-sweep', hosts: ['www'] }] } as Step;
     const tasks = makeK6Planner({ distDir: tmpDir('k6-dist'), env: { K6_BIN: standInK6().bin, PATH: process.env.PATH } })(
-      { step, config, estate: estateFromLab(config, lab.manifest), runDir: tmpDir('k6-run') }, K6Params.parse({ script: 'backend-sweep', hosts: ['www'] }), 'critical',
+      { step, config, estate: estateFromLab(config, lab.manifest), runDir: tmpDir('k6-run') },
+      K6Params.parse({ script: 'backend-sweep', hosts: ['www'] }),
+      'critical',
     ) as BatchTask[];
     const task = tasks.find((t) => t.id === `k6:backend-sweep:${server}`)!;
     const out = new Map<string, Result>();
-    await task.run({ signal: new AbortController().signal, runDir: tmpDir('k6-run'), emit: (r) => out.set(r.id.slice(task.id.length + 1), CheckResult.parse(r)) });
+    await task.run({
+      signal: new AbortController().signal,
+      runDir: tmpDir('k6-run'),
+      emit: (r) => out.set(r.id.slice(task.id.length + 1), CheckResult.parse(r)),
+    });
     return out;
   } finally {
     await lab.control.removeFault(fault);
@@ -52,7 +58,10 @@ async function sweep(server: string, fault: string): Promise<Map<string, Result>
 test('web-down: refused named with its error_code; the TLS check is not failed, it never ran', { timeout: 60_000 }, async () => {
   const r = await sweep('IC-Web3', 'web-down:IC-Web3');
   assert.equal(r.get('check:www status is 200')!.status, 'failed');
-  assert.match(r.get('check:www status is 200')!.message!, /connection refused \(error_code 1212\).*"dial tcp 127\.0\.0\.1:\d+: connect: connection refused" ×\d+ on www\.invoicecloud\.test/);
+  assert.match(
+    r.get('check:www status is 200')!.message!,
+    /connection refused \(error_code 1212\).*"dial tcp 127\.0\.0\.1:\d+: connect: connection refused" ×\d+ on www\.invoicecloud\.test/,
+  );
   assert.equal(r.get('check:www TLS 1.2 or newer')!.status, 'broken', 'a refused connection is not a TLS failure');
   assert.match(r.get('threshold:http_req_failed')!.message!, /connection refused \(error_code 1212\)/);
   const latency = r.get('threshold:http_req_duration{expected_response:true}')!;
@@ -80,6 +89,9 @@ test('web-slow: request timeout named with its error_code', { timeout: 60_000 },
   const all = [...r.values()].map((x) => x.message).join('\n');
   assert.match(all, /request timeout \(error_code 1050\)/, all);
   assert.equal(r.get('threshold:http_req_failed')!.status, 'failed');
-  assert.match(r.get('threshold:http_req_failed')!.message!, /request timeout \(error_code 1050\).*"request timeout" ×\d+ on www\.invoicecloud\.test/);
+  assert.match(
+    r.get('threshold:http_req_failed')!.message!,
+    /request timeout \(error_code 1050\).*"request timeout" ×\d+ on www\.invoicecloud\.test/,
+  );
   assert.match(run.message!, /crossed: http_req_failed/, 'the run ran; its thresholds carry the failure');
 });

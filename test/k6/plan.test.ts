@@ -2,7 +2,7 @@
 // the lab CA through SSL_CERT_FILE), k6 missing → broken with the install hint, and the results through the runner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import rawConfig from '../../harness.config.ts';
 import { parseConfig } from '../../core/config/load.ts';
@@ -30,25 +30,53 @@ function labEstate(): ResolvedEstate {
   const dir = tmpDir('k6-lab');
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nnot a real CA, the fake k6 never reads it\n-----END CERTIFICATE-----\n');
-  const hosts = config.estate.hosts.map((h) => ({ key: h.key, name: `${h.label}.invoicecloud.test`, marker: h.marker, path: h.path, maintenancePage: h.maintenancePage }));
+  const hosts = config.estate.hosts.map((h) => ({
+    key: h.key,
+    name: `${h.label}.invoicecloud.test`,
+    marker: h.marker,
+    path: h.path,
+    maintenancePage: h.maintenancePage,
+  }));
   const gateway = { name: 'agw-pri-appgateway0-prd', address: '127.0.0.1', port: 20_100 };
   const ilb = { name: 'IC-LB-WebSVR-4AppSVR', address: '127.0.0.1', port: 20_101 };
   const lab = { caFile, domain: 'invoicecloud.test', webServers: servers, gateway, ilb } as Partial<LabManifest> as LabManifest;
   return {
-    env: 'lab', domain: 'invoicecloud.test', hosts, webServers: servers,
-    gateway: { ...gateway, identityHeader: 'x-served-by' }, ilb: { ...ilb, identityHeader: 'x-served-by' },
-    services: [], maintenance: config.estate.maintenance, tokens: config.estate.tokens, account: { user: undefined, password: undefined }, lab,
+    env: 'lab',
+    domain: 'invoicecloud.test',
+    hosts,
+    webServers: servers,
+    gateway: { ...gateway, identityHeader: 'x-served-by' },
+    ilb: { ...ilb, identityHeader: 'x-served-by' },
+    services: [],
+    maintenance: config.estate.maintenance,
+    tokens: config.estate.tokens,
+    account: { user: undefined, password: undefined },
+    lab,
   };
 }
 
-type PhaseId = 'pre-maintenance' | 'web1-5' | 'web6-10' | 'maintenance-start' | 'internal-network' | 'dns-migration' | 'post-window' | 'regression';
+type PhaseId =
+  | 'pre-maintenance'
+  | 'web1-5'
+  | 'web6-10'
+  | 'maintenance-start'
+  | 'internal-network'
+  | 'dns-migration'
+  | 'post-window'
+  | 'regression';
 /** The k6 tasks of a June step, each k6 check through the k6 kind's planner with the severity the window gives it. */
 const plan = (step: Step | PhaseId, opts: Parameters<typeof makeK6Planner>[0] = {}, cfg = config, estate = labEstate()) => {
   const s = typeof step === 'string' ? juneStep(step) : step;
   const planner = makeK6Planner({ distDir: tmpDir('k6-dist'), ...opts });
-  return s.checks.filter((c) => c.kind === 'k6').flatMap((c) =>
-    planner({ step: s, config: cfg, estate, runDir: tmpDir('k6-run') }, K6Params.parse({ script: (c as { script: string }).script, hosts: (c as { hosts: string[] }).hosts }), severityOf(c, k6Kind, cfg.policy.severity)),
-  );
+  return s.checks
+    .filter((c) => c.kind === 'k6')
+    .flatMap((c) =>
+      planner(
+        { step: s, config: cfg, estate, runDir: tmpDir('k6-run') },
+        K6Params.parse({ script: (c as { script: string }).script, hosts: (c as { hosts: string[] }).hosts }),
+        severityOf(c, k6Kind, cfg.policy.severity),
+      ),
+    );
 };
 
 async function collect(task: Task, runDir = tmpDir('k6-run')): Promise<Map<string, Result>> {
@@ -62,16 +90,29 @@ test('each phase plans the runs of the issue: www2 during the window, every host
   const ids = (p: PhaseId) => plan(p).map((t) => t.id);
   assert.deepEqual(ids('internal-network'), ['k6:connection-sanity:www2']);
   assert.deepEqual(ids('dns-migration'), ['k6:connection-sanity:www2']);
-  assert.deepEqual(ids('post-window'), ['k6:connection-sanity:www', 'k6:connection-sanity:www2', 'k6:connection-sanity:my', 'k6:connection-sanity:sso', 'k6:smoke-load:www+my+sso']);
+  assert.deepEqual(ids('post-window'), [
+    'k6:connection-sanity:www',
+    'k6:connection-sanity:www2',
+    'k6:connection-sanity:my',
+    'k6:connection-sanity:sso',
+    'k6:smoke-load:www+my+sso',
+  ]);
   assert.deepEqual(ids('regression'), [...ids('post-window'), ...servers.map((s) => `k6:backend-sweep:${s.name}`)]);
   for (const p of ['pre-maintenance', 'web1-5', 'web6-10', 'maintenance-start'] as const) assert.deepEqual(ids(p), [], p);
   const [www2] = plan('internal-network');
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:threshold:http_req_failed'));
-  assert.ok(www2!.expected.includes('k6:connection-sanity:www2:threshold:http_req_duration{expected_response:true}'), 'latency over successful responses only');
+  assert.ok(
+    www2!.expected.includes('k6:connection-sanity:www2:threshold:http_req_duration{expected_response:true}'),
+    'latency over successful responses only',
+  );
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:threshold:checks'));
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:check:status is 200'));
   assert.ok(www2!.expected.includes('k6:connection-sanity:www2:run'));
-  assert.deepEqual([www2!.kind, www2!.family, www2!.severity, www2!.timeoutMs], ['k6', 'k6', 'critical', config.policy.timeouts.k6Ms + 10_000], 'the June window marks www2 blocking');
+  assert.deepEqual(
+    [www2!.kind, www2!.family, www2!.severity, www2!.timeoutMs],
+    ['k6', 'k6', 'critical', config.policy.timeouts.k6Ms + 10_000],
+    'the June window marks www2 blocking',
+  );
   // Queued runs wait for a slot (production: one k6 at a time): the outer limit covers the queue, not only the run.
   const regression = plan('regression', {}, config, { ...labEstate(), lab: undefined });
   assert.equal(regression[0]!.timeoutMs, config.policy.timeouts.k6Ms * regression.length + 10_000);
@@ -93,13 +134,34 @@ test('k6 absent: every planned k6 check is broken, says how to install k6, and a
     assert.deepEqual([r.attempts, r.flaky], [1, false]);
     assert.ok(!Number.isNaN(Date.parse(r.startedAt)));
   }
-  const sanityPassed: Result = { id: 'sanity:IC-Web1:www2:/', kind: 'sanity', title: 'www2 on IC-Web1', target: { server: 'IC-Web1', host: 'www2.invoicecloud.test' }, severity: 'critical', status: 'passed', attempts: 1, flaky: false, startedAt: new Date().toISOString(), durationMs: 5 };
-  const planned = [sanityPassed, ...tasks[0]!.expected.map((id) => ({ id, kind: 'k6' as const, title: id, severity: 'critical' as const, target: tasks[0]!.target }))];
+  const sanityPassed: Result = {
+    id: 'sanity:IC-Web1:www2:/',
+    kind: 'sanity',
+    title: 'www2 on IC-Web1',
+    target: { server: 'IC-Web1', host: 'www2.invoicecloud.test' },
+    severity: 'critical',
+    status: 'passed',
+    attempts: 1,
+    flaky: false,
+    startedAt: new Date().toISOString(),
+    durationMs: 5,
+  };
+  const planned = [
+    sanityPassed,
+    ...tasks[0]!.expected.map((id) => ({ id, kind: 'k6' as const, title: id, severity: 'critical' as const, target: tasks[0]!.target })),
+  ];
   const verdict = decide({ step: juneStep('internal-network'), checks: [sanityPassed, ...results.values()], planned });
   assert.notEqual(verdict.verdict, 'go');
-  assert.ok(verdict.reasons.some((r) => r.startsWith('k6:connection-sanity:www2:run broken: k6 is not installed')), verdict.reasons.join('\n'));
+  assert.ok(
+    verdict.reasons.some((r) => r.startsWith('k6:connection-sanity:www2:run broken: k6 is not installed')),
+    verdict.reasons.join('\n'),
+  );
   // The same run with k6 merely major: reported, but the gate's policy lets it pass as a warning.
-  const major = decide({ step: juneStep('internal-network'), checks: [sanityPassed, ...[...results.values()].map((r) => ({ ...r, severity: 'major' as const }))], planned: [sanityPassed] });
+  const major = decide({
+    step: juneStep('internal-network'),
+    checks: [sanityPassed, ...[...results.values()].map((r) => ({ ...r, severity: 'major' as const }))],
+    planned: [sanityPassed],
+  });
   assert.equal(major.verdict, 'go');
   assert.ok(major.warnings.some((w) => w.includes('k6 is not installed')));
 });
@@ -123,10 +185,21 @@ test('the k6 process gets the bundle, the lab CA in SSL_CERT_FILE and host names
   assert.equal(env.K6_NO_USAGE_REPORT, 'true');
   assert.equal(env.HARNESS_SUMMARY, join(runDir, 'k6', 'connection-sanity-www2', 'summary.json'));
   const p: K6RunPlan = parseRunPlan(env.HARNESS_K6, 'connection-sanity');
-  assert.deepEqual(p.targets, [{ key: 'www2', name: 'www2.invoicecloud.test', path: '/', marker: 'InvoiceCloud', expectStatus: 200, address: '127.0.0.1:20100' }]);
-  assert.deepEqual(p.thresholds, { http_req_failed: ['rate<0.01'], 'http_req_duration{expected_response:true}': ['p(95)<1500'], checks: ['rate>=0.99'] });
-  assert.deepEqual(p.load, { vus: 2, duration: '5s', pauseMs: 1_000, requestTimeout: '10s', gracefulStop: '1s' }, 'production vus, capped to the lab duration; the cap is 5 s + 1 s, not + k6\'s 30 s');
-  for (const f of ['stdout.txt', 'stderr.txt', 'summary.json', 'invocation.json']) assert.ok(existsSync(join(runDir, 'k6', 'connection-sanity-www2', f)), f);
+  assert.deepEqual(p.targets, [
+    { key: 'www2', name: 'www2.invoicecloud.test', path: '/', marker: 'InvoiceCloud', expectStatus: 200, address: '127.0.0.1:20100' },
+  ]);
+  assert.deepEqual(p.thresholds, {
+    http_req_failed: ['rate<0.01'],
+    'http_req_duration{expected_response:true}': ['p(95)<1500'],
+    checks: ['rate>=0.99'],
+  });
+  assert.deepEqual(
+    p.load,
+    { vus: 2, duration: '5s', pauseMs: 1_000, requestTimeout: '10s', gracefulStop: '1s' },
+    "production vus, capped to the lab duration; the cap is 5 s + 1 s, not + k6's 30 s",
+  );
+  for (const f of ['stdout.txt', 'stderr.txt', 'summary.json', 'invocation.json'])
+    assert.ok(existsSync(join(runDir, 'k6', 'connection-sanity-www2', f)), f);
 });
 
 test('outside the lab names go through real DNS (pinHosts lab) and no CA is forced on k6', async () => {
@@ -138,8 +211,15 @@ test('outside the lab names go through real DNS (pinHosts lab) and no CA is forc
   const { env } = fake.record();
   assert.equal(env.SSL_CERT_FILE, undefined);
   const p = parseRunPlan(env.HARNESS_K6, 'connection-sanity');
-  assert.deepEqual(p.targets.map((t) => [t.name, t.address]), [['www2.invoicecloud.com', undefined]]);
-  assert.deepEqual(p.load, { vus: 2, duration: '30s', pauseMs: 1_000, requestTimeout: '10s', gracefulStop: '10s' }, 'in-flight requests may finish: graceful stop = request timeout');
+  assert.deepEqual(
+    p.targets.map((t) => [t.name, t.address]),
+    [['www2.invoicecloud.com', undefined]],
+  );
+  assert.deepEqual(
+    p.load,
+    { vus: 2, duration: '30s', pauseMs: 1_000, requestTimeout: '10s', gracefulStop: '10s' },
+    'in-flight requests may finish: graceful stop = request timeout',
+  );
 });
 
 test('backend-sweep pins every host to one server and expects that server to answer; smoke-load has a p(95) per host', async () => {
@@ -148,10 +228,16 @@ test('backend-sweep pins every host to one server and expects that server to ans
   await collect(tasks.find((t) => t.id === 'k6:backend-sweep:IC-Web7')!);
   const sweep = parseRunPlan(fake.record().env.HARNESS_K6, 'backend-sweep');
   assert.equal(sweep.server, 'IC-Web7');
-  assert.deepEqual(sweep.targets.map((t) => [t.name, t.address]), ['www', 'www2', 'my', 'sso'].map((k) => [`${k}.invoicecloud.test`, '127.0.0.1:20007']));
-  assert.ok(tasks.find((t) => t.id === 'k6:backend-sweep:IC-Web7')!.expected.includes('k6:backend-sweep:IC-Web7:check:www2 served by IC-Web7'));
+  assert.deepEqual(
+    sweep.targets.map((t) => [t.name, t.address]),
+    ['www', 'www2', 'my', 'sso'].map((k) => [`${k}.invoicecloud.test`, '127.0.0.1:20007']),
+  );
+  assert.ok(
+    tasks.find((t) => t.id === 'k6:backend-sweep:IC-Web7')!.expected.includes('k6:backend-sweep:IC-Web7:check:www2 served by IC-Web7'),
+  );
   const smoke = tasks.find((t) => t.id === 'k6:smoke-load:www+my+sso')!;
-  for (const k of ['www', 'my', 'sso']) assert.ok(smoke.expected.includes(`k6:smoke-load:www+my+sso:threshold:http_req_duration{host:${k},expected_response:true}`), k);
+  for (const k of ['www', 'my', 'sso'])
+    assert.ok(smoke.expected.includes(`k6:smoke-load:www+my+sso:threshold:http_req_duration{host:${k},expected_response:true}`), k);
   assert.deepEqual(smoke.target, { server: 'agw-pri-appgateway0-prd' });
 });
 
@@ -183,7 +269,13 @@ test('through the runner: every expected id comes back as a valid CheckResult', 
   const fake = fakeK6('refused');
   const tasks = plan('post-window', { env: { K6_BIN: fake.bin, PATH: process.env.PATH } });
   const results: Result[] = [];
-  await runTasks(tasks, { concurrency: 4, backoffMs: 10, runDir: tmpDir('k6-run'), signal: new AbortController().signal, onResult: (r) => results.push(r) });
+  await runTasks(tasks, {
+    concurrency: 4,
+    backoffMs: 10,
+    runDir: tmpDir('k6-run'),
+    signal: new AbortController().signal,
+    onResult: (r) => results.push(r),
+  });
   const got = new Set(results.map((r) => r.id));
   for (const t of tasks) for (const id of t.expected) assert.ok(got.has(id), id);
   // The replayed summary crossed http_req_failed: that threshold is failed on every run, by name.
@@ -201,7 +293,10 @@ test('a k6 that runs past policy.timeouts.k6Ms is stopped and its checks are bro
   assert.ok(Date.now() - t0 < 8_000, 'stopped at its deadline');
   const run = results.get('k6:connection-sanity:www2:run')!;
   assert.equal(run.status, 'broken');
-  assert.match(run.message!, /k6 was stopped by the harness before it finished: it ran longer than policy\.timeouts\.k6Ms \(1000 ms\); k6 exited 105/);
+  assert.match(
+    run.message!,
+    /k6 was stopped by the harness before it finished: it ran longer than policy\.timeouts\.k6Ms \(1000 ms\); k6 exited 105/,
+  );
   assert.equal(results.get('k6:connection-sanity:www2:check:status is 200')!.status, 'broken');
 });
 
@@ -221,10 +316,15 @@ test('a pinned name that does not resolve: k6 is not started, every check of the
   const lookup = async (name: string) => {
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
   };
-  const results = await collect(plan('internal-network', { env: { K6_BIN: fake.bin, PATH: process.env.PATH }, lookup }, config, estate)[0]!);
+  const results = await collect(
+    plan('internal-network', { env: { K6_BIN: fake.bin, PATH: process.env.PATH }, lookup }, config, estate)[0]!,
+  );
   assert.ok(!existsSync(join(fake.dir, 'record.json')), 'k6 never ran');
   for (const r of results.values()) {
     assert.equal(r.status, 'broken');
-    assert.match(r.message!, /^the address k6 would pin www2\.invoicecloud\.test to does not resolve: agw\.internal\.example \(ENOTFOUND\)/);
+    assert.match(
+      r.message!,
+      /^the address k6 would pin www2\.invoicecloud\.test to does not resolve: agw\.internal\.example \(ENOTFOUND\)/,
+    );
   }
 });

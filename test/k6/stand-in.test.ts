@@ -39,7 +39,10 @@ after(() => {
 async function standIn(c: FixtureCase, env: Record<string, string> = {}) {
   const out = join(tmpDir('stand-in-run'), 'summary.json');
   const t0 = performance.now();
-  const child = spawn(standInK6().bin, ['run', '--no-usage-report', '--no-color', '-q', join(FIXTURES, c, 'script.js')], { env: { PATH: process.env.PATH ?? '', BASE: base, OUT: out, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(standInK6().bin, ['run', '--no-usage-report', '--no-color', '-q', join(FIXTURES, c, 'script.js')], {
+    env: { PATH: process.env.PATH ?? '', BASE: base, OUT: out, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const exitCode = await new Promise<number | null>((r) => child.on('close', r));
