@@ -1,16 +1,16 @@
-// The bundles, unchanged, against the real lab on a k6 STAND-IN runtime (not k6, which cannot be installed
-// here): `k6/http`.get is served by curl with k6's semantics for the two things the harness relies on —
-// options.hosts (→ curl --connect-to, so Host and TLS server name stay the FQDN) and SSL_CERT_FILE (→ --cacert,
-// verification on). Each script's checks pass on the healthy lab and fail on the fault that breaks them.
+// The bundles, unchanged, against the real lab on the k6 STAND-IN (test/k6/stand-in; not k6, which cannot be
+// installed here), which behaves as the recorded real k6 v1.3.0: options.hosts → curl --connect-to (Host and TLS
+// server name stay the FQDN), SSL_CERT_FILE → --cacert (verification on). Each script's checks pass on the
+// healthy lab and fail on the fault that breaks them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import type { Plugin } from 'esbuild';
 import { bundleScript } from '../../k6/build/bundle.ts';
-import { PLAN_ENV } from '../../k6/contract.ts';
+import { PLAN_ENV, SUMMARY_ENV } from '../../k6/contract.ts';
+import type { K6SummaryData } from '../../k6/contract.ts';
 import { k6RunsForPhase } from '../../k6/adapter/run-plan.ts';
 import type { K6RunDef } from '../../k6/adapter/run-plan.ts';
 import { estateFromLab } from '../../estate/model.ts';
@@ -19,51 +19,30 @@ import { juneStep } from '../support/window.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import { startLab } from '../../lab/index.ts';
 import type { Lab } from '../../lab/index.ts';
-import { REPO_ROOT, tmpDir } from './helpers.ts';
+import { REPO_ROOT, standInK6, tmpDir } from './helpers.ts';
 
 const execFileAsync = promisify(execFile);
+type Counts = Record<string, { passes: number; fails: number }>;
 
-// The stand-in modules the bundle's `k6` and `k6/http` imports are swapped for; see k6-stand-in.mjs.
-const STUB_HTTP = `export const TLS_1_2 = 'tls1.2'; export const TLS_1_3 = 'tls1.3';
-export default { TLS_1_2, TLS_1_3, get(url, params) { return globalThis.__curlGet(url, params); } };`;
-const STUB_K6 = `export function check(v, sets) { for (const [n, f] of Object.entries(sets)) (globalThis.__rt.checks[n] ??= []).push(Boolean(f(v))); }
-export function sleep() {}`;
-const STUB_METRICS = `export class Counter { add() {} }`;
-const standIn: Plugin = {
-  name: 'k6-stand-in',
-  setup(b) {
-    b.onResolve({ filter: /^k6(\/http|\/metrics)?$/ }, (a) => ({ path: a.path, namespace: 'stand-in' }));
-    b.onLoad({ filter: /.*/, namespace: 'stand-in' }, (a) => ({
-      contents: a.path === 'k6' ? STUB_K6 : a.path === 'k6/metrics' ? STUB_METRICS : STUB_HTTP,
-      loader: 'js',
-    }));
-  },
-};
-
-/** One iteration of the unchanged bundle in a child process (the lab lives in this one and must keep answering). */
-async function runOnce(run: K6RunDef, caFile: string): Promise<Record<string, boolean[]>> {
+/** The unchanged bundle on the k6 stand-in (a child process: the lab lives in this one and must keep answering), for 1 s. */
+async function runOnce(run: K6RunDef, caFile: string): Promise<Counts> {
   const bundle = await bundleScript(run.script, tmpDir('k6-dist'));
-  const file = join(tmpDir('k6-rt'), `${run.script}.mjs`);
-  await build({
-    entryPoints: [bundle.file],
-    bundle: true,
-    outfile: file,
-    format: 'esm',
-    platform: 'neutral',
-    plugins: [standIn],
-    logLevel: 'silent',
-  });
-  const { stdout } = await execFileAsync(process.execPath, [join(REPO_ROOT, 'test', 'k6', 'k6-stand-in.mjs'), file], {
-    env: { PATH: process.env.PATH ?? '', [PLAN_ENV]: JSON.stringify(run.plan), SSL_CERT_FILE: caFile },
+  const summary = join(tmpDir('k6-rt'), 'summary.json');
+  const plan = { ...run.plan, load: { vus: 1, duration: '1s', pauseMs: 100, requestTimeout: '5s', gracefulStop: '2s' } };
+  await execFileAsync(standInK6().bin, ['run', '--no-usage-report', '--no-color', '--quiet', '--address=', bundle.file], {
+    env: { PATH: process.env.PATH ?? '', [PLAN_ENV]: JSON.stringify(plan), [SUMMARY_ENV]: summary, SSL_CERT_FILE: caFile },
     timeout: 30_000,
+  }).catch((e: { code?: number }) => {
+    if (e.code !== 99) throw e; // 99: thresholds crossed, the summary is still there
   });
-  return JSON.parse(stdout) as Record<string, boolean[]>;
+  const data = JSON.parse(readFileSync(summary, 'utf8')) as K6SummaryData;
+  return Object.fromEntries(data.root_group.checks.map((c) => [c.name, { passes: c.passes, fails: c.fails }]));
 }
 
 let lab: Lab;
 let runs: K6RunDef[];
 const run = (id: string) => runs.find((r) => r.spec.idPrefix === id)!;
-const allTrue = (c: Record<string, boolean[]>) => Object.values(c).every((v) => v.length > 0 && v.every(Boolean));
+const allTrue = (c: Counts) => Object.values(c).every((v) => v.passes > 0 && v.fails === 0);
 
 before(async () => {
   const config = await loadConfig(`${REPO_ROOT}/harness.config.ts`);
@@ -94,7 +73,8 @@ test('healthy lab: connection-sanity, smoke-load and backend-sweep make every ch
 
 test('without the lab CA nothing verifies: the checks fail, they do not skip verification', async () => {
   const checks = await runOnce(run('k6:connection-sanity:www2'), `${tmpDir('k6-noca')}/none.pem`);
-  assert.deepEqual(checks['status is 200'], [false]);
+  assert.deepEqual(checks['status is 200']?.passes, 0);
+  assert.ok(checks['status is 200']!.fails > 0);
 });
 
 // Each fault with the run and check it breaks; `arrange` puts the lab where the fault bites.
@@ -123,7 +103,7 @@ for (const { fault, id, check, arrange, restore } of faults) {
     await (arrange ?? (() => lab.control.addFault(fault)))();
     try {
       const checks = await runOnce(run(id), lab.manifest.caFile);
-      assert.deepEqual(checks[check], [false], JSON.stringify(checks));
+      assert.ok(checks[check] && checks[check].passes === 0 && checks[check].fails > 0, JSON.stringify(checks));
     } finally {
       await (restore ?? (() => lab.control.removeFault(fault)))();
     }
