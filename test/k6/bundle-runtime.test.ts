@@ -27,7 +27,8 @@ export function sleep() {}
 export function group(_n, f) { return f(); }`;
 const STUB_METRICS = `export class Counter { constructor(n) { this.n = n; } add(v) { const c = (globalThis.__stub.counters ??= {}); c[this.n] = (c[this.n] ?? 0) + v; } }`;
 const STUB_HTTP = `export const TLS_1_2 = 'tls1.2'; export const TLS_1_3 = 'tls1.3';
-export default { TLS_1_2, TLS_1_3, get(url, params) { globalThis.__stub.requests.push({ url, params }); return { error_code: 0, ...globalThis.__stub.respond(url) }; } };`;
+const expectedStatuses = (...want) => ({ want });
+export default { TLS_1_2, TLS_1_3, expectedStatuses, get(url, params) { globalThis.__stub.requests.push({ url, params }); return { error_code: 0, ...globalThis.__stub.respond(url) }; } };`;
 
 const stubRuntime: Plugin = {
   name: 'stub-k6-runtime',
@@ -201,5 +202,26 @@ test('a missing or wrong plan stops the script in its init code with a message s
       stub,
     ),
     /address must be host:port/,
+  );
+});
+
+test('a host that must answer with the maintenance page: its 503 is the expected response (not a failed request, in the latency)', async () => {
+  const stub: Stub = {
+    requests: [],
+    checks: {},
+    respond: () => ({ status: 503, body: 'Scheduled maintenance', headers: { 'X-Served-By': 'IC-Web1' }, tls_version: 'tls1.3' }),
+  };
+  const p = plan('connection-sanity', {
+    targets: [{ key: 'www', name: 'www.invoicecloud.test', path: '/', marker: 'Scheduled maintenance', expectStatus: 503 }],
+  });
+  const m = await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(p) }, stub);
+  m.default();
+  assert.deepEqual((stub.requests[0]!.params as { responseCallback?: unknown }).responseCallback, { want: [{ min: 200, max: 399 }, 503] });
+  const normal: Stub = { requests: [], checks: {}, respond: healthy() };
+  (await load('connection-sanity', { [PLAN_ENV]: JSON.stringify(plan('connection-sanity')) }, normal)).default();
+  assert.equal(
+    (normal.requests[0]!.params as { responseCallback?: unknown }).responseCallback,
+    undefined,
+    "k6's default (200–399) otherwise",
   );
 });

@@ -22,7 +22,8 @@ if (args[0] !== 'run' || !script) {
 const t0 = Date.now();
 const MODULES = {
   k6: 'const k = globalThis.__k6; export const check = k.check, sleep = k.sleep, group = k.group; export default k;',
-  'k6/http': 'const h = globalThis.__k6.http; export default h; export const get = h.get, TLS_1_2 = h.TLS_1_2, TLS_1_3 = h.TLS_1_3;',
+  'k6/http':
+    'const h = globalThis.__k6.http; export default h; export const get = h.get, TLS_1_2 = h.TLS_1_2, TLS_1_3 = h.TLS_1_3, expectedStatuses = h.expectedStatuses;',
   'k6/metrics': 'const m = globalThis.__k6.metrics; export const Counter = m.Counter, Rate = m.Rate, Trend = m.Trend, Gauge = m.Gauge;',
 };
 const work = mkdtempSync(join(tmpdir(), 'k6-stand-in-'));

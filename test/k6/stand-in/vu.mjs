@@ -89,7 +89,7 @@ function get(url, params = {}) {
       ]),
     );
     const tls = /SSL connection using TLSv1\.(\d)/.exec(r.stderr)?.[1];
-    const ok = status >= 200 && status < 400;
+    const ok = params.responseCallback ? params.responseCallback.expects(status) : status >= 200 && status < 400;
     // An HTTP error gets no log line in k6, only its status and error_code (1000 + status).
     res = {
       status,
@@ -141,7 +141,13 @@ globalThis.__k6 = {
   check,
   sleep: (s) => sleepMs(s * 1000),
   group: (_n, f) => f(),
-  http: { get, TLS_1_2: 'tls1.2', TLS_1_3: 'tls1.3' },
+  http: {
+    get,
+    TLS_1_2: 'tls1.2',
+    TLS_1_3: 'tls1.3',
+    // k6: expected_response follows these statuses (numbers, or { min, max } ranges) instead of 200–399.
+    expectedStatuses: (...want) => ({ expects: (st) => want.some((w) => (typeof w === 'number' ? st === w : st >= w.min && st <= w.max)) }),
+  },
   metrics: {
     Counter: class extends Metric {
       constructor(n) {
