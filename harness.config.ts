@@ -69,7 +69,13 @@ export default defineConfig({
   k6: k6Config,
   e2e: e2eConfig,
   environments: {
-    // Operators fill every address (IP or internal DNS name) before running --env=production.
-    production: { domain: 'invoicecloud.com', addresses: Object.fromEntries(everyAddressedName.map((n) => [n, ''])) },
+    // Operators fill every address (IP or internal DNS name) and the CA in harness.local.ts (untracked), never here:
+    // see "Pointing it at a real estate" in the README. '' means "operator, fill me"; npm run plan lists each one.
+    production: {
+      domain: 'invoicecloud.com',
+      addresses: Object.fromEntries(everyAddressedName.map((n) => [n, ''])),
+      // The PEM bundle of the internal CA behind the gateway (or 'system' when the system roots are enough).
+      caFile: '',
+    },
   },
 });

@@ -44,7 +44,8 @@ runCommand<Flags>({
     const steps: Step[] = flags.phase ? [stepOf(chosen.window, flags.phase)] : chosen.window.steps;
     io.out.write(`window ${chosen.date} (${chosen.why}): ${chosen.window.title}\nenv ${flags.env}\n`);
     const gaps: string[] = [];
-    const source = sourceFor(config, flags.env, flags.config);
+    // Lenient: a missing address, CA or secret is listed as a gap next to the tools and nameservers, all at once.
+    const source = sourceFor(config, flags.env, flags.config, { lenient: true, ...(only ? { only } : {}) });
     for (const step of steps) {
       io.out.write(
         `\n${step.id}  ${step.at.time}${step.at.day ? ` (day ${step.at.day})` : ''}  ${step.title}${step.tickets.length ? ` [${step.tickets.join(', ')}]` : ''}\n`,
@@ -67,16 +68,42 @@ runCommand<Flags>({
           { step, config, estate: open.estate, runDir: `.tmp/plan-${process.pid}` },
           { kinds: KINDS, policySeverity: config.policy.severity, ...(only ? { only } : {}) },
         );
-        for (const t of tasks)
-          io.out.write(
-            `  ${t.severity === 'critical' ? 'BLOCKS' : 'warns '} ${t.id}  ${t.title}${t.gap ? `\n         GAP: ${t.gap}` : ''}\n`,
-          );
-        gaps.push(...planGaps(tasks).map((g) => `${step.id}: ${g.id}: ${g.gap}`));
+        const estateGaps = open.estate.gaps ?? [];
+        // Addresses missing: the checks by kind (their per-server lines would name servers with no address yet).
+        if (estateGaps.length)
+          for (const spec of step.checks as { kind: string; blocking?: boolean }[]) {
+            if (only && !only.includes(kindOf(spec.kind).family)) continue;
+            io.out.write(
+              `  ${severityOf(spec, kindOf(spec.kind), config.policy.severity) === 'critical' ? 'BLOCKS' : 'warns '} ${spec.kind}: ${kindOf(spec.kind).summary}\n`,
+            );
+          }
+        else
+          for (const t of tasks)
+            io.out.write(
+              `  ${t.severity === 'critical' ? 'BLOCKS' : 'warns '} ${t.id}  ${t.title}${t.gap ? `\n         GAP: ${t.gap}` : ''}\n`,
+            );
+        gaps.push(...planGaps(tasks).map((g) => `${step.id}: ${g.gap} (check ${g.id})`));
+        gaps.push(...estateGaps.map((g) => `${step.id}: ${g}`));
       } finally {
         await open.close();
       }
     }
-    const unique = [...new Set(gaps)];
+    // The same gap in several steps is listed once, naming the steps (and every kind that needs it).
+    const grouped = new Map<string, { steps: string[]; by: Set<string>; checks: Set<string> }>();
+    for (const g of gaps) {
+      const cut = g.indexOf(': ');
+      const [stepId, full] = [g.slice(0, cut), g.slice(cut + 2)];
+      const m = /^(.*) \((needed by|check) ([^)]*)\)$/.exec(full);
+      const text = m ? m[1]! : full;
+      const entry = grouped.get(text) ?? { steps: [], by: new Set<string>(), checks: new Set<string>() };
+      if (!entry.steps.includes(stepId)) entry.steps.push(stepId);
+      for (const k of m ? m[3]!.split(', ') : []) (m![2] === 'check' ? entry.checks : entry.by).add(k);
+      grouped.set(text, entry);
+    }
+    const unique = [...grouped].map(
+      ([text, e]) =>
+        `${e.steps.join(', ')}: ${e.checks.size ? `${[...e.checks].join(', ')}: ` : ''}${text}${e.by.size ? ` (needed by ${[...e.by].join(', ')})` : ''}`,
+    );
     io.out.write(
       unique.length
         ? `\n${unique.length} gap(s) would make checks broken:\n${unique.map((g) => `  - ${g}`).join('\n')}\n`

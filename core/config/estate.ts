@@ -1,5 +1,6 @@
 // The estate as the runbook names it: hosts, web servers, the two load balancers, the other server groups.
 import { z } from 'zod';
+import { PageContract, SignInFlow } from './contracts.ts';
 
 export const HostKey = z.enum(['www', 'www2', 'my', 'sso']);
 export type HostKey = z.infer<typeof HostKey>;
@@ -18,13 +19,24 @@ export const HostConfig = z.strictObject({
   path: z.string().startsWith('/').default('/'),
   /** The runbook's maintenance page covers www, my, sso but not www2. */
   maintenancePage: z.boolean(),
+  /** Text the browser title must contain, when it differs from `marker` (which the page body must contain). */
+  title: z.string().min(1).optional(),
+  /** Pages the browser smoke opens and what proves each rendered; default: `path` with its main landmark. */
+  pages: z.array(PageContract).max(50).optional(),
+  /** The test account's sign-in on this host, where it has one. */
+  signIn: SignInFlow.optional(),
 });
 export type HostConfig = z.infer<typeof HostConfig>;
 
 export const WebServerConfig = z.strictObject({
-  name: z.string().regex(/^IC-Web\d+$/, 'web servers are named IC-Web<N>'),
+  /** The runbook's name for the server (IC-Web3, web-a …): windows name servers by it. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a server name: letters, digits, dot, dash, underscore'),
   address: Address,
   port: Port.default(443),
+  /** What the server puts in the balancer's identity header when that differs from `name` (IIS machine name: ICWEB03). */
+  identity: z.string().min(1).optional(),
+  /** 'http' only when the backend serves plain HTTP on purpose (declared, never a silent downgrade); default https. */
+  scheme: z.enum(['https', 'http']).optional(),
 });
 export type WebServerConfig = z.infer<typeof WebServerConfig>;
 
@@ -66,6 +78,14 @@ export const TokenConfig = z.strictObject({
   /** Environment variables holding the test account; the lab has its own account. */
   userEnv: z.string().default('HARNESS_TEST_USER'),
   passwordEnv: z.string().default('HARNESS_TEST_PASSWORD'),
+  /** A form page to GET first on the same server: its hidden inputs and cookies go with the login (antiforgery). */
+  formPath: z.string().startsWith('/').optional(),
+  /** Names of the login form's fields, and fixed extra fields. */
+  userField: z.string().min(1).default('user'),
+  passwordField: z.string().min(1).default('password'),
+  extraFields: z.record(z.string(), z.string()).default({}),
+  /** Text the authenticated page (verifyPath) shows only to a signed-in user; without it 200 means accepted. */
+  verifyMarker: z.string().min(1).optional(),
 });
 export type TokenConfig = z.infer<typeof TokenConfig>;
 

@@ -5,12 +5,19 @@ import { PolicyConfig } from './policy.ts';
 import { DnsConfig } from '../../dns/config.ts';
 import { K6Config } from '../../k6/config.ts';
 import { E2eConfig } from '../../e2e/config.ts';
+import { AzureConfig } from '../../azure/config.ts';
 
 /** Addresses the repo cannot know, per named environment: server / balancer name → address. */
 export const EnvironmentConfig = z.strictObject({
   domain: z.string().min(1).optional(),
   /** Name (IC-Web1, agw-pri-appgateway0-prd, SFTP1 …) → address; an empty string means "operator, fill me". */
   addresses: z.record(z.string(), z.string()).default({}),
+  /** PEM bundle of the CA that signs this environment's backends, trusted on top of the system roots; '' = operator, fill me. */
+  caFile: z.string().optional(),
+  /** Flows that change data (a payment) run only where this is true: production never pays by default. */
+  safeToChangeData: z.boolean().optional(),
+  /** Azure's view of pool membership (backend health); absent → the identity header only. */
+  azure: AzureConfig.optional(),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 

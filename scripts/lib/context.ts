@@ -1,7 +1,7 @@
 // What every command starts from: the config (validated against the registry), the window file it chose and
 // why, and the estate source (the lab with its faults, or a named environment).
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../../core/config/load.ts';
+import { ConfigError } from '../../core/config/load.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { UsageError } from '../../core/errors.ts';
 import { familiesOf } from '../../core/kind.ts';
@@ -9,14 +9,18 @@ import type { EstateSource } from '../../core/source.ts';
 import { chooseWindow, loadWindow, todayIn, type WindowChoice } from '../../core/window/load.ts';
 import type { WindowDef } from '../../core/window/schema.ts';
 import { environmentSource, type ResolvedEstate } from '../../estate/model.ts';
+import { configEnv, loadLayeredConfig } from '../../estate/overlay.ts';
 import { KINDS } from '../../kinds.ts';
 import { FaultError, parseFault, type Fault } from '../../lab/faults.ts';
 import { labSource, type LabSourceOptions } from '../../lab/source.ts';
 
 export const WINDOWS_DIR = resolve('windows');
 
+/** The config file with its local overlay (harness.local.ts or $HARNESS_LOCAL_CONFIG) merged, validated as one. */
 export async function loadHarnessConfig(file: string): Promise<HarnessConfig> {
-  const config = await loadConfig(file);
+  const { config, files } = await loadLayeredConfig(file);
+  // Children (Playwright) load exactly these files.
+  Object.assign(process.env, configEnv(files));
   const ids = KINDS.map((k) => k.id);
   const unknown = Object.keys(config.policy.severity).filter((k) => !ids.includes(k as (typeof ids)[number]));
   if (unknown.length)
@@ -64,7 +68,11 @@ export function sourceFor(
   config: HarnessConfig,
   env: string,
   configFile: string,
-  lab: LabSourceOptions = {},
+  lab: LabSourceOptions & { only?: readonly string[]; lenient?: boolean } = {},
 ): EstateSource<ResolvedEstate> {
-  return env === 'lab' ? labSource(config, lab) : environmentSource(config, env, configFile);
+  const { only, lenient, ...labOptions } = lab;
+  // An environment is asked only for what the step's checks (narrowed by --only) need.
+  return env === 'lab'
+    ? labSource(config, labOptions)
+    : environmentSource(config, env, configFile, { kinds: KINDS, ...(only ? { only } : {}), ...(lenient ? { lenient } : {}) });
 }
