@@ -1,7 +1,7 @@
 // Actions are data with an optional executable step: the same object gives the printed line and, under
 // --apply, the operation performed, so what is said and what is done cannot differ.
 import type { CheckResult, Verdict } from './result.ts';
-import type { Action, Operation, Step } from './window/schema.ts';
+import type { Action, Operation, Refinement, Step } from './window/schema.ts';
 
 /** An operation with its hosts resolved: what is printed and what an operator performs. */
 export type ResolvedOperation = Omit<Extract<Operation, { op: 'maintenance-page' }>, 'hosts'> & { hosts: string[] };
@@ -11,6 +11,8 @@ export interface ChosenAction {
   text: string;
   /** Present when the action can be carried out by `--apply`. */
   operation?: ResolvedOperation;
+  /** The operation, once done and re-checked, resolves every driver (the step becomes go). */
+  resolves?: boolean;
 }
 
 /** Performs operations; the lab's control API or an environment's configured command. */
@@ -25,22 +27,32 @@ export function describeOperation(op: ResolvedOperation): string {
   return op.turn === 'on' ? `put the maintenance page up on ${hosts}` : `take the maintenance page down on ${hosts}`;
 }
 
-const failureCode = (c: CheckResult) => (c.details?.failure as { code?: string } | undefined)?.code;
-// Result targets carry full host names (my.invoicecloud.com); operations name the host key (my).
-const hostKeyOf = (c: CheckResult) => (c.target.host ?? '').split('.')[0] ?? '';
+export const failureCode = (c: CheckResult) => (c.details?.failure as { code?: string } | undefined)?.code;
+/** Result targets carry full host names (my.invoicecloud.com); operations name the host key (my). */
+export const hostKeyOf = (c: CheckResult) => (c.target.host ?? '').split('.')[0] ?? '';
 
-function resolve(action: Action, drivers: readonly CheckResult[]): ChosenAction {
+function resolve(action: Action, causes: readonly CheckResult[], resolves = false): ChosenAction {
   if (!action.do) return { text: action.say };
-  const hosts = action.do.hosts === 'failing' ? [...new Set(drivers.map(hostKeyOf).filter(Boolean))] : action.do.hosts;
+  const hosts = action.do.hosts === 'failing' ? [...new Set(causes.map(hostKeyOf).filter(Boolean))] : action.do.hosts;
   const operation: ResolvedOperation = { ...action.do, hosts };
-  return { text: `${action.say}: ${describeOperation(operation)}`, operation };
+  return { text: `${action.say}: ${describeOperation(operation)}`, operation, ...(resolves ? { resolves } : {}) };
 }
 
-/** The step's action for the verdict, or a refinement whose codes explain every check that drove a no-go. */
+/** The checks a refinement's cause covers, or undefined when some driver is not explained by it. */
+function explainedBy(r: Refinement, drivers: readonly CheckResult[]): CheckResult[] | undefined {
+  const causes = drivers.filter((c) => r.when.codes.includes(failureCode(c) ?? ''));
+  if (!causes.length) return undefined;
+  const hosts = new Set(causes.map(hostKeyOf).filter(Boolean));
+  const explained = (c: CheckResult) => causes.includes(c) || (r.when.alsoExplains.includes(c.kind) && hosts.has(hostKeyOf(c)));
+  return drivers.every(explained) ? causes : undefined;
+}
+
+/** The step's action for the verdict, or the first refinement whose cause explains every check that drove a no-go. */
 export function chooseAction(step: Pick<Step, 'actions' | 'refine'>, verdict: Verdict, drivers: readonly CheckResult[]): ChosenAction {
   if (verdict === 'no-go' && drivers.length) {
     for (const r of step.refine) {
-      if (drivers.every((c) => r.when.codes.includes(failureCode(c) ?? ''))) return resolve(r.action, drivers);
+      const causes = explainedBy(r, drivers);
+      if (causes) return resolve(r.action, causes, r.resolves);
     }
   }
   return resolve(step.actions[verdict], drivers);

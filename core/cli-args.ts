@@ -16,7 +16,8 @@ Options:
   --out=DIR               run folder (default runs/<window>/<step>/<timestamp>/)
   --only=<family,...>     run only these check families (sanity, dns, k6, e2e)
   --fault=<name>[:<arg>]  inject a lab fault (repeatable; lab only; see npm run lab -- --help)
-  --apply                 carry out the verdict's action where it can be automated
+  --baseline=DIR|none     the baseline run (default: this window's latest pre-maintenance run, if any)
+  --apply                 on no-go, carry out the action where it can be automated, then re-check
   --json                  print the summary as JSON instead of the console report
   --force                 run even if a required earlier step has not passed in this window
   --debug                 print the stack of an unexpected error
@@ -32,12 +33,14 @@ export const SMOKE_OPTIONS = {
   out: { type: 'string' },
   only: { type: 'string' },
   fault: { type: 'string', multiple: true, default: [] as string[] },
+  baseline: { type: 'string' },
   apply: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
 } satisfies NonNullable<ParseArgsConfig['options']>;
 
 export interface SmokeArgs {
+  baseline?: string;
   phase: string;
   env: string;
   config: string;
@@ -51,6 +54,7 @@ export interface SmokeArgs {
 }
 
 export interface RawSmoke {
+  baseline?: string;
   phase?: string[];
   env: string;
   config: string;
@@ -97,6 +101,7 @@ export function checkSmokeArgs(values: RawSmoke): SmokeArgs {
     json: values.json,
     force: values.force,
     ...(values.window ? { window: values.window } : {}),
+    ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
     ...(only ? { only } : {}),
   };

@@ -1,10 +1,10 @@
 // The run folder: plan.json at start, results.jsonl appended as each check ends, summary.json renamed into place.
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from './config/load.ts';
 import { CheckKind, CheckResult, Severity, Summary, Target } from './result.ts';
-import { Action, Refinement } from './window/schema.ts';
+import { Action, Refinement, Tolerance } from './window/schema.ts';
 import type { Redactor } from './redact.ts';
 import { UsageError } from './errors.ts';
 
@@ -17,6 +17,8 @@ export const PlannedCheck = z.object({
   target: Target,
   /** A batch whose check ids are only known when it runs: any result `id:…` satisfies it. */
   prefix: z.boolean().optional(),
+  /** The window marks it must-pass: never shown as pre-existing at baseline. */
+  mustPass: z.boolean().optional(),
 });
 export type PlannedCheck = z.infer<typeof PlannedCheck>;
 
@@ -31,9 +33,29 @@ export const RunPlan = z.object({
   windowFile: z.string().optional(),
   actions: z.object({ go: Action, 'no-go': Action, inconclusive: Action }).optional(),
   refine: z.array(Refinement).default([]),
+  tolerate: z.array(Tolerance).default([]),
+  /** The baseline run (the window's pre-maintenance) failures were compared with, if any. */
+  baseline: z.string().optional(),
   planned: z.array(PlannedCheck).default([]),
 });
 export type RunPlan = z.infer<typeof RunPlan>;
+
+/** Present while a run writes its folder; holds the writer's pid (a killed run leaves it with a dead pid). */
+export const LOCK_FILE = 'run.lock';
+
+/** Whether a run still writes the folder: its lock names a live process. */
+export function runInProgress(dir: string): { pid: number; alive: boolean } | undefined {
+  const file = join(dir, LOCK_FILE);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return { pid: 0, alive: false };
+  try {
+    process.kill(pid, 0);
+    return { pid, alive: true };
+  } catch (err) {
+    return { pid, alive: (err as NodeJS.ErrnoException).code === 'EPERM' };
+  }
+}
 
 /** A second run on one folder would interleave results: usage error (64), the first run untouched. */
 export class RunFolderInUseError extends UsageError {
@@ -50,14 +72,26 @@ export class RunLedger {
   ) {
     this.resultsFile = join(dir, 'results.jsonl');
     this.summaryFile = join(dir, 'summary.json');
-    // Results of two runs in one folder would be replayed as one run: a used folder is refused.
-    const used = ['plan.json', 'results.jsonl', 'summary.json'].filter((f) => existsSync(join(dir, f)));
+    // Results of two runs in one folder would be replayed as one run: a used folder is refused, and the lock is
+    // taken atomically (O_EXCL) so two runs started at once cannot both pass the check.
+    const used = ['plan.json', 'results.jsonl', 'summary.json', LOCK_FILE].filter((f) => existsSync(join(dir, f)));
     if (used.length)
       throw new RunFolderInUseError(`run folder ${dir} already holds a run (${used.join(', ')}); choose a new --out or delete it`);
     mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`, { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RunFolderInUseError(`run folder ${dir} is being written by another run (${LOCK_FILE}); choose a new --out`);
+      throw err;
+    }
   }
 
-  writePlan(plan: RunPlan): void {
+  /** The run is over (summary written, action applied): the folder is no longer in progress. */
+  release(): void {
+    rmSync(join(this.dir, LOCK_FILE), { force: true });
+  }
+
+  writePlan(plan: z.input<typeof RunPlan>): void {
     this.writeAtomic(join(this.dir, 'plan.json'), JSON.stringify(plan, null, 2));
   }
 
@@ -101,6 +135,8 @@ export interface StoredRun {
   summary?: Summary;
   /** Lines of results.jsonl that did not parse, each named with file:line (reported, never silently dropped). */
   warnings: string[];
+  /** summary.json exists but could not be read (the verdict is rebuilt from plan.json and results.jsonl). */
+  summaryCorrupt: boolean;
 }
 
 export function readRun(dir: string): StoredRun {
@@ -111,8 +147,17 @@ export function readRun(dir: string): StoredRun {
   const results: CheckResult[] = [];
   const warnings: string[] = [];
   if (existsSync(resultsFile)) results.push(...parseResultsJsonl(resultsFile, readFileSync(resultsFile, 'utf8'), warnings));
-  const summary = existsSync(summaryFile) ? parseStored(summaryFile, (raw) => Summary.parse(raw)) : undefined;
-  return { ...(plan ? { plan } : {}), results, ...(summary ? { summary } : {}), warnings };
+  let summary: Summary | undefined;
+  let summaryCorrupt = false;
+  try {
+    summary = existsSync(summaryFile) ? parseStored(summaryFile, (raw) => Summary.parse(raw)) : undefined;
+  } catch (err) {
+    // With plan.json the verdict can be rebuilt from the results; without it there is nothing to rebuild from.
+    if (!plan) throw err;
+    summaryCorrupt = true;
+    warnings.push(`${(err as Error).message}; the verdict is rebuilt from plan.json and results.jsonl`);
+  }
+  return { ...(plan ? { plan } : {}), results, ...(summary ? { summary } : {}), summaryCorrupt, warnings };
 }
 
 /** Parses results.jsonl; a line that is not a CheckResult is named in `warnings` and left out, never guessed at. */

@@ -43,8 +43,9 @@ export function planStep(ctx: PlanContext, opts: PlanOptions): Task[] {
     const kind = opts.kinds.find((k) => k.id === spec.kind);
     if (!kind) throw new Error(`check kind "${spec.kind}" is not registered`); // the window schema already refused it
     if (opts.only && !opts.only.includes(kind.family)) return [];
-    const { kind: _k, blocking, severity, ...params } = spec as { kind: string; blocking?: boolean; severity?: Severity };
-    return kind.plan(ctx, kind.params.parse(params), severityOf({ blocking, severity }, kind, opts.policySeverity));
+    const { kind: _k, blocking, severity, mustPass, ...params } = spec as { kind: string; blocking?: boolean; severity?: Severity; mustPass?: boolean };
+    const tasks = kind.plan(ctx, kind.params.parse(params), severityOf({ blocking, severity }, kind, opts.policySeverity));
+    return mustPass ? tasks.map((t) => ({ ...t, mustPass: true })) : tasks;
   });
   const seen = new Set<string>();
   for (const t of tasks) {
@@ -58,9 +59,10 @@ export function planStep(ctx: PlanContext, opts: PlanOptions): Task[] {
 export function plannedChecks(tasks: readonly Task[]): PlannedCheck[] {
   return tasks.flatMap((t) =>
     t.type === 'batch' && t.expected.length
-      ? t.expected.map((id) => ({ id, kind: t.kind, title: id, severity: t.severity, target: t.target }))
+      ? t.expected.map((id) => ({ id, kind: t.kind, title: id, severity: t.severity, target: t.target, ...(t.mustPass ? { mustPass: true } : {}) }))
       : [
           {
+            ...(t.mustPass ? { mustPass: true } : {}),
             id: t.id,
             kind: t.kind,
             title: t.title,

@@ -70,6 +70,21 @@ export const Summary = z.strictObject({
   warnings: z.array(z.string()).optional(),
   /** Extension: set when the run ended early (Ctrl-C, crash) and the summary is partial. */
   interrupted: z.boolean().optional(),
+  /** Extension: the run checked only some families (--only); it never satisfies a later step's requirement. */
+  partial: z.strictObject({ only: z.array(z.string()) }).optional(),
+  /** Extension: the baseline run (the window's pre-maintenance) failures were compared with. */
+  baseline: z.string().optional(),
+  /** Extension: what --apply did, the re-check of what it affected, and the verdict after it. */
+  applied: z
+    .strictObject({
+      operation: z.strictObject({ op: z.string(), turn: z.enum(['on', 'off']), hosts: z.array(z.string()) }),
+      by: z.string(),
+      ok: z.boolean(),
+      detail: z.string(),
+      recheck: z.strictObject({ verdict: Verdict, reasons: z.array(z.string()), checks: z.array(CheckResult) }).optional(),
+      verdict: Verdict,
+    })
+    .optional(),
 });
 export type Summary = z.infer<typeof Summary>;
 

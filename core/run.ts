@@ -8,7 +8,10 @@ import { assertOnly, planStep, plannedChecks } from './plan.ts';
 import { makeRedactor, redactValue, secretValues } from './redact.ts';
 import { countStatuses, type CheckResult, type Summary } from './result.ts';
 import { runTasks } from './runner.ts';
-import type { EstateSource, OpenEstate } from './source.ts';
+import type { ResolvedOperation } from './action.ts';
+import { performAction, stateAfter } from './apply.ts';
+import type { Baseline } from './baseline.ts';
+import type { EstateSource } from './source.ts';
 import type { Task } from './task.ts';
 import type { Step } from './window/schema.ts';
 
@@ -25,8 +28,17 @@ export interface RunStepOptions {
   signal: AbortSignal;
   onPlan?: (tasks: readonly Task[]) => void;
   onResult?: (result: CheckResult) => void;
-  /** Called with the estate still open, after the verdict (used by --apply). */
-  beforeClose?: (summary: Summary, open: OpenEstate) => Promise<void>;
+  /** The window's pre-maintenance run; identical failures are pre-existing (core/baseline.ts). */
+  baseline?: Baseline;
+  /** --apply: perform the verdict's operation on no-go, then re-check what it affected. */
+  apply?: boolean;
+  /** Lines about the action (--apply) for the console. */
+  onApply?: (lines: string[]) => void;
+}
+
+/** The checks an operation affects, re-planned in the state it leaves (the maintenance page per host). */
+function recheckStep(step: Step, op: ResolvedOperation): Step {
+  return { ...step, after: stateAfter(step.after, op) as Step['after'], checks: [{ kind: 'maintenance', hosts: op.hosts, blocking: true }] };
 }
 
 export function secretsToHide(config: HarnessConfig): string[] {
@@ -40,12 +52,13 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
   const redact = makeRedactor(secretsToHide(config));
   assertOnly({ step }, opts.kinds, opts.only);
   const ledger = new RunLedger(opts.outDir, redact);
-  const open = await opts.source.open(step, opts.outDir);
+  const open = await opts.source.open(step, opts.outDir).catch((err: unknown) => {
+    ledger.release();
+    throw err;
+  });
   try {
-    const tasks = planStep(
-      { step, config, estate: open.estate, runDir: opts.outDir },
-      { kinds: opts.kinds, policySeverity: config.policy.severity, ...(opts.only ? { only: opts.only } : {}) },
-    );
+    const planOpts = { kinds: opts.kinds, policySeverity: config.policy.severity, ...(opts.only ? { only: opts.only } : {}) };
+    const tasks = planStep({ step, config, estate: open.estate, runDir: opts.outDir }, planOpts);
     const planned = plannedChecks(tasks);
     ledger.writePlan({
       window: opts.window,
@@ -54,16 +67,16 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
       startedAt,
       ...(opts.only ? { only: opts.only } : {}),
       ...(opts.windowFile ? { windowFile: opts.windowFile } : {}),
+      ...(opts.baseline ? { baseline: opts.baseline.run } : {}),
       actions: step.actions,
       refine: step.refine,
+      tolerate: step.tolerate,
       planned,
     });
     opts.onPlan?.(tasks);
+    const runOpts = { concurrency: config.policy.concurrency, backoffMs: config.policy.retryBackoffMs, runDir: opts.outDir, signal: opts.signal };
     const results = await runTasks(tasks, {
-      concurrency: config.policy.concurrency,
-      backoffMs: config.policy.retryBackoffMs,
-      runDir: opts.outDir,
-      signal: opts.signal,
+      ...runOpts,
       onResult: (r) => {
         const safe = redactValue(r, redact);
         ledger.append(safe);
@@ -71,8 +84,8 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
       },
     });
     const finishedAt = new Date().toISOString();
-    const decision = decide({ step, checks: results, planned, interrupted: opts.signal.aborted, finishedAt });
-    const summary: Summary = redactValue<Summary>(
+    const decision = decide({ step, checks: results, planned, interrupted: opts.signal.aborted, finishedAt, ...(opts.baseline ? { baseline: opts.baseline } : {}) });
+    let summary: Summary = redactValue<Summary>(
       {
         window: opts.window,
         phase: step.id,
@@ -88,13 +101,38 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
         planned: planned.map((p) => p.id),
         ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
         ...(opts.signal.aborted ? { interrupted: true } : {}),
+        ...(opts.only ? { partial: { only: opts.only } } : {}),
+        ...(opts.baseline ? { baseline: opts.baseline.run } : {}),
       },
       redact,
     );
+    // Written before anything is acted on: a crash during --apply keeps the verdict.
     ledger.writeSummary(summary);
-    await opts.beforeClose?.(summary, open);
+    if (opts.apply && !opts.signal.aborted) {
+      const outcome = await performAction(decision, opts.source.env, open.operator);
+      opts.onApply?.(outcome.lines);
+      if (outcome.record?.ok && decision.operation) {
+        // Re-check what the operation affected, in the state it should have left.
+        const again = recheckStep(step, decision.operation);
+        const recheckTasks = opts.kinds.some((k) => k.id === 'maintenance') ? planStep({ step: again, config, estate: open.estate, runDir: opts.outDir }, { kinds: opts.kinds, policySeverity: config.policy.severity }) : [];
+        const recheckResults = await runTasks(recheckTasks, { ...runOpts, onResult: () => undefined });
+        const recheck = decide({ step: again, checks: recheckResults, planned: plannedChecks(recheckTasks) });
+        const resolved = outcome.ok && recheck.verdict === 'go' && decision.resolves === true;
+        const lines = [`--apply: re-check of ${decision.operation.hosts.join(', ')}: ${recheck.verdict.toUpperCase()}${recheck.verdict === 'go' ? '' : ` — ${recheck.reasons.join('; ')}`}`];
+        if (!outcome.ok || recheck.verdict !== 'go') lines.push('--apply: the action did not take effect: carry it out by hand and re-run this step');
+        opts.onApply?.(lines);
+        summary = redactValue<Summary>(
+          { ...summary, applied: { ...outcome.record, recheck: { verdict: recheck.verdict, reasons: recheck.reasons, checks: recheck.checks }, verdict: resolved ? 'go' : summary.verdict } },
+          redact,
+        );
+      } else if (outcome.record) {
+        summary = redactValue<Summary>({ ...summary, applied: { ...outcome.record, verdict: summary.verdict } }, redact);
+      }
+      ledger.writeSummary(summary);
+    }
     return summary;
   } finally {
+    ledger.release();
     await open.close();
   }
 }

@@ -12,6 +12,8 @@ interface TaskBase {
   severity: Severity;
   /** Known at plan time: why this check cannot run (missing address, tool, secret …); `npm run plan` lists it. */
   gap?: string;
+  /** The window marks it must-pass: a failure is never shown as pre-existing at baseline. */
+  mustPass?: boolean;
 }
 
 export interface CheckTask extends TaskBase {

@@ -13,7 +13,7 @@ import type { BatchTask } from '../core/task.ts';
 import type { CheckResult } from '../core/result.ts';
 import { makeClean, recordsFromReport, resultForTest, type AdapterOptions, type TestRecord } from './adapter.ts';
 import { followLines, type Follower } from './follow.ts';
-import { runPlaywright } from './run.ts';
+import { listTests, runPlaywright } from './run.ts';
 import { ENV } from './target.ts';
 import { findChromium } from './browser.ts';
 
@@ -79,6 +79,16 @@ export function e2eBatch(
 ): BatchTask {
   const { config, estate } = ctx;
   const outDir = join(ctx.runDir, 'e2e', suite);
+  // Every test is planned from Playwright's own listing, so a run killed half-way can never pass for the rest.
+  const listed = listTests({ suite, hosts, env: { ...suiteEnv(ctx, undefined, hosts), ...narrow.env }, ...(narrow.grep ? { grep: narrow.grep } : {}) });
+  const chromium = findChromium({ ...process.env, ...narrow.env });
+  const gap = !chromium
+    ? "no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, Playwright's own): run npm run setup"
+    : 'error' in listed
+      ? listed.error
+      : listed.ids.length === 0
+        ? `Playwright lists no @${suite} test for ${hosts.join(', ')}`
+        : undefined;
   return {
     type: 'batch',
     // The runner matches results to this id as a prefix: every result id starts with "e2e:".
@@ -90,12 +100,10 @@ export function e2eBatch(
     // What concerns the run as a whole (Playwright crashed, a host ran no test) weighs as much as its tests.
     severity,
     // Known before running (npm run plan lists it); the run still starts and reports what Playwright says.
-    ...(findChromium({ ...process.env, ...narrow.env })
-      ? {}
-      : { gap: "no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, Playwright's own): run npm run setup" }),
+    ...(gap ? { gap } : {}),
     timeoutMs: config.policy.timeouts.e2eMs,
-    // Test ids come from the specs; a planned host with no test is reported broken below.
-    expected: [],
+    // One planned check per listed test and host; without a listing, any `e2e:` result counts (and a gap says why).
+    expected: 'ids' in listed ? listed.ids : [],
     run: async ({ signal, emit }) => {
       // A fresh folder: lines or a report from an earlier run in it must not be read as this run's.
       rmSync(outDir, { recursive: true, force: true });

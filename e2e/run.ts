@@ -1,10 +1,13 @@
 // Runs `playwright test` for one suite on some hosts as a child process, with the environment the
 // suites read (e2e/target.ts), its output kept in a folder as evidence; abortable, never hangs.
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { HostKey } from '../core/config/estate.ts';
+import type { JSONReport } from '@playwright/test/reporter';
+import { e2eResultId, recordsFromReport } from './adapter.ts';
 import { spawnGroup } from './process-group.ts';
 import { ENV } from './target.ts';
 
@@ -123,4 +126,27 @@ export async function runPlaywright(o: PlaywrightRunOptions): Promise<Playwright
   });
   const { exitCode, signal } = await ended;
   return { exitCode, signal, reportFile: join(outDir, 'report.json'), logFile, durationMs: Math.round(performance.now() - started), tail };
+}
+
+/**
+ * The tests a run will hold, from Playwright's own listing (`--list`), as result ids: each is planned, so a run
+ * killed after some tests can never pass for all of them. A listing that fails says why.
+ */
+export function listTests(o: Pick<PlaywrightRunOptions, 'suite' | 'hosts' | 'grep' | 'env'>, timeoutMs = 60_000): { ids: string[] } | { error: string } {
+  const r = spawnSync(process.execPath, [playwrightCli(), ...playwrightArgs(o), '--list', '--reporter=json'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...o.env, FORCE_COLOR: '0' },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) return { error: `playwright --list could not run: ${r.error.message}` };
+  let report: JSONReport;
+  try {
+    report = JSON.parse(r.stdout) as JSONReport;
+  } catch {
+    return { error: `playwright --list exited ${r.status} without a JSON listing: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}` };
+  }
+  if (report.errors?.length) return { error: `playwright --list: ${report.errors.map((e) => e.message ?? '').join(' | ').slice(0, 500)}` };
+  return { ids: recordsFromReport(report).map((t) => e2eResultId(t.project, t.file, t.titlePath)) };
 }

@@ -1,7 +1,7 @@
 // The lab's named faults (docs/contracts.md, the faults table): parsing `name[:arg]`, and the live set every sub-lab consults.
 import { UsageError } from '../core/errors.ts';
 
-export type FaultArg = 'server' | 'host' | 'record' | 'resolver' | 'nameserver' | 'none';
+export type FaultArg = 'server' | 'host' | 'record' | 'resolver' | 'nameserver' | 'service' | 'servers' | 'cluster' | 'group' | 'none';
 
 export interface FaultSpec {
   name: string;
@@ -15,9 +15,9 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'web-slow', arg: 'server', does: "answers after longer than the probe's timeout", caughtBy: 'sanity (failed, timeout named)' },
   { name: 'web-error', arg: 'server', does: "answers 500 on the app's pages", caughtBy: 'sanity' },
   { name: 'web-cert-expired', arg: 'server', does: 'serves an expired certificate', caughtBy: 'sanity (TLS)' },
-  { name: 'web-stale-key', arg: 'server', does: 'signs and checks auth cookies with an old machineKey', caughtBy: 'token portability' },
+  { name: 'web-stale-key', arg: 'server', does: 'signs and checks auth cookies with an old machineKey', caughtBy: 'token portability, machinekey' },
   { name: 'pool-missing', arg: 'server', does: 'the gateway leaves the server out of its pool', caughtBy: 'pool membership' },
-  { name: 'maintenance-stuck', arg: 'host', does: 'the page stays up after it was taken down', caughtBy: 'maintenance (post-window)' },
+  { name: 'maintenance-stuck', arg: 'host', does: 'the page stays up after the step took it down (taking it down on that host again clears it)', caughtBy: 'maintenance (post-window)' },
   {
     name: 'maintenance-missing',
     arg: 'host',
@@ -88,6 +88,29 @@ export const FAULTS: readonly FaultSpec[] = [
     does: 'a validating resolver answers SERVFAIL with EDE 6 (DNSSEC Bogus)',
     caughtBy: 'dns resolvers (cause named)',
   },
+  { name: 'jwt-cert-old', arg: 'server', does: "the server's sso still signs tokens with the old certificate", caughtBy: 'jwt (ARC-135)' },
+  { name: 'service-down', arg: 'service', does: 'the non-web server refuses connections', caughtBy: 'service' },
+  { name: 'service-unhealthy', arg: 'service', does: 'HTTPS /health answers 503; SMTP greets with 421', caughtBy: 'service (http, smtp)' },
+  { name: 'sftp-login-broken', arg: 'service', does: 'the SFTP server refuses the check account', caughtBy: 'service (sftp login)' },
+  { name: 'sftp-list-broken', arg: 'service', does: 'the SFTP server refuses to list the directory', caughtBy: 'service (sftp listing)' },
+  {
+    name: 'alerting-off',
+    arg: 'servers',
+    does: 'Opsgenie alerting stays off for the servers (IC-Web3 or a range IC-Web1..5)',
+    caughtBy: 'api (alerting on again)',
+  },
+  { name: 'mailgun-key-old', arg: 'none', does: 'Mailgun refuses the rotated key (the rotation never reached Mailgun)', caughtBy: 'mailgun key' },
+  { name: 'mail-routing-broken', arg: 'none', does: 'Mailgun accepts messages but the route fails delivery (550)', caughtBy: 'mailgun routing' },
+  {
+    name: 'k8s-secret-stale',
+    arg: 'none',
+    does: "the cron job's Kubernetes secret still holds Key Vault's previous version",
+    caughtBy: 'secret-sync',
+  },
+  { name: 'k8s-secret-missing', arg: 'none', does: "the cron job's Kubernetes secret is gone", caughtBy: 'secret-sync, api (K8s secret present)' },
+  { name: 'k8s-node-notready', arg: 'cluster', does: 'one node of the cluster is not Ready', caughtBy: 'api (K8s nodes Ready)' },
+  { name: 'k8s-version-old', arg: 'cluster', does: 'the API server reports the version before the upgrade', caughtBy: 'api (K8s version)' },
+  { name: 'jobs-stopped', arg: 'group', does: 'the integrations or engineering jobs stay paused', caughtBy: 'api (jobs running again)' },
   {
     name: 'slack-down',
     arg: 'none',

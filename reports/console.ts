@@ -59,9 +59,16 @@ export function foldLines(lines: readonly string[], checks: readonly CheckResult
 export function finalBlock(s: Summary, runDir: string, exitCode: number): string {
   const lines = [
     '',
-    `phase ${s.phase} · window ${s.window} · env ${s.env}${s.interrupted ? ' · INTERRUPTED' : ''}`,
-    `verdict: ${s.verdict.toUpperCase()} (exit ${exitCode})`,
+    `phase ${s.phase} · window ${s.window} · env ${s.env}${s.interrupted ? ' · INTERRUPTED' : ''}${s.partial ? ` · PARTIAL (--only=${s.partial.only.join(',')}: never satisfies a later step)` : ''}`,
+    `verdict: ${s.verdict.toUpperCase()}${s.applied && s.applied.verdict !== s.verdict ? ` → ${s.applied.verdict.toUpperCase()} after --apply` : ''} (exit ${exitCode})`,
     `action:  ${s.action ?? '-'}`,
+    ...(s.applied
+      ? [
+          `applied: ${s.applied.ok ? 'done' : 'FAILED'} by ${s.applied.by}: ${s.applied.detail}`,
+          ...(s.applied.recheck ? [`recheck: ${s.applied.recheck.verdict.toUpperCase()}${s.applied.recheck.verdict === 'go' ? '' : ` — ${s.applied.recheck.reasons.join('; ')}`}`] : []),
+        ]
+      : []),
+    ...(s.baseline ? [`baseline: ${s.baseline}`] : []),
     'reasons:',
     ...foldLines(s.reasons, s.checks).map((r) => `  - ${r}`),
     ...(s.warnings?.length ? ['warnings (not blocking):', ...foldLines(s.warnings, s.checks).map((w) => `  - ${w}`)] : []),

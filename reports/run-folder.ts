@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { type CheckResult, Summary, countStatuses } from '../core/result.ts';
-import { RunPlan as PlanFile, parseResultsJsonl } from '../core/ledger.ts';
+import { RunPlan as PlanFile, parseResultsJsonl, runInProgress } from '../core/ledger.ts';
 import type { Verdict } from '../core/result.ts';
 import { decide, storedStep } from '../core/gate.ts';
 import type { Counts } from '../core/result.ts';
@@ -144,7 +144,14 @@ function partialRun(dir: string, plan: PlanFile | null, results: CheckResult[], 
   }
   // The same gate `npm run gate` replays: missing planned checks are broken, so the verdict is inconclusive
   // unless a critical check had already failed (then no-go, which the partial results already prove).
-  const decision = decide({ step: storedStep(plan), checks: results, planned: plan.planned, finishedAt: lastEnd(results, plan.startedAt) });
+  // No summary: the run was killed or is still running, so the same gate as `npm run gate` never calls it go.
+  const decision = decide({
+    step: storedStep(plan),
+    checks: results,
+    planned: plan.planned,
+    finishedAt: lastEnd(results, plan.startedAt),
+    unfinished: runInProgress(dir)?.alive ? 'running' : 'killed',
+  });
   const have = new Set(results.map((r) => r.id));
   return {
     ...base,

@@ -1,6 +1,6 @@
 // npm run smoke -- --phase=<step> …  and  npm run regression: thin entry point over core/run.ts.
 import { resolve } from 'node:path';
-import { applyAction } from '../core/apply.ts';
+import { findBaseline } from '../core/baseline.ts';
 import { runCommand } from '../core/cli.ts';
 import { checkSmokeArgs, SMOKE_OPTIONS, SMOKE_USAGE, type RawSmoke } from '../core/cli-args.ts';
 import { UsageError } from '../core/errors.ts';
@@ -47,7 +47,7 @@ runCommand<RawSmoke>({
     process.on('SIGTERM', interrupt);
     const plain = args.json || !process.stdout.isTTY || Boolean(process.env.CI);
     let reporter: ConsoleReporter | undefined;
-    let applyFailed = false;
+    const baseline = step.id === 'pre-maintenance' ? undefined : findBaseline(resolve('runs'), chosen.date, args.env, args.baseline);
     const summary = await runStep({
       config,
       kinds: KINDS,
@@ -58,20 +58,21 @@ runCommand<RawSmoke>({
       outDir,
       signal: controller.signal,
       ...(args.only ? { only: args.only } : {}),
+      ...(baseline ? { baseline } : {}),
+      apply: args.apply,
       onPlan: (tasks) => {
         reporter = args.json ? undefined : new ConsoleReporter({ out: process.stdout, plain }, tasks.length);
       },
       onResult: (r) => reporter?.onResult(r),
-      beforeClose: async (s, open) => {
-        if (!args.apply) return;
-        const outcome = await applyAction(s, open.operator);
-        applyFailed = !outcome.ok;
-        for (const line of outcome.lines) io.err.write(line + '\n');
+      onApply: (lines) => {
+        for (const line of lines) io.err.write(`${line}\n`);
       },
     });
-    const code = EXIT_CODE[summary.verdict];
+    // After --apply the verdict is the one the re-check left; an action that failed is never exit 0.
+    const final = summary.applied?.verdict ?? summary.verdict;
+    const code = summary.applied && !summary.applied.ok ? Math.max(1, EXIT_CODE[final]) : EXIT_CODE[final];
     if (args.json) io.out.write(JSON.stringify(summary, null, 2) + '\n');
     else reporter?.finish(summary, outDir, code);
-    return applyFailed && code === 0 ? 1 : code;
+    return code;
   },
 });

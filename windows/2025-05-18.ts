@@ -72,11 +72,12 @@ export default defineWindow({
       },
       refine: [
         {
-          when: { codes: ['MAINTENANCE_PAGE_STILL_UP'] },
+          when: { codes: ['MAINTENANCE_PAGE_STILL_UP'], alsoExplains: ['e2e'] },
           action: {
             say: 'the site is healthy but the page is still served',
             do: { op: 'maintenance-page', turn: 'off', hosts: 'failing' },
           },
+          resolves: true,
         },
       ],
     },

@@ -119,6 +119,7 @@ export default defineWindow({
         'no-go': { say: 'fix the DNS findings below or move the delegation back to GoDaddy (PLAT-1125)' },
         inconclusive: { say: 're-run dns-migration; the blocking checks could not all run' },
       },
+      tolerate: [{ codes: ['DNS_RESOLVER_CACHED'], why: 'the delegation is right; the resolver clears when its cached TTL runs out' }],
     },
     {
       id: 'post-window',
@@ -145,15 +146,19 @@ export default defineWindow({
         },
       },
       // A page still up is not a reason to put it back everywhere: take it down where it is stuck.
+      // The 08:00 decision from causes: a page still up is taken down where it is stuck (the browser and k6 failures
+      // on that host are the page, not the site) and the site stays open; only a site broken for users brings it back.
       refine: [
         {
-          when: { codes: ['MAINTENANCE_PAGE_STILL_UP'] },
+          when: { codes: ['MAINTENANCE_PAGE_STILL_UP'], alsoExplains: ['e2e', 'k6'] },
           action: {
             say: 'the site is healthy but the maintenance page is still served; keep the site open',
             do: { op: 'maintenance-page', turn: 'off', hosts: 'failing' },
           },
+          resolves: true,
         },
       ],
+      tolerate: [{ codes: ['DNS_RESOLVER_CACHED'], why: 'the delegation is right; the resolver clears when its cached TTL runs out' }],
     },
     {
       id: 'regression',

@@ -37,12 +37,25 @@ export const Action = z.strictObject({
 });
 export type Action = z.infer<typeof Action>;
 
-/** A cause-specific action: wins when every check that drove a no-go failed with one of these codes. */
+/**
+ * A cause-specific action. It wins when a check that drove a no-go failed with one of `codes` and every other
+ * driver is explained: it has one of the codes too, or it is of a kind in `alsoExplains` on a host where the cause was found.
+ */
 export const Refinement = z.strictObject({
-  when: z.strictObject({ codes: z.array(z.string().min(1)).min(1) }),
+  when: z.strictObject({
+    codes: z.array(z.string().min(1)).min(1),
+    /** Kinds whose failures on a host where the cause was found are explained by it (e2e through the gateway …). */
+    alsoExplains: z.array(z.string().min(1)).default([]),
+  }),
   action: Action,
+  /** When the action's operation succeeds and its re-check passes, the drivers are resolved: the step is go. */
+  resolves: z.boolean().default(false),
 });
 export type Refinement = z.infer<typeof Refinement>;
+
+/** Failures with these codes are warnings at this step, with the reason: e.g. a resolver caching inside its TTL. */
+export const Tolerance = z.strictObject({ codes: z.array(z.string().min(1)).min(1), why: z.string().min(1).max(300) });
+export type Tolerance = z.infer<typeof Tolerance>;
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
 
@@ -53,6 +66,8 @@ function checkSchema(kinds: readonly AnyKind[]) {
       /** true: a failure stops the window (critical); false: a warning (major); unset: policy.severity, then the kind's default. */
       blocking: z.boolean().optional(),
       severity: Severity.optional(),
+      /** Never shown as pre-existing: a failure here drives the verdict even when the baseline had it too. */
+      mustPass: z.boolean().optional(),
     }),
   );
   const [first, ...rest] = options;
@@ -75,6 +90,7 @@ export function stepSchema(kinds: readonly AnyKind[]) {
     checks: z.array(checkSchema(kinds)).min(1).max(500),
     actions: z.strictObject({ go: Action, 'no-go': Action, inconclusive: Action }),
     refine: z.array(Refinement).default([]),
+    tolerate: z.array(Tolerance).default([]),
   });
 }
 

@@ -78,11 +78,14 @@ export async function checkResolver(t: DnsTargets, resolver: DnsServer, live: 'o
       ? `, because the parent (${t.parent.zone}) still delegates ${t.zone} to ${was.name} (see dns:delegation); fix the delegation at the registrar first`
       : '';
     const longest = Math.max(...rows.filter((x) => x.r.ok).map((x) => (x.r.ok ? (x.r.set.ttl ?? 0) : 0)));
+    // With the delegation right, the resolver only caches inside the old TTL: it clears by itself, at a known time.
+    const clearsAt = new Date(Date.now() + longest * 1000).toISOString();
+    if (!parentOld) details.clearsAt = clearsAt;
     return failed(
       {
         layer: 'assertion',
-        code: 'DNS_RESOLVER_STALE',
-        message: `resolver ${resolver.name} still serves ${was.name}'s (old) answers${cause}: ${stale.join('; ')}${parentOld ? '' : `. It will move on once its cache expires (at most ${longest} s); flush its cache (or wait) before declaring the move done`}`,
+        code: parentOld ? 'DNS_RESOLVER_STALE' : 'DNS_RESOLVER_CACHED',
+        message: `resolver ${resolver.name} still serves ${was.name}'s (old) answers${cause}: ${stale.join('; ')}${parentOld ? '' : `. It will move on once its cache expires (at most ${longest} s, by ${clearsAt.slice(11, 16)} UTC); flush its cache (or wait) before declaring the move done`}`,
       },
       details,
     );

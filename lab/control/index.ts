@@ -72,6 +72,9 @@ export class LabControlImpl implements LabControl {
   }
 
   async setMaintenance(host: HostKey, on: boolean): Promise<void> {
+    // Taking the page down on that host by hand (the control API, --apply) is what unsticks it; the runbook
+    // step's bulk change (applyState) is what maintenance-stuck blocks.
+    if (!on && this.p.faults.has('maintenance-stuck', host)) await this.removeFault(`maintenance-stuck:${host}`);
     this.p.state.setPage(host, on);
   }
 

@@ -67,6 +67,16 @@ test('maintenance-stuck keeps the page up after it is taken down, on that host o
   assert.deepEqual(await upHosts(), [], 'comes down once the fault is cleared');
 });
 
+test('maintenance-stuck: taking the page down on that host by hand (control API, --apply) unsticks it', async () => {
+  await lab.control.addFault('maintenance-stuck:my');
+  await lab.control.applyState(juneStep('maintenance-start').after);
+  await lab.control.applyState(juneStep('post-window').after);
+  assert.deepEqual(await upHosts(), ['my']);
+  await lab.control.setMaintenance('my', false);
+  assert.deepEqual(await upHosts(), []);
+  assert.ok(!lab.control.status().faults.includes('maintenance-stuck:my'));
+});
+
 test('maintenance-missing keeps the page from going up, on that host only', async () => {
   await lab.control.addFault('maintenance-missing:www');
   await lab.control.applyState(juneStep('maintenance-start').after);

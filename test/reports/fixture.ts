@@ -77,6 +77,7 @@ export async function makeRunFolder(
     startedAt: '2025-06-22T04:00:00.000Z',
     actions: step.actions,
     refine: step.refine,
+    tolerate: step.tolerate,
     planned: [
       ...checks.map(planned),
       ...(opts.extraPlanned ?? []).map((id) => ({
