@@ -1,6 +1,7 @@
 // One HTTPS request to an address:port with a chosen FQDN as Host and TLS server name: timings per phase,
 // the peer certificate, a capped body, and every error turned into a failure naming what it was waiting for.
 import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Client, type Dispatcher } from 'undici';
 import type { ProbeFailure } from '../core/probe.ts';
@@ -17,6 +18,8 @@ export interface ExchangeSpec {
   port: number;
   /** FQDN sent as Host and used as TLS server name (the certificate must cover it). */
   hostname: string;
+  /** 'http' only for a backend declared plain HTTP in the config (never a fallback); default https. */
+  scheme?: 'https' | 'http';
   path: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
@@ -174,9 +177,40 @@ export function watchingConnector(trust: Trust, servername: string, limitMs: num
   };
 }
 
-/** https://address:port, IPv6 literals bracketed. */
-export function originOf(address: string, port: number): string {
-  return `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
+/** https://address:port (or http:// for a declared plain-HTTP backend), IPv6 literals bracketed. */
+export function originOf(address: string, port: number, scheme: 'https' | 'http' = 'https'): string {
+  return `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/** A plain TCP connector for a backend the config declares plain HTTP: connect time recorded, same deadline. */
+export function plainConnector(limitMs: number, watch?: ConnWatch) {
+  return (opts: { hostname: string; port: string; protocol?: string }, callback: (err: Error | null, socket: Socket | null) => void) => {
+    if (watch) {
+      watch.stage = 'connect';
+      watch.startedAt = performance.now();
+    }
+    let done = false;
+    const socket = netConnect({ host: opts.hostname, port: connectPort(opts) });
+    socket.setNoDelay(true);
+    const limit = setTimeout(
+      () => socket.destroy(Object.assign(new Error(`connect did not finish within ${limitMs} ms`), { code: 'UND_ERR_CONNECT_TIMEOUT' })),
+      limitMs,
+    );
+    limit.unref();
+    socket.once('close', () => clearTimeout(limit));
+    socket.once('connect', () => {
+      clearTimeout(limit);
+      if (watch) {
+        watch.connectedAt = performance.now();
+        watch.stage = 'headers';
+      }
+      if (!done) (done = true), callback(null, socket);
+    });
+    socket.on('error', (err) => {
+      if (!done) (done = true), callback(err, null);
+    });
+    return socket;
+  };
 }
 
 const ms = (a?: number, b?: number) => (a !== undefined && b !== undefined ? Math.round((b - a) * 10) / 10 : undefined);
@@ -195,13 +229,12 @@ export async function exchange(
   const limit = spec.timeoutMs ? deadline(callerSignal, spec.timeoutMs) : undefined;
   const signal = limit?.signal ?? callerSignal;
   const watch: ConnWatch = { stage: dispatcher ? 'headers' : 'connect', startedAt: started };
-  const origin = originOf(spec.address, spec.port);
-  const own = dispatcher
-    ? undefined
-    : new Client(origin, {
-        connect: watchingConnector(trust, spec.hostname, spec.timeoutMs ?? 30_000, watch) as never,
-        pipelining: 1,
-      });
+  const origin = originOf(spec.address, spec.port, spec.scheme);
+  const connect =
+    spec.scheme === 'http'
+      ? plainConnector(spec.timeoutMs ?? 30_000, watch)
+      : watchingConnector(trust, spec.hostname, spec.timeoutMs ?? 30_000, watch);
+  const own = dispatcher ? undefined : new Client(origin, { connect: connect as never, pipelining: 1 });
   // A request still waiting for its connection ignores the signal: closing the one-shot client ends the wait.
   const onAbort = () => void own?.destroy().catch(() => undefined);
   if (own) signal.addEventListener('abort', onAbort, { once: true });
@@ -265,7 +298,7 @@ export async function exchange(
     if (signal.aborted) return { ok: false, failure: timeoutFailure(ctx, spec.timeoutMs ?? performance.now() - started), timing: timing() };
     const failure = failureFromError(err, ctx);
     if (!failure) {
-      const message = `harness error while asking ${spec.label} for https://${spec.hostname}${spec.path}: ${err instanceof Error ? err.message : String(err)}`;
+      const message = `harness error while asking ${spec.label} for ${spec.scheme ?? 'https'}://${spec.hostname}${spec.path}: ${err instanceof Error ? err.message : String(err)}`;
       return { ok: false, failure: { layer: 'harness', code: 'HARNESS_ERROR', message }, timing: timing() };
     }
     const { errorCode, ...rest } = failure;

@@ -19,9 +19,18 @@ export interface HttpsOptions {
 }
 
 export const httpsProbe: Probe<HttpsTarget, HttpsOptions> = async ({ server, host }, options, signal) => {
-  const url = `https://${host.name}${host.path}`;
+  const scheme = server.scheme ?? 'https';
+  const url = `${scheme}://${host.name}${host.path}`;
   const out = await exchange(
-    { label: server.name, address: server.address, port: server.port, hostname: host.name, path: host.path, timeoutMs: options.timeoutMs },
+    {
+      label: server.name,
+      address: server.address,
+      port: server.port,
+      hostname: host.name,
+      path: host.path,
+      timeoutMs: options.timeoutMs,
+      ...(server.scheme === 'http' ? { scheme: 'http' as const } : {}),
+    },
     options.trust,
     signal,
   );

@@ -8,7 +8,8 @@ import { deadline, mapLimited } from './limit.ts';
 import type { Trust } from './trust.ts';
 
 export interface PoolTarget {
-  balancer: Endpoint & { identityHeader: string };
+  /** `identities`: header value → server name, where servers send another name (IIS machine names). */
+  balancer: Endpoint & { identityHeader: string; identities?: Record<string, string> };
   host: Pick<ResolvedHost, 'name' | 'path'>;
   /** Members that must answer (the phase's expected pool). */
   expected: string[];
@@ -35,6 +36,10 @@ export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host
     connections: options.concurrency,
   });
   const via = `${balancer.name} for ${host.name}`;
+  // The header's value as a configured name: the identity map first, then the names themselves, case ignored.
+  const known = Object.entries(balancer.identities ?? {}).concat(expected.map((n) => [n, n]));
+  const memberName = (value: string): string =>
+    known.find(([id]) => id === value)?.[1] ?? known.find(([id]) => id.toLowerCase() === value.trim().toLowerCase())?.[1] ?? value;
   let samples: Sample[];
   try {
     samples = await mapLimited(Array.from({ length: total }), options.concurrency, async (): Promise<Sample> => {
@@ -53,7 +58,8 @@ export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host
         pool,
       );
       if (!out.ok) return { failure: out.failure };
-      return { member: header(out.response, balancer.identityHeader), status: out.response.status };
+      const value = header(out.response, balancer.identityHeader);
+      return { ...(value ? { member: memberName(value) } : {}), status: out.response.status };
     });
   } finally {
     overall.clear();

@@ -32,14 +32,44 @@ interface Verdict {
 
 const JIRA = 'PLAT-2374';
 
-function cookieFrom(out: ExchangeOutcome & { ok: true }, name: string): string | undefined {
+function setCookies(out: ExchangeOutcome & { ok: true }): string[] {
   const raw = out.response.headers['set-cookie'];
-  for (const line of Array.isArray(raw) ? raw : raw ? [raw] : []) {
+  return Array.isArray(raw) ? raw : raw ? [raw] : [];
+}
+
+function cookieFrom(out: ExchangeOutcome & { ok: true }, name: string): string | undefined {
+  for (const line of setCookies(out)) {
     const [pair = ''] = line.split(';');
     const eq = pair.indexOf('=');
     if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** name=value of every cookie a response set (what a browser would send back with the form). */
+function cookieHeader(out: ExchangeOutcome & { ok: true }): string {
+  return setCookies(out)
+    .map((line) => (line.split(';')[0] ?? '').trim())
+    .filter((pair) => pair.indexOf('=') > 0)
+    .join('; ');
+}
+
+const attr = (tag: string, name: string): string | undefined => {
+  const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+};
+const unescape = (v: string) =>
+  v.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
+
+/** The hidden inputs of a login form page (antiforgery tokens and the like), name → value. */
+export function hiddenInputs(html: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [tag] of html.matchAll(/<input\b[^>]*>/gi)) {
+    if ((attr(tag, 'type') ?? '').toLowerCase() !== 'hidden') continue;
+    const name = attr(tag, 'name');
+    if (name) out[unescape(name)] = unescape(attr(tag, 'value') ?? '');
+  }
+  return out;
 }
 
 export const tokenProbe: Probe<TokenTarget, TokenOptions> = async (target, options, callerSignal) => {
@@ -67,7 +97,8 @@ async function checkTokens({ servers, host }: TokenTarget, options: TokenOptions
         port: server.port,
         hostname: host.name,
         timeoutMs: options.requestTimeoutMs,
-        maxBodyBytes: 16 * 1024,
+        maxBodyBytes: 64 * 1024,
+        ...(server.scheme === 'http' ? { scheme: 'http' as const } : {}),
         ...spec,
       },
       options.trust,
@@ -78,23 +109,54 @@ async function checkTokens({ servers, host }: TokenTarget, options: TokenOptions
   const loginTries: Verdict[] = [];
   let issuer: Endpoint | undefined;
   let cookie: string | undefined;
-  const form = new URLSearchParams({ user: account.user, password: account.password }).toString();
   for (const server of servers) {
     if (signal.aborted) break;
-    const out = await call(server, { method: 'POST', path: tokens.loginPath, body: form });
+    // A form page first where the app wants one: its hidden inputs (antiforgery) and cookies go with the login.
+    let hidden: Record<string, string> = {};
+    let formCookies = '';
+    if (tokens.formPath) {
+      const page = await call(server, { path: tokens.formPath });
+      if (!page.ok) {
+        if (page.failure.layer === 'harness') return broken(page.failure.code, page.failure.message);
+        loginTries.push({ server: server.name, outcome: 'error', why: page.failure.message });
+        continue;
+      }
+      if (page.response.status !== 200) {
+        const why = `${server.name} answered ${page.response.status} for the login form ${tokens.formPath}`;
+        loginTries.push({ server: server.name, outcome: 'error', status: page.response.status, why });
+        continue;
+      }
+      hidden = hiddenInputs(page.response.body);
+      formCookies = cookieHeader(page);
+    }
+    const form = new URLSearchParams({
+      ...hidden,
+      ...tokens.extraFields,
+      [tokens.userField]: account.user,
+      [tokens.passwordField]: account.password,
+    }).toString();
+    const out = await call(server, {
+      method: 'POST',
+      path: tokens.loginPath,
+      body: form,
+      ...(formCookies ? { headers: { cookie: formCookies } } : {}),
+    });
     if (!out.ok) {
       if (out.failure.layer === 'harness') return broken(out.failure.code, out.failure.message);
       loginTries.push({ server: server.name, outcome: 'error', why: out.failure.message });
       continue;
     }
-    cookie = out.response.status === 200 ? cookieFrom(out, tokens.cookieName) : undefined;
+    const status = out.response.status;
+    // A login answers 200 or redirects (302/303 to the app) with the auth cookie set.
+    cookie = status < 400 ? cookieFrom(out, tokens.cookieName) : undefined;
     if (cookie) {
       issuer = server;
       break;
     }
-    const why = `${server.name} answered ${out.response.status}${out.response.status === 200 ? ` without a ${tokens.cookieName} cookie` : ''} at ${tokens.loginPath}`;
-    loginTries.push({ server: server.name, outcome: out.response.status === 401 ? 'rejected' : 'error', status: out.response.status, why });
-    if (out.response.status === 401) break;
+    const refused = status === 401 || status === 403;
+    const why = `${server.name} answered ${status}${status < 400 ? ` without a ${tokens.cookieName} cookie` : ''} at ${tokens.loginPath}`;
+    loginTries.push({ server: server.name, outcome: refused ? 'rejected' : 'error', status, why });
+    if (refused) break;
   }
   if (!issuer || !cookie) {
     const tried = loginTries.map((t) => t.why).join('; ');
@@ -114,8 +176,14 @@ async function checkTokens({ servers, host }: TokenTarget, options: TokenOptions
     const out = await call(server, { path: tokens.verifyPath, headers: { cookie: presented } });
     if (!out.ok) return { server: server.name, outcome: 'error', why: out.failure.message };
     const s = out.response.status;
-    if (s === 200) return { server: server.name, outcome: 'accepted', status: s };
-    if (s === 401 || s === 403) return { server: server.name, outcome: 'rejected', status: s };
+    // With a marker, only the signed-in page proves acceptance; a server that does not trust the cookie answers
+    // 401/403, sends the browser to sign in (3xx), or shows a page without the marker.
+    const marked = tokens.verifyMarker === undefined || out.response.body.includes(tokens.verifyMarker);
+    if (s === 200 && marked) return { server: server.name, outcome: 'accepted', status: s };
+    if (s === 401 || s === 403 || (s >= 300 && s < 400 && tokens.verifyMarker !== undefined))
+      return { server: server.name, outcome: 'rejected', status: s };
+    if (s === 200)
+      return { server: server.name, outcome: 'rejected', status: s, why: `no "${tokens.verifyMarker}" on ${tokens.verifyPath}` };
     return { server: server.name, outcome: 'error', status: s, why: `${server.name} answered ${s} at ${tokens.verifyPath}` };
   });
   const self = verdicts.find((v) => v.server === issuer.name)!;
