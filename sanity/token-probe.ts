@@ -58,7 +58,7 @@ const attr = (tag: string, name: string): string | undefined => {
   const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
   return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
 };
-const unescape = (v: string) =>
+const decodeEntities = (v: string) =>
   v.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
 
 /** The hidden inputs of a login form page (antiforgery tokens and the like), name → value. */
@@ -67,7 +67,7 @@ export function hiddenInputs(html: string): Record<string, string> {
   for (const [tag] of html.matchAll(/<input\b[^>]*>/gi)) {
     if ((attr(tag, 'type') ?? '').toLowerCase() !== 'hidden') continue;
     const name = attr(tag, 'name');
-    if (name) out[unescape(name)] = unescape(attr(tag, 'value') ?? '');
+    if (name) out[decodeEntities(name)] = decodeEntities(attr(tag, 'value') ?? '');
   }
   return out;
 }
