@@ -28,6 +28,8 @@ export interface RunStepOptions {
   signal: AbortSignal;
   onPlan?: (tasks: readonly Task[]) => void;
   onResult?: (result: CheckResult) => void;
+  /** Each check or batch as it starts (core/runner.ts). */
+  onStart?: (check: { id: string; startedAt: number }) => void;
   /** The window's pre-maintenance run; identical failures are pre-existing (core/baseline.ts). */
   baseline?: Baseline;
   /** --apply: perform the verdict's operation on no-go, then re-check what it affected. */
@@ -77,6 +79,7 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
     const runOpts = { concurrency: config.policy.concurrency, backoffMs: config.policy.retryBackoffMs, runDir: opts.outDir, signal: opts.signal };
     const results = await runTasks(tasks, {
       ...runOpts,
+      ...(opts.onStart ? { onStart: opts.onStart } : {}),
       onResult: (r) => {
         const safe = redactValue(r, redact);
         ledger.append(safe);

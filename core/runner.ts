@@ -14,6 +14,8 @@ export interface RunnerOptions {
   /** Aborted on Ctrl-C: running checks end as broken "interrupted", unstarted ones are left out. */
   signal: AbortSignal;
   onResult: (result: CheckResult) => void;
+  /** Called when each check or batch starts (the console's progress names the slowest running one). */
+  onStart?: (check: { id: string; startedAt: number }) => void;
   /** Extra time a probe gets after its deadline to report before the runner gives up on it. */
   graceMs?: number;
 }
@@ -158,6 +160,7 @@ export async function runTasks(tasks: readonly Task[], opts: RunnerOptions): Pro
   const worker = async () => {
     while (next < tasks.length && !opts.signal.aborted) {
       const task = tasks[next++]!;
+      opts.onStart?.({ id: task.id, startedAt: Date.now() });
       if (task.type === 'check') onResult(await runCheck(task, inner));
       else await runBatch(task, inner);
     }

@@ -65,7 +65,11 @@ export function finalBlock(s: Summary, runDir: string, exitCode: number): string
     ...(s.applied
       ? [
           `applied: ${s.applied.ok ? 'done' : 'FAILED'} by ${s.applied.by}: ${s.applied.detail}`,
-          ...(s.applied.recheck ? [`recheck: ${s.applied.recheck.verdict.toUpperCase()}${s.applied.recheck.verdict === 'go' ? '' : ` — ${s.applied.recheck.reasons.join('; ')}`}`] : []),
+          ...(s.applied.recheck
+            ? [
+                `recheck: ${s.applied.recheck.verdict.toUpperCase()}${s.applied.recheck.verdict === 'go' ? '' : ` — ${s.applied.recheck.reasons.join('; ')}`}`,
+              ]
+            : []),
         ]
       : []),
     ...(s.baseline ? [`baseline: ${s.baseline}`] : []),
@@ -83,16 +87,23 @@ export class ConsoleReporter {
   private done = 0;
   private statusShown = false;
   private readonly running = new Map<string, number>();
+  /** A running batch (its id is not a planned check id) → how many of its planned checks have not reported yet. */
+  private readonly batchLeft = new Map<string, number>();
+  private readonly plannedIds: ReadonlySet<string>;
+  private readonly total: number;
   private timer: NodeJS.Timeout | undefined;
   private lastPlain: number;
   private readonly now: () => number;
 
+  /** `planned`: the plan's checks (plannedChecks(tasks)), or just their number; total = one per planned check. */
   constructor(
     private readonly opts: ConsoleOptions,
-    private readonly total: number,
+    planned: number | readonly { id: string }[],
   ) {
     this.now = opts.now ?? Date.now;
     this.lastPlain = this.now();
+    this.total = typeof planned === 'number' ? planned : planned.length;
+    this.plannedIds = new Set(typeof planned === 'number' ? [] : planned.map((p) => p.id));
   }
 
   private paint(code: string | undefined, text: string): string {
@@ -106,6 +117,9 @@ export class ConsoleReporter {
   /** A check started (the runner's proposed onStart hook); lets the progress name the slowest running one. */
   onStart(id: string, at: number = this.now()): void {
     this.running.set(id, at);
+    // A batch (k6, Playwright) reports under its id as a prefix; it runs until each of its planned checks has reported.
+    if (this.plannedIds.size && !this.plannedIds.has(id))
+      this.batchLeft.set(id, [...this.plannedIds].filter((p) => p.startsWith(`${id}:`)).length);
     if (!this.timer) {
       const every = this.opts.plain ? (this.opts.plainEveryMs ?? 30_000) : (this.opts.refreshMs ?? 1_000);
       this.timer = setInterval(() => this.tick(), Math.min(every, 1_000));
@@ -129,6 +143,14 @@ export class ConsoleReporter {
   onResult(r: CheckResult): void {
     this.done += 1;
     this.running.delete(r.id);
+    for (const [batch, left] of this.batchLeft) {
+      if (!r.id.startsWith(`${batch}:`)) continue;
+      // a batch planned without a list of its checks (left 0) cannot be followed further: its first result ends its timer
+      if (left <= 1) {
+        this.batchLeft.delete(batch);
+        this.running.delete(batch);
+      } else this.batchLeft.set(batch, left - 1);
+    }
     const line = this.paint(COLOR[r.status], checkLine(r));
     if (this.opts.plain) {
       this.opts.out.write(line + '\n');

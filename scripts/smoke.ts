@@ -5,6 +5,7 @@ import { runCommand } from '../core/cli.ts';
 import { checkSmokeArgs, SMOKE_OPTIONS, SMOKE_USAGE, type RawSmoke } from '../core/cli-args.ts';
 import { UsageError } from '../core/errors.ts';
 import { EXIT_CODE } from '../core/gate.ts';
+import { plannedChecks } from '../core/plan.ts';
 import { checkRequirements } from '../core/requires.ts';
 import { runStep } from '../core/run.ts';
 import { defaultRunDir } from '../core/window.ts';
@@ -61,8 +62,10 @@ runCommand<RawSmoke>({
       ...(baseline ? { baseline } : {}),
       apply: args.apply,
       onPlan: (tasks) => {
-        reporter = args.json ? undefined : new ConsoleReporter({ out: process.stdout, plain }, tasks.length);
+        // total = one per planned check (a batch plans one per test), so done/total ends at total/total
+        reporter = args.json ? undefined : new ConsoleReporter({ out: process.stdout, plain }, plannedChecks(tasks));
       },
+      onStart: (c) => reporter?.onStart(c.id, c.startedAt),
       onResult: (r) => reporter?.onResult(r),
       onApply: (lines) => {
         for (const line of lines) io.err.write(`${line}\n`);

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { ConsoleReporter, progressLine } from '../../reports/console.ts';
 import type { CheckResult } from '../../core/result.ts';
+import { plannedChecks } from '../../core/plan.ts';
+import { runTasks } from '../../core/runner.ts';
+import type { Task } from '../../core/task.ts';
 
 function sink(isTTY: boolean): { out: Writable & { isTTY?: boolean }; text: () => string } {
   let text = '';
@@ -79,5 +82,68 @@ test('CI / non-TTY: plain lines only (no colour, no carriage return), a progress
     assert.equal(text().split('\n').filter(Boolean).length, 2, 'nothing running: no progress line');
   } finally {
     r.stop();
+  }
+});
+
+test('the runner says when each check and batch starts: progress names the slowest, a batch runs until its planned checks report', async () => {
+  const { out, text } = sink(true);
+  const check = (id: string, ms: number): Task => ({
+    type: 'check',
+    id,
+    family: 'sanity',
+    kind: 'sanity',
+    title: id,
+    target: {},
+    severity: 'critical',
+    timeoutMs: 5_000,
+    retries: 0,
+    run: () => new Promise((resolve) => setTimeout(() => resolve({ status: 'passed' }), ms)),
+  });
+  let release!: () => void;
+  const batchGate = new Promise<void>((resolve) => (release = resolve));
+  const batch: Task = {
+    type: 'batch',
+    id: 'k6:load',
+    family: 'k6',
+    kind: 'k6',
+    title: 'k6 load',
+    target: {},
+    severity: 'major',
+    timeoutMs: 5_000,
+    expected: ['k6:load:a', 'k6:load:b'],
+    run: async ({ emit }) => {
+      emit(result('k6:load:a'));
+      await batchGate;
+      emit(result('k6:load:b'));
+    },
+  };
+  const tasks = [batch, check('sanity:one', 10), check('sanity:two', 30)];
+  const planned = plannedChecks(tasks);
+  const reporter = new ConsoleReporter({ out, plain: false }, planned);
+  const started: string[] = [];
+  const plainText = () => text().replace(/\x1b\[[0-9;]*m/g, '');
+  try {
+    const run = runTasks(tasks, {
+      concurrency: 3,
+      backoffMs: 1,
+      runDir: '.',
+      signal: new AbortController().signal,
+      onStart: (c) => {
+        assert.ok(Math.abs(c.startedAt - Date.now()) < 1_000, 'startedAt is the epoch time it started');
+        started.push(c.id);
+        reporter.onStart(c.id, c.startedAt);
+      },
+      onResult: (r) => reporter.onResult(r),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.deepEqual(started.sort(), ['k6:load', 'sanity:one', 'sanity:two']);
+    reporter.tick();
+    // both sanity checks and one of the batch's two results are in; the batch is still running
+    assert.match(plainText(), /3\/4 checks done · 1 running, slowest: k6:load \(\d+ s\)$/);
+    release();
+    await run;
+    assert.match(plainText(), /4\/4 checks done$/, 'total = one per planned check; nothing left running');
+  } finally {
+    reporter.stop();
   }
 });
