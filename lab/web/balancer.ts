@@ -64,8 +64,11 @@ export class Balancer {
 
   constructor(private readonly opts: BalancerOptions) {
     this.name = opts.name;
-    for (const h of opts.hosts)
-      this.agents.set(h.key, new Agent({ connect: { ca: opts.caPem, servername: h.fqdn }, keepAliveTimeout: 2_000 }));
+    // Connections to members are kept as a gateway keeps them (IIS holds an idle one 120 s): with 1,000 members
+    // each sees one request per round-robin cycle, and a shorter idle limit made every request a new handshake.
+    // A member's own Keep-Alive hint still wins, less a 1 s margin so a reused socket never races its close.
+    const keep = { keepAliveTimeout: 120_000, keepAliveMaxTimeout: 120_000, keepAliveTimeoutThreshold: 1_000 };
+    for (const h of opts.hosts) this.agents.set(h.key, new Agent({ connect: { ca: opts.caPem, servername: h.fqdn }, ...keep }));
     const first = opts.hosts[0]!;
     this.prober = new HealthProber(
       opts.members,
