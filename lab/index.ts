@@ -12,6 +12,7 @@ import { RunbookState } from './control/state.ts';
 import { createSsoKeys } from './app/sso-keys.ts';
 import { startDnsLab } from './dns/index.ts';
 import { ActiveFaults, type Fault } from './faults.ts';
+import { addressingFrom, LAB_ADDRESSING_ENV, labBinds, type LabAddressing } from './addressing.ts';
 import type { LabManifest } from './manifest.ts';
 import { startServices } from './services/index.ts';
 import { startSlackLab } from './slack/index.ts';
@@ -34,6 +35,8 @@ export interface StartLabOptions {
   healthTimeoutMs?: number;
   /** Zone file the DNS lab serves instead of lab/dns/invoicecloud.test.zone (bench:scale's 5,000 names). */
   zoneFile?: string;
+  /** Random ports on 127.0.0.1 (default, or $HARNESS_LAB_ADDRESSING), or each server on its own loopback address on 443. */
+  addressing?: LabAddressing;
 }
 
 export interface Lab {
@@ -72,6 +75,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const hosts = labHosts(config, domain);
     const faults = new ActiveFaults();
     const serverNames = e.webServers.map((s) => s.name);
+    const binds = labBinds(opts.addressing ?? addressingFrom(process.env[LAB_ADDRESSING_ENV]), serverNames.length);
     const state = new RunbookState(
       serverNames,
       hosts.filter((h) => h.maintenancePage).map((h) => h.key),
@@ -92,7 +96,14 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       started(startServices(e.serverGroups)),
       started(startSlackLab(faults)),
       started(
-        startDnsLab({ config, faults, domain, gatewayAddress: '127.0.0.1', dir, ...(opts.zoneFile ? { zoneFile: opts.zoneFile } : {}) }),
+        startDnsLab({
+          config,
+          faults,
+          domain,
+          gatewayAddress: binds.gateway.address,
+          dir,
+          ...(opts.zoneFile ? { zoneFile: opts.zoneFile } : {}),
+        }),
       ),
     ] as const);
 
@@ -104,9 +115,11 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     const hostNames = Object.fromEntries(hosts.map((h) => [h.key, h.fqdn]));
     const user = process.env[e.tokens.userEnv] ?? LAB_DEFAULT_USER;
     const webServers = serverNames.map(
-      (name) =>
+      (name, i) =>
         new LabWebServer({
           name,
+          bind: binds.web[i]!,
+          identity: e.webServers[i]?.identity ?? name,
           hosts,
           contexts,
           faults,
@@ -133,10 +146,11 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     await Promise.all(webServers.map((w) => w.start()));
     stops.push(...webServers.map((w) => () => w.stop()));
 
-    const members = webServers.map((w) => ({ name: w.name, port: () => w.port }));
+    const members = webServers.map((w) => ({ name: w.name, address: w.address, port: () => w.port }));
     const balancer = (name: string, pool: 'gateway' | 'ilb') =>
       new Balancer({
         name,
+        bind: binds[pool],
         hosts,
         contexts,
         caPem: pki.caPem,
@@ -170,9 +184,9 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       domain,
       caFile: pki.caFile,
       hosts: Object.fromEntries(hosts.map((h) => [h.key, h.fqdn])) as LabManifest['hosts'],
-      webServers: webServers.map((w) => ({ name: w.name, address: '127.0.0.1', port: w.port })),
-      gateway: { name: e.gateway.name, address: '127.0.0.1', port: gateway.port },
-      ilb: { name: e.ilb.name, address: '127.0.0.1', port: ilb.port },
+      webServers: webServers.map((w) => ({ name: w.name, address: w.address, port: w.port })),
+      gateway: { name: e.gateway.name, address: binds.gateway.address, port: gateway.port },
+      ilb: { name: e.ilb.name, address: binds.ilb.address, port: ilb.port },
       services: services.endpoints,
       control: { url: controlServer.url },
       account: { user },

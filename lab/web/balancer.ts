@@ -26,6 +26,8 @@ export interface BalancerOptions {
   healthIntervalMs: number;
   healthTimeoutMs: number;
   backendTimeoutMs: number;
+  /** Address and port to listen on; default 127.0.0.1 on a random port. */
+  bind?: { address: string; port: number };
 }
 
 export interface MemberStatus extends MemberHealth {
@@ -82,7 +84,8 @@ export class Balancer {
       { ...opts.contexts.fallback, SNICallback: (n, cb) => cb(null, opts.contexts.forName(n)) },
       (req, res) => void this.handle(req, res),
     );
-    this.listener = new Listener(this.server);
+    this.listener = new Listener(this.server, opts.bind?.address);
+    if (opts.bind) this.listener.port = opts.bind.port;
   }
 
   get port(): number {
@@ -137,7 +140,7 @@ export class Balancer {
     for (let i = 0; i < members.length; i++) {
       const member = members[(start + i) % members.length]!;
       try {
-        const upstream = await request(`https://127.0.0.1:${member.port()}${req.url ?? '/'}`, {
+        const upstream = await request(`https://${member.address ?? '127.0.0.1'}:${member.port()}${req.url ?? '/'}`, {
           dispatcher: this.agents.get(host.key)!,
           method: req.method as 'GET',
           headers: {

@@ -9,6 +9,8 @@ export interface MemberHealth {
 
 export interface ProbeTarget {
   name: string;
+  /** Default 127.0.0.1. */
+  address?: string;
   port: () => number;
 }
 
@@ -87,7 +89,7 @@ export class HealthProber {
   /** undefined when healthy, else why not. */
   private async probe(t: ProbeTarget): Promise<string | undefined> {
     try {
-      const res = await request(`https://127.0.0.1:${t.port()}/health`, {
+      const res = await request(`https://${t.address ?? '127.0.0.1'}:${t.port()}/health`, {
         dispatcher: this.agent,
         headers: { host: this.hostHeader },
         signal: AbortSignal.timeout(this.timeoutMs),

@@ -14,6 +14,10 @@ export interface WebServerOptions {
   contexts: HostContexts;
   faults: ActiveFaults;
   identityHeader: string;
+  /** What this server puts in the identity header (its name unless the config gives an identity). */
+  identity?: string;
+  /** Address and port to listen on; default 127.0.0.1 on a random port. */
+  bind?: { address: string; port: number };
   slowMs: number;
   /** The app context minus what differs per host (the marker). */
   app: Omit<AppContext, 'marker' | 'serverName' | 'faults'>;
@@ -40,11 +44,16 @@ export class LabWebServer {
       },
       (req, res) => this.handle(req, res),
     );
-    this.listener = new Listener(this.server);
+    this.listener = new Listener(this.server, opts.bind?.address);
+    if (opts.bind) this.listener.port = opts.bind.port;
   }
 
   get port(): number {
     return this.listener.port;
+  }
+
+  get address(): string {
+    return this.opts.bind?.address ?? '127.0.0.1';
   }
 
   get up(): boolean {
@@ -80,7 +89,7 @@ export class LabWebServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    res.setHeader(this.opts.identityHeader, this.name);
+    res.setHeader(this.opts.identityHeader, this.opts.identity ?? this.name);
     const host = hostFor(this.opts.hosts, req.headers.host);
     const app = host && this.apps.get(host.key);
     if (!host || !app) {

@@ -1,0 +1,124 @@
+// The lab shaped like production: every web server and balancer on its own loopback address on port 443, so the
+// default-port path is what the probes take. web1-5 is go; each web fault is caught as on the random-port lab.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../core/config/load.ts';
+import { decide } from '../../core/gate.ts';
+import type { CheckResult } from '../../core/result.ts';
+import { runTasks } from '../../core/runner.ts';
+import { estateFromLab } from '../../estate/model.ts';
+import { addressingFrom, labBinds } from '../../lab/addressing.ts';
+import { parseFault } from '../../lab/faults.ts';
+import { startLab, type Lab } from '../../lab/index.ts';
+import type { LabManifest } from '../../lab/manifest.ts';
+import { runCli, tempDir } from '../cli/helpers.ts';
+import { juneStep, planJune } from '../support/window.ts';
+
+const root = process.getuid?.() === 0;
+const skip = root ? false : 'binding port 443 needs root (or CAP_NET_BIND_SERVICE)';
+
+test('labBinds: ports mode is 127.0.0.1:0; loopback443 gives each server its own address on 443', () => {
+  const ports = labBinds('ports', 3);
+  assert.deepEqual(
+    ports.web,
+    [0, 0, 0].map(() => ({ address: '127.0.0.1', port: 0 })),
+  );
+  const b = labBinds('loopback443', 10, 4242);
+  assert.equal(new Set(b.web.map((w) => w.address)).size, 10);
+  for (const bind of [...b.web, b.gateway, b.ilb]) {
+    assert.equal(bind.port, 443);
+    assert.match(bind.address, /^127\.\d+\.\d+\.\d+$/);
+  }
+  assert.notEqual(labBinds('loopback443', 10, 4242).gateway.address, b.gateway.address, 'a second lab in the process gets another block');
+  assert.throws(() => addressingFrom('443'), /use "ports" .* or "loopback443"/);
+});
+
+async function runSanity(faults: string[] = []) {
+  const base = await loadConfig(new URL('../../harness.config.ts', import.meta.url).pathname);
+  const config = { ...base, policy: { ...base.policy, retryBackoffMs: 50 } };
+  const step = juneStep('web1-5');
+  const lab = await startLab({
+    config,
+    faults: faults.map(parseFault),
+    state: step.after,
+    slowMs: 10_000,
+    healthIntervalMs: 1_000,
+    addressing: 'loopback443',
+  });
+  try {
+    await untilDropped(lab, faults);
+    const tasks = planJune(config, estateFromLab(config, lab.manifest), 'web1-5', '.tmp', ['sanity']);
+    const checks = await runTasks(tasks, {
+      concurrency: config.policy.concurrency,
+      backoffMs: 50,
+      runDir: '.tmp',
+      signal: new AbortController().signal,
+      onResult: () => undefined,
+    });
+    const planned = tasks.map((t) => ({ id: t.id, kind: t.kind, title: t.title, severity: t.severity, target: t.target }));
+    const decision = decide({ step, checks, planned });
+    return { manifest: lab.manifest, decision, byId: new Map(decision.checks.map((c) => [c.id, c])) };
+  } finally {
+    await lab.stop();
+  }
+}
+
+async function untilDropped(lab: Lab, faults: string[]): Promise<void> {
+  const servers = faults
+    .map(parseFault)
+    .filter((f) => ['web-down', 'web-slow', 'web-cert-expired'].includes(f.name))
+    .map((f) => f.arg!);
+  const end = Date.now() + 15_000;
+  while (!Object.values(lab.control.status().pools).every((p) => p.members.every((m) => !servers.includes(m.name) || !m.routable))) {
+    assert.ok(Date.now() < end, `the balancers never dropped ${servers.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const show = (checks: CheckResult[]) => checks.map((c) => `${c.id} ${c.status}: ${c.message ?? ''}`).join('\n');
+
+test('healthy lab on 443: every server on its own address, web1-5 sanity is go', { skip }, async () => {
+  const run = await runSanity();
+  for (const e of [...run.manifest.webServers, run.manifest.gateway, run.manifest.ilb]) assert.equal(e.port, 443, e.name);
+  assert.equal(new Set(run.manifest.webServers.map((w) => w.address)).size, 10);
+  const bad = run.decision.checks.filter((c) => c.status !== 'passed');
+  assert.deepEqual(bad, [], show(bad));
+  assert.equal(run.decision.verdict, 'go');
+});
+
+const HOSTS = ['www', 'www2', 'my', 'sso'];
+const every = (re: RegExp) => Object.fromEntries(HOSTS.map((h) => [`sanity:IC-Web3:${h}:/`, re]));
+const CASES: { fault: string; fails: Record<string, RegExp> }[] = [
+  { fault: 'web-down:IC-Web3', fails: every(/^IC-Web3 \(127\.\d+\.\d+\.3:443\) refused the connection$/) },
+  { fault: 'web-slow:IC-Web3', fails: every(/^IC-Web3 did not send response headers within 5000 ms$/) },
+  { fault: 'web-error:IC-Web3', fails: every(/^IC-Web3 answered 500 for https:\/\/\w+\.invoicecloud\.test\/ \(expected 200\)$/) },
+  { fault: 'web-cert-expired:IC-Web3', fails: every(/^IC-Web3's certificate for \w+\.invoicecloud\.test expired on \d{4}-/) },
+  { fault: 'web-stale-key:IC-Web3', fails: { 'sanity:tokens': /^IC-Web3 rejected the auth cookie issued by IC-Web1/ } },
+  { fault: 'pool-missing:IC-Web3', fails: { 'pool:gateway': /^IC-Web3 never answered through agw-pri-appgateway0-prd/ } },
+];
+for (const c of CASES)
+  test(`lab on 443, ${c.fault}: caught as on the random-port lab, no-go, nothing unrelated fails`, { skip }, async () => {
+    const run = await runSanity([c.fault]);
+    for (const [id, re] of Object.entries(c.fails)) {
+      const check = run.byId.get(id);
+      assert.equal(check?.status, 'failed', `${id}: ${check?.message}`);
+      assert.match(check?.message ?? '', re);
+    }
+    assert.equal(run.decision.verdict, 'no-go');
+    const unrelated = run.decision.checks.filter(
+      (x) => (x.status === 'failed' || x.status === 'broken') && !/IC-Web3/.test(x.message ?? ''),
+    );
+    assert.deepEqual(unrelated, [], show(unrelated));
+  });
+
+test('npm run smoke with HARNESS_LAB_ADDRESSING=loopback443: web1-5 --only=sanity is go on port 443', { skip }, async () => {
+  const out = tempDir('lab443');
+  const r = await runCli('smoke.ts', ['--phase=web1-5', '--window=2025-06-22', '--only=sanity', `--out=${out}`], {
+    HARNESS_LAB_ADDRESSING: 'loopback443',
+  });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const manifest = JSON.parse(readFileSync(join(out, 'lab', 'manifest.json'), 'utf8')) as LabManifest;
+  assert.ok(manifest.webServers.every((w) => w.port === 443 && w.address !== '127.0.0.1'));
+});
