@@ -4,9 +4,29 @@ import { windowDefiner } from './core/window/define.ts';
 import { dnsKind } from './dns/plan.ts';
 import { e2eKind } from './e2e/plan.ts';
 import { k6Kind } from './k6/plan.ts';
-import { directKind, maintenanceKind, poolKind, serviceKind, tokensKind } from './sanity/plan.ts';
+import { directKind, maintenanceKind, poolKind, tokensKind } from './sanity/plan.ts';
+import { serviceKind } from './services/plan.ts';
+import { mailgunKind } from './rotations/mailgun.ts';
+import { secretSyncKind } from './rotations/secret-sync.ts';
+import { jwtKind } from './rotations/jwt.ts';
+import { machineKeyKind } from './rotations/machinekey.ts';
+import { apiKind } from './api/plan.ts';
 
-export const KINDS = [directKind, poolKind, maintenanceKind, tokensKind, serviceKind, dnsKind, k6Kind, e2eKind] as const;
+export const KINDS = [
+  directKind,
+  poolKind,
+  maintenanceKind,
+  tokensKind,
+  serviceKind,
+  dnsKind,
+  k6Kind,
+  e2eKind,
+  mailgunKind,
+  secretSyncKind,
+  jwtKind,
+  machineKeyKind,
+  apiKind,
+] as const;
 
 /** The typed defineWindow for the registered kinds: window files import it from here. */
 export const defineWindow = windowDefiner(KINDS);

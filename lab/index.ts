@@ -14,7 +14,8 @@ import { startDnsLab } from './dns/index.ts';
 import { ActiveFaults, type Fault } from './faults.ts';
 import { addressingFrom, LAB_ADDRESSING_ENV, labBinds, type LabAddressing } from './addressing.ts';
 import type { LabManifest } from './manifest.ts';
-import { startServices } from './services/index.ts';
+import { serviceTlsNames, startServices } from './services/index.ts';
+import { startApiLab } from './apis/index.ts';
 import { startSlackLab } from './slack/index.ts';
 import { createPki } from './tls/pki.ts';
 import { Balancer } from './web/balancer.ts';
@@ -88,12 +89,10 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     for (const f of (opts.faults ?? []).map((x) => normaliseFault(x, state))) faults.add(f);
     // Everything that starts is registered for stop as soon as it is up, even if a sibling fails.
     const started = <T extends { stop(): Promise<void> }>(p: Promise<T>) => p.then((x) => (stops.push(() => x.stop()), x));
-    const [pki, services, slack, dns] = await settleAll([
-      createPki(
-        dir,
-        hosts.map((h) => h.fqdn),
-      ),
-      started(startServices(e.serverGroups)),
+    const making = createPki(dir, [...hosts.map((h) => h.fqdn), ...serviceTlsNames(e.serverGroups, domain)]);
+    const [pki, services, slack, dns, apiLab] = await settleAll([
+      making,
+      started(making.then((p) => startServices(e.serverGroups, { faults, pki: p, domain }))),
       started(startSlackLab(faults)),
       started(
         startDnsLab({
@@ -105,6 +104,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
           ...(opts.zoneFile ? { zoneFile: opts.zoneFile } : {}),
         }),
       ),
+      started(startApiLab({ faults, domain, servers: [...serverNames, ...e.serverGroups.flatMap((g) => g.servers.map((s) => s.name))] })),
     ] as const);
 
     const contexts = hostContexts(pki, hosts);
@@ -192,6 +192,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       account: { user },
       dns: dns.manifest,
       slack: { url: slack.url },
+      apis: apiLab.apis,
+      sso: { kid: sso.kid },
     };
     await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     let stopped: Promise<void> | undefined;

@@ -17,7 +17,8 @@ export interface LabManifest {
   webServers: LabEndpoint[];
   gateway: LabEndpoint;
   ilb: LabEndpoint;
-  services: (LabEndpoint & { group: string })[];
+  /** Non-web servers; `protocol` is what the lab speaks there, `hostKey` the SSH host key's SHA256 fingerprint. */
+  services: (LabEndpoint & { group: string; protocol?: string; hostKey?: string })[];
   /** HTTP control API: runbook operations and faults (see lab/control). */
   control: { url: string };
   /** Test account user name (the password comes from the environment or the lab default, never the manifest). */
@@ -26,4 +27,8 @@ export interface LabManifest {
   dns?: Record<string, unknown>;
   /** Slack webhook receiver. */
   slack?: { url: string };
+  /** Control-plane API fakes (lab/apis): endpoint name (opsgenie, mailgun, keyvault, jobs, k8s:<cluster>) → base URL. */
+  apis?: Record<string, string>;
+  /** The key id sso signs its tokens with (the planned JWT signing certificate, ARC-135). */
+  sso?: { kid: string };
 }

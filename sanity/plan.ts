@@ -1,5 +1,5 @@
 // The sanity family's check kinds: direct HTTPS per server × host, pool membership through both balancers,
-// the maintenance page per host, token portability, and the non-web server groups (TCP + banner).
+// the maintenance page per host and token portability. The non-web server groups are services/plan.ts.
 import { z } from 'zod';
 import { HostKey } from '../core/config/estate.ts';
 import type { HarnessConfig } from '../core/config/schema.ts';
@@ -10,7 +10,6 @@ import type { Endpoint, ResolvedEstate, ResolvedHost } from '../estate/model.ts'
 import { httpsProbe } from './https-probe.ts';
 import { maintenanceProbe } from './maintenance-probe.ts';
 import { poolProbe } from './pool-probe.ts';
-import { tcpProbe } from './tcp-probe.ts';
 import { tokenProbe } from './token-probe.ts';
 import { createTrust } from './trust.ts';
 
@@ -214,40 +213,5 @@ export const tokensKind = defineKind({
     };
     const check: CheckTask = { ...base(ctx), ...task, timeoutMs, run: (signal) => tokenProbe({ servers: members, host }, options, signal) };
     return [check];
-  },
-});
-
-export const serviceKind = defineKind({
-  id: 'service',
-  family: 'sanity',
-  summary: 'each server of the named groups accepts TCP on its port and sends the expected banner',
-  params: z.strictObject({ groups: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all') }),
-  severity: 'major',
-  plan: (ctx: Ctx, p, severity) => {
-    const { estate, config } = ctx;
-    const probeMs = config.policy.timeouts.probeMs;
-    const unknown = p.groups === 'all' ? [] : p.groups.filter((g) => !estate.services.some((s) => s.group === g));
-    const gaps = unknown.map((g) =>
-      brokenTask(
-        { id: `service:${g}`, family: 'sanity', kind: 'service', severity, title: `server group ${g}`, target: {} },
-        `the window names server group "${g}", which estate.serverGroups does not define`,
-      ),
-    );
-    const services = estate.services.filter((s) => p.groups === 'all' || p.groups.includes(s.group));
-    return [
-      ...gaps,
-      ...services.map(
-        (service): CheckTask => ({
-          ...base(ctx),
-          id: `service:${service.name}`,
-          kind: 'service',
-          severity,
-          timeoutMs: probeMs,
-          title: `${service.name} (${service.title}) accepts TCP on port ${service.port}${service.banner ? ' with the expected banner' : ''}`,
-          target: { server: service.name },
-          run: (signal) => tcpProbe(service, { timeoutMs: probeMs }, signal),
-        }),
-      ),
-    ];
   },
 });

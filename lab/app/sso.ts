@@ -64,7 +64,7 @@ async function authorize(ctx: AppContext, req: IncomingMessage, res: ServerRespo
   }
   if (!acceptsAccount(ctx, host, user, password)) return form(ctx, res, q, user, ['The email address or password is incorrect.']);
   const keys = ssoKeysOf(ctx);
-  const rogue = ctx.faults.has('sso-key-mismatch');
+  const rogue = ctx.faults.has('sso-key-mismatch') || ctx.faults.has('jwt-cert-old', ctx.serverName);
   const now = Math.floor(Date.now() / 1000);
   const claims = { sub: user, iss: originOf(req), aud: 'my', iat: now, exp: now + TOKEN_SECONDS, nonce: q.state };
   const token = rogue ? signJwt(claims, keys.rogue.privateKey, keys.rogue.kid) : signJwt(claims, keys.signing.privateKey, keys.kid);

@@ -75,7 +75,29 @@ test('the June window keeps the runbook times in ET, IST and UTC', () => {
   assert.equal(rows['post-window']!.et, 'Sun 2025-06-22 08:00 EDT');
   assert.deepEqual(
     JUNE.steps.map((s) => s.id),
-    ['pre-maintenance', 'web1-5', 'web6-10', 'maintenance-start', 'internal-network', 'dns-migration', 'post-window', 'regression'],
+    [
+      'pre-maintenance',
+      'web1-5',
+      'web6-10',
+      'maintenance-start',
+      'internal-network',
+      'dns-migration',
+      'patch-app',
+      'patch-gateway',
+      'patch-management',
+      'patch-mcc-db',
+      'patch-pdfextract',
+      'patch-proxy',
+      'patch-sftp1',
+      'patch-sftp2',
+      'patch-ts-licensing',
+      'k8s-clusters',
+      'mailgun-rotation',
+      'jwt-certificates',
+      'post-window',
+      'post-steps',
+      'regression',
+    ],
   );
 });
 

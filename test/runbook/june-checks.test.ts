@@ -1,0 +1,207 @@
+// Every runbook step issue 11 names, run on the lab through the June window: go when healthy, and the lab fault
+// that breaks it makes the step no-go with a message naming the cause. No secret value reaches a result.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { parseConfig } from '../../core/config/load.ts';
+import { runStep } from '../../core/run.ts';
+import harness from '../../harness.config.ts';
+import { KINDS } from '../../kinds.ts';
+import { LAB_API_TOKEN, LAB_MAILGUN_KEY, LAB_MAILGUN_OLD_KEY, LAB_SFTP_ACCOUNT } from '../../lab/apis/credentials.ts';
+import { parseFault } from '../../lab/faults.ts';
+import { labSource } from '../../lab/source.ts';
+import { tempDir } from '../cli/helpers.ts';
+import { juneStep } from '../support/window.ts';
+
+const config = parseConfig(harness);
+const SECRETS = [LAB_API_TOKEN, LAB_MAILGUN_KEY, LAB_MAILGUN_OLD_KEY, LAB_SFTP_ACCOUNT.password];
+
+interface Case {
+  step: string;
+  faults?: string[];
+  only?: string[];
+  /** Failing check id → what its message must say; none → the step is go. */
+  fails?: Record<string, RegExp>;
+  action?: RegExp;
+}
+
+const CASES: Case[] = [
+  // Server groups (JEDI-175..182): protocol-level check and alerting, blocking at the step that patches them.
+  { step: 'patch-app' },
+  {
+    step: 'patch-app',
+    faults: ['service-unhealthy:IC-App2'],
+    fails: { 'service:IC-App2': /IC-App2 .* answered 503 at \/health, expected 200/ },
+  },
+  {
+    step: 'patch-app',
+    faults: ['alerting-off:IC-App1'],
+    fails: { 'api:alerting:app': /data\[name=IC-App1\]\.enabled is false, expected true — turn alerting back on for IC-App1/ },
+  },
+  { step: 'patch-gateway' },
+  {
+    step: 'patch-gateway',
+    faults: ['service-down:IC-GW1'],
+    fails: { 'service:IC-GW1': /IC-GW1 \(127\.0\.0\.1:\d+\) refused the connection/ },
+  },
+  { step: 'patch-management' },
+  { step: 'patch-management', faults: ['service-down:IC-MGMT1'], fails: { 'service:IC-MGMT1': /IC-MGMT1 .* refused the connection/ } },
+  { step: 'patch-mcc-db' },
+  { step: 'patch-mcc-db', faults: ['alerting-off:IC-MCCDB1'], fails: { 'api:alerting:mcc-db': /IC-MCCDB1\]\.enabled is false/ } },
+  { step: 'patch-pdfextract' },
+  { step: 'patch-pdfextract', faults: ['service-unhealthy:IC-PDF1'], fails: { 'service:IC-PDF1': /answered 503 at \/health/ } },
+  { step: 'patch-proxy' },
+  {
+    step: 'patch-proxy',
+    faults: ['service-down:IC-PROXY2', 'alerting-off:IC-PROXY1..2'],
+    fails: {
+      'service:IC-PROXY2': /refused the connection/,
+      'api:alerting:proxy': /IC-PROXY1\]\.enabled is false.*IC-PROXY2\]\.enabled is false/,
+    },
+  },
+  { step: 'patch-ts-licensing' },
+  { step: 'patch-ts-licensing', faults: ['service-down:IC-TSLIC1'], fails: { 'service:IC-TSLIC1': /refused the connection/ } },
+  // SFTP1 then SFTP2 (JEDI-180): SFTP2 is not patched while SFTP1 is down.
+  { step: 'patch-sftp1' },
+  {
+    step: 'patch-sftp1',
+    faults: ['service-down:SFTP1'],
+    fails: { 'service:SFTP1': /SFTP1 \(127\.0\.0\.1:\d+\) refused the connection/ },
+    action: /do not patch SFTP2 while SFTP1 is down/,
+  },
+  { step: 'patch-sftp1', faults: ['sftp-login-broken:SFTP1'], fails: { 'service:SFTP1': /SFTP1 .* refused the login of harness-check/ } },
+  { step: 'patch-sftp2' },
+  { step: 'patch-sftp2', faults: ['service-down:SFTP1'], fails: { 'service:SFTP1': /refused the connection/ } },
+  {
+    step: 'patch-sftp2',
+    faults: ['sftp-list-broken:SFTP2'],
+    fails: { 'service:SFTP2': /accepted the login of harness-check but could not list \/: permission denied/ },
+  },
+  // K8s clusters (PLAT-1987).
+  { step: 'k8s-clusters' },
+  {
+    step: 'k8s-clusters',
+    faults: ['k8s-version-old:aks-prd-1'],
+    fails: { 'api:k8s:aks-prd-1:version': /gitVersion is "v1\.30\.9", expected "v1\.31\.4"/ },
+  },
+  {
+    step: 'k8s-clusters',
+    faults: ['k8s-node-notready:aks-prd-2'],
+    fails: {
+      'api:k8s:aks-prd-2:nodes': /aks-prd-2-nodepool1-2: items\[1\]\.status\.conditions\[type=Ready\]\.status is "False", expected "True"/,
+    },
+  },
+  {
+    step: 'k8s-clusters',
+    faults: ['k8s-secret-missing'],
+    fails: {
+      'api:k8s:aks-prd-1:mailgun-secret': /answered 404/,
+      'secret-sync:k8s:aks-prd-1:biller/biller-mailgun': /biller\/biller-mailgun on K8s aks-prd-1 does not exist/,
+    },
+  },
+  // Mailgun rotation, mail routing and the cron job secret.
+  { step: 'mailgun-rotation' },
+  {
+    step: 'mailgun-rotation',
+    faults: ['mailgun-key-old'],
+    fails: { 'mailgun:key': /Mailgun refused the key in MAILGUN_API_KEY \(401\)/, 'mailgun:routing': /401/ },
+  },
+  {
+    step: 'mailgun-rotation',
+    faults: ['mail-routing-broken'],
+    fails: { 'mailgun:routing': /failed delivery \(550 .*\): check the Mailgun route/ },
+  },
+  {
+    step: 'mailgun-rotation',
+    faults: ['k8s-secret-stale'],
+    fails: {
+      'secret-sync:k8s:aks-prd-1:biller/biller-mailgun':
+        /is not Key Vault mailgun-api-key's current version 9a8b.*: it holds the older version 3f1c.*delete the secret \(kubectl -n biller delete secret biller-mailgun\)/,
+    },
+  },
+  // machineKey (PLAT-2374): web1-5 validated on IC-Web3, then all ten; alerting on after each batch.
+  { step: 'web1-5', only: ['rotations', 'api'] },
+  {
+    step: 'web1-5',
+    only: ['rotations', 'api'],
+    faults: ['web-stale-key:IC-Web2', 'alerting-off:IC-Web1..5'],
+    fails: {
+      'machinekey:IC-Web3':
+        /IC-Web2 does not share IC-Web3's key though this step rolled IC-Web1\.\.5 .*Keys: IC-Web3's key: IC-Web1, IC-Web3, .*; another key \(IC-Web2's\): IC-Web2/,
+      'api:alerting:web1-5': /IC-Web1\]\.enabled is false.*IC-Web5\]\.enabled is false/,
+    },
+    action: /do not start IC-Web6\.\.10/,
+  },
+  {
+    step: 'web6-10',
+    only: ['rotations', 'api'],
+    faults: ['alerting-off:IC-Web8'],
+    fails: { 'api:alerting:web6-10': /IC-Web8\]\.enabled is false/ },
+  },
+  {
+    step: 'post-window',
+    only: ['rotations'],
+    faults: ['web-stale-key:IC-Web9'],
+    fails: { 'machinekey:IC-Web3': /IC-Web9 does not share IC-Web3's key/ },
+  },
+  // JWT certificates (ARC-135).
+  { step: 'jwt-certificates' },
+  {
+    step: 'jwt-certificates',
+    faults: ['jwt-cert-old:IC-Web4'],
+    fails: { 'jwt:IC-Web4': /IC-Web4's sso signs with key lab-sso-rogue, not the new certificate lab-sso-1 \(ARC-135\)/ },
+  },
+  // Post-steps: jobs running again, mail routing.
+  { step: 'post-steps' },
+  {
+    step: 'post-steps',
+    faults: ['jobs-stopped:integrations'],
+    fails: { 'api:jobs:integrations': /biller-file-import: jobs\[0\]\.state is "paused"/ },
+  },
+  {
+    step: 'post-steps',
+    faults: ['jobs-stopped:engineering', 'mail-routing-broken'],
+    fails: { 'api:jobs:engineering': /paused/, 'mailgun:routing': /550/ },
+  },
+];
+
+for (const c of CASES) {
+  const name = `${c.step}${c.only ? ` (--only=${c.only.join(',')})` : ''}: ${c.faults?.join(' ') ?? 'healthy'} → ${c.fails ? 'no-go' : 'go'}`;
+  test(name, async () => {
+    const out = tempDir(`june-${c.step}`);
+    try {
+      const s = await runStep({
+        config,
+        kinds: KINDS,
+        source: labSource(config, { faults: (c.faults ?? []).map(parseFault) }),
+        step: juneStep(c.step),
+        window: '2025-06-22',
+        outDir: out,
+        signal: new AbortController().signal,
+        ...(c.only ? { only: c.only } : {}),
+      });
+      const problems = s.checks.filter((r) => r.status !== 'passed');
+      if (!c.fails) {
+        assert.equal(s.verdict, 'go', problems.map((r) => `${r.id}: ${r.status} ${r.message}`).join('\n'));
+        assert.ok(s.checks.length > 0);
+      } else {
+        assert.equal(s.verdict, 'no-go', JSON.stringify(s.reasons));
+        assert.deepEqual(
+          problems.map((r) => r.id).sort(),
+          Object.keys(c.fails).sort(),
+          problems.map((r) => `${r.id}: ${r.message}`).join('\n'),
+        );
+        for (const [id, says] of Object.entries(c.fails)) {
+          const r = s.checks.find((x) => x.id === id)!;
+          assert.equal(r.status, 'failed', `${id}: ${r.message}`);
+          assert.match(r.message!, says, id);
+        }
+        if (c.action) assert.match(s.action ?? '', c.action);
+      }
+      const text = JSON.stringify(s);
+      for (const secret of SECRETS) assert.ok(!text.includes(secret), 'a secret value reached the summary');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+}
