@@ -26,6 +26,8 @@ export interface BalancerEndpoint extends Endpoint {
   identities?: Record<string, string>;
   /** Azure's view of the same pool (backend health), where the environment names the resource. */
   azure?: AzureView;
+  /** The web servers' addresses, to map Azure's backends to names. */
+  backends?: { name: string; address: string }[];
 }
 
 export interface AzureView {
@@ -39,6 +41,9 @@ export interface AzureView {
   endpoint?: string;
   /** Lab only: a bearer token the lab's API accepts (never a real credential). */
   labToken?: string;
+  /** Lab only: the stand-in's CA (PEM) and the name its certificate is for. */
+  ca?: string;
+  tlsName?: string;
 }
 
 export interface ResolvedHost {
@@ -132,13 +137,13 @@ export function estateFromLab(config: HarnessConfig, lab: LabManifest): Resolved
       ...lab.gateway,
       identityHeader: e.gateway.identityHeader,
       ...(identities ? { identities } : {}),
-      ...(azure?.gateway ? { azure: { kind: 'application-gateway', ...azure.gateway, ...labAzure(azure) } } : {}),
+      ...(azure?.gateway ? { azure: { kind: 'application-gateway', ...azure.gateway, ...labAzure(azure) }, backends: webServers } : {}),
     },
     ilb: {
       ...lab.ilb,
       identityHeader: e.ilb.identityHeader,
       ...(identities ? { identities } : {}),
-      ...(azure?.ilb ? { azure: { kind: 'load-balancer', ...azure.ilb, ...labAzure(azure) } } : {}),
+      ...(azure?.ilb ? { azure: { kind: 'load-balancer', ...azure.ilb, ...labAzure(azure) }, backends: webServers } : {}),
     },
     services: e.serverGroups.flatMap((g) =>
       g.servers.map((s) => ({
@@ -167,11 +172,19 @@ export interface LabAzure {
   endpoint: string;
   subscriptionId: string;
   token: string;
+  caFile: string;
+  tlsName: string;
   gateway?: { resourceGroup: string; name: string };
   ilb?: { resourceGroup: string; name: string; rule: string };
 }
 
-const labAzure = (a: LabAzure) => ({ subscriptionId: a.subscriptionId, endpoint: a.endpoint, labToken: a.token });
+const labAzure = (a: LabAzure) => ({
+  subscriptionId: a.subscriptionId,
+  endpoint: a.endpoint,
+  labToken: a.token,
+  ca: readFileSync(a.caFile, 'utf8'),
+  tlsName: a.tlsName,
+});
 
 export interface EnvironmentOptions {
   /** What the run's checks need (default: everything); a missing address nobody needs is no error. */
@@ -238,7 +251,7 @@ export function estateFromEnvironment(
       port: e.gateway.port,
       identityHeader: e.gateway.identityHeader,
       ...(identities ? { identities } : {}),
-      ...(az?.gateway ? { azure: view('application-gateway', az.gateway) } : {}),
+      ...(az?.gateway ? { azure: view('application-gateway', az.gateway), backends: webServers } : {}),
     },
     ilb: {
       name: e.ilb.name,
@@ -246,7 +259,7 @@ export function estateFromEnvironment(
       port: e.ilb.port,
       identityHeader: e.ilb.identityHeader,
       ...(identities ? { identities } : {}),
-      ...(az?.ilb ? { azure: view('load-balancer', az.ilb) } : {}),
+      ...(az?.ilb ? { azure: view('load-balancer', az.ilb), backends: webServers } : {}),
     },
     services: e.serverGroups.flatMap((g) =>
       g.servers.map((s) => ({

@@ -14,6 +14,8 @@ import { startDnsLab } from './dns/index.ts';
 import { ActiveFaults, type Fault } from './faults.ts';
 import { addressingFrom, LAB_ADDRESSING_ENV, labBinds, type LabAddressing } from './addressing.ts';
 import type { LabManifest } from './manifest.ts';
+import { ARM_TLS_NAME, startArmLab, type ArmMember } from '../azure/lab-arm.ts';
+import type { LabAzure } from '../estate/model.ts';
 import { serviceTlsNames, startServices } from './services/index.ts';
 import { startApiLab } from './apis/index.ts';
 import { startSlackLab } from './slack/index.ts';
@@ -38,6 +40,8 @@ export interface StartLabOptions {
   zoneFile?: string;
   /** Random ports on 127.0.0.1 (default, or $HARNESS_LAB_ADDRESSING), or each server on its own loopback address on 443. */
   addressing?: LabAddressing;
+  /** Serve Azure's backend-health API for both balancers on loopback (default: $HARNESS_LAB_AZURE === '1'). */
+  azure?: boolean;
 }
 
 export interface Lab {
@@ -172,6 +176,37 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     );
     control.attachBalancers({ gateway, ilb });
 
+    // Azure's view of the two pools (azure/lab-arm.ts): the in-pool members with their health-probe state.
+    let azure: LabAzure | undefined;
+    if (opts.azure ?? process.env['HARNESS_LAB_AZURE'] === '1') {
+      const view = (b: Balancer) => (): ArmMember[] =>
+        b
+          .status()
+          .filter((m) => m.inPool)
+          .map((m) => ({
+            name: m.name,
+            address: webServers.find((w) => w.name === m.name)?.address ?? '127.0.0.1',
+            health: m.healthy ? 'Up' : 'Down',
+            ...(m.lastError ? { why: `health probe: ${m.lastError}` } : {}),
+          }));
+      const rg = 'rg-maintenance-lab';
+      const arm = await startArmLab({
+        dir,
+        gateway: { resourceGroup: rg, name: e.gateway.name, members: view(gateway) },
+        ilb: { resourceGroup: rg, name: e.ilb.name, rule: 'https', members: view(ilb) },
+      });
+      stops.push(() => arm.stop());
+      azure = {
+        endpoint: arm.endpoint,
+        subscriptionId: arm.subscriptionId,
+        token: arm.token,
+        caFile: arm.caFile,
+        tlsName: ARM_TLS_NAME,
+        gateway: { resourceGroup: rg, name: e.gateway.name },
+        ilb: { resourceGroup: rg, name: e.ilb.name, rule: 'https' },
+      };
+    }
+
     const controlServer = await startControlServer(control);
     stops.push(() => controlServer.stop());
     // Faults changed on lab.faults directly (not through control) still reach the listeners; a failure shows in status().
@@ -179,7 +214,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     ticker.unref();
     stops.push(async () => clearInterval(ticker));
 
-    const manifest: LabManifest = {
+    const manifest: LabManifest & { azure?: LabAzure } = {
       startedAt: new Date().toISOString(),
       domain,
       caFile: pki.caFile,
@@ -192,6 +227,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       account: { user },
       dns: dns.manifest,
       slack: { url: slack.url },
+      ...(azure ? { azure } : {}),
       apis: apiLab.apis,
       sso: { kid: sso.kid },
     };

@@ -6,10 +6,18 @@ import type { Endpoint, ResolvedHost } from '../estate/model.ts';
 import { exchange, header, originOf, watchingConnector } from './exchange.ts';
 import { deadline, mapLimited } from './limit.ts';
 import type { Trust } from './trust.ts';
+import { byServer, isUp, readAzureHealth } from '../azure/backend-health.ts';
+import type { AzureView } from '../estate/model.ts';
 
 export interface PoolTarget {
   /** `identities`: header value → server name, where servers send another name (IIS machine names). */
-  balancer: Endpoint & { identityHeader: string; identities?: Record<string, string> };
+  balancer: Endpoint & {
+    identityHeader: string;
+    identities?: Record<string, string>;
+    /** Azure's view of this pool (backend health), and the servers' addresses to map it by. */
+    azure?: AzureView;
+    backends?: { name: string; address: string }[];
+  };
   host: Pick<ResolvedHost, 'name' | 'path'>;
   /** Members that must answer (the phase's expected pool). */
   expected: string[];
@@ -118,17 +126,75 @@ export const poolProbe: Probe<PoolTarget, PoolOptions> = async ({ balancer, host
       details,
     );
   }
+  // Azure's own view of the same pool, where the environment names the resource: both views must agree.
+  const azure = balancer.azure ? await azureView(balancer, expected, callerSignal) : undefined;
+  if (azure) (details as Record<string, unknown>)['azure'] = azure.details;
   const lines: string[] = [];
   if (missing.length)
     lines.push(`${missing.join(', ')} never answered through ${via} in ${total} requests${errorNote ? ` (${errorNote})` : ''}`);
   if (unexpected.length) lines.push(`${unexpected.join(', ')} answered through ${balancer.name} but should be out of its pool`);
+  if (azure?.lines) lines.push(...azure.lines);
   if (lines.length)
     return failed(
-      { layer: 'assertion', code: missing.length ? 'POOL_MEMBER_MISSING' : 'POOL_MEMBER_UNEXPECTED', message: lines.join('; ') },
+      {
+        layer: 'assertion',
+        code: missing.length
+          ? 'POOL_MEMBER_MISSING'
+          : unexpected.length
+            ? 'POOL_MEMBER_UNEXPECTED'
+            : (azure?.code ?? 'AZURE_MEMBER_NOT_UP'),
+        message: lines.join('; '),
+      },
       details,
     );
+  // The header view passed but Azure could not be asked: the check is not complete.
+  if (azure?.broken) return broken(azure.broken.code, azure.broken.message, details);
   return passed(
     details,
-    `all ${expected.length} expected members answered through ${via} (${total} requests${errorNote ? `; ${errorNote}` : ''})`,
+    `all ${expected.length} expected members answered through ${via} (${total} requests${errorNote ? `; ${errorNote}` : ''})${azure ? `, and Azure reports them Up in ${balancer.azure!.name}'s ${balancer.azure!.kind === 'application-gateway' ? 'backend health' : `rule ${balancer.azure!.rule}`}` : ''}`,
   );
 };
+
+interface AzureOutcome {
+  details: Record<string, unknown>;
+  /** What Azure says is wrong, and its code. */
+  lines?: string[];
+  code?: string;
+  /** Azure could not be asked. */
+  broken?: { code: string; message: string };
+}
+
+/** Expected members must be Up in Azure's view; nothing else may be Up (or Draining) there. */
+async function azureView(balancer: PoolTarget['balancer'], expected: string[], signal: AbortSignal): Promise<AzureOutcome> {
+  const view = balancer.azure!;
+  const read = await readAzureHealth(view, { signal });
+  if (!read.ok) return { details: { error: read.code }, broken: { code: read.code, message: read.message } };
+  const map = byServer(read.backends, balancer.backends ?? []);
+  const where = view.kind === 'application-gateway' ? `${view.name}'s backend health` : `${view.name}'s rule ${view.rule}`;
+  const lines: string[] = [];
+  const down = expected.filter((n) => !isUp(map.get(n)));
+  if (down.length)
+    lines.push(
+      `Azure does not report ${down.join(', ')} Up in ${where}: ${down
+        .map((n) => {
+          const entries = map.get(n);
+          return entries?.length
+            ? `${n} ${entries.map((e) => e.health).join('/')}${entries[0]?.why ? ` (${entries[0].why})` : ''}`
+            : `${n} not in the backend pool`;
+        })
+        .join('; ')}`,
+    );
+  const extra = [...map.keys()].filter(
+    (n) => !expected.includes(n) && map.get(n)!.some((b) => b.health === 'Up' || b.health === 'Draining'),
+  );
+  if (extra.length)
+    lines.push(
+      `Azure still sends traffic to ${extra.join(', ')} in ${where} (${extra.map((n) => map.get(n)![0]!.health).join(', ')}), which should be out of the pool`,
+    );
+  const details = {
+    resource: view.name,
+    kind: view.kind,
+    backends: Object.fromEntries([...map].map(([n, b]) => [n, b.map((x) => x.health)])),
+  };
+  return lines.length ? { details, lines, code: down.length ? 'AZURE_MEMBER_NOT_UP' : 'AZURE_MEMBER_NOT_DRAINED' } : { details };
+}
