@@ -1,5 +1,6 @@
 // The smoke/regression flags: every mistake is a UsageError (exit 64) that says what is valid. Which phases,
 // families and faults exist is checked later, against the window file, the registry and the lab.
+import { existsSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.ts';
 import { parseFlags } from './cli.ts';
@@ -18,6 +19,8 @@ Options:
   --fault=<name>[:<arg>]  inject a lab fault (repeatable; lab only; see npm run lab -- --help)
   --baseline=DIR|none     the baseline run (default: this window's latest pre-maintenance run, if any)
   --apply                 on no-go, carry out the action where it can be automated, then re-check
+  --e2e-report=FILE       e2e checks take their results from this merged Playwright JSON report (CI shards)
+                          instead of starting Playwright; a listed test missing from it is broken
   --json                  print the summary as JSON instead of the console report
   --force                 run even if a required earlier step has not passed in this window
   --debug                 print the stack of an unexpected error
@@ -37,10 +40,13 @@ export const SMOKE_OPTIONS = {
   apply: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
+  'e2e-report': { type: 'string' },
 } satisfies NonNullable<ParseArgsConfig['options']>;
 
 export interface SmokeArgs {
   baseline?: string;
+  /** --e2e-report: a merged Playwright JSON report the e2e checks read instead of running Playwright. */
+  e2eReport?: string;
   phase: string;
   env: string;
   config: string;
@@ -55,6 +61,7 @@ export interface SmokeArgs {
 
 export interface RawSmoke {
   baseline?: string;
+  'e2e-report'?: string;
   phase?: string[];
   env: string;
   config: string;
@@ -90,6 +97,11 @@ export function checkSmokeArgs(values: RawSmoke): SmokeArgs {
       .filter(Boolean);
     if (!only.length) throw new UsageError('--only needs at least one family: sanity, dns, k6, e2e');
   }
+  const e2eReport = values['e2e-report'];
+  if (e2eReport !== undefined && !existsSync(e2eReport))
+    throw new UsageError(
+      `--e2e-report=${e2eReport}: no such file; pass the JSON report \`playwright merge-reports --reporter=json\` wrote (PLAYWRIGHT_JSON_OUTPUT_FILE)`,
+    );
   if (values.fault.length && values.env !== 'lab')
     throw new UsageError(`--fault injects faults into the lab only; it cannot be used with --env=${values.env}`);
   return {
@@ -102,6 +114,7 @@ export function checkSmokeArgs(values: RawSmoke): SmokeArgs {
     force: values.force,
     ...(values.window ? { window: values.window } : {}),
     ...(values.baseline !== undefined ? { baseline: values.baseline } : {}),
+    ...(e2eReport !== undefined ? { e2eReport } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
     ...(only ? { only } : {}),
   };

@@ -16,6 +16,7 @@ import { followLines, type Follower } from './follow.ts';
 import { listTests, runPlaywright } from './run.ts';
 import { ENV } from './target.ts';
 import { findChromium } from './browser.ts';
+import { MERGED_REPORT_ENV, resultsFromMerged } from './merged.ts';
 
 type PlanContext = KindContext<HarnessConfig, ResolvedEstate>;
 
@@ -48,6 +49,8 @@ export interface BatchNarrowing {
   killGraceMs?: number;
   /** Extra variables for the Playwright run (tests: CHROMIUM_PATH). */
   env?: Record<string, string>;
+  /** Results from this merged Playwright JSON report (CI shards) instead of starting Playwright (e2e/merged.ts). */
+  mergedReport?: string;
 }
 
 /**
@@ -80,8 +83,14 @@ export function e2eBatch(
   const { config, estate } = ctx;
   const outDir = join(ctx.runDir, 'e2e', suite);
   // Every test is planned from Playwright's own listing, so a run killed half-way can never pass for the rest.
-  const listed = listTests({ suite, hosts, env: { ...suiteEnv(ctx, undefined, hosts), ...narrow.env }, ...(narrow.grep ? { grep: narrow.grep } : {}) });
-  const chromium = findChromium({ ...process.env, ...narrow.env });
+  const listed = listTests({
+    suite,
+    hosts,
+    env: { ...suiteEnv(ctx, undefined, hosts), ...narrow.env },
+    ...(narrow.grep ? { grep: narrow.grep } : {}),
+  });
+  // a merged report needs no browser here: the shards ran the tests
+  const chromium = narrow.mergedReport ? 'not needed' : findChromium({ ...process.env, ...narrow.env });
   const gap = !chromium
     ? "no Chromium found (CHROMIUM_PATH, /usr/bin/chromium, Playwright's own): run npm run setup"
     : 'error' in listed
@@ -95,7 +104,7 @@ export function e2eBatch(
     id: 'e2e',
     family: 'e2e',
     kind: 'e2e',
-    title: `Playwright ${suite} on ${hosts.join(', ')}`,
+    title: `Playwright ${suite} on ${hosts.join(', ')}${narrow.mergedReport ? ` (from ${narrow.mergedReport})` : ''}`,
     target: {},
     // What concerns the run as a whole (Playwright crashed, a host ran no test) weighs as much as its tests.
     severity,
@@ -105,6 +114,25 @@ export function e2eBatch(
     // One planned check per listed test and host; without a listing, any `e2e:` result counts (and a gap says why).
     expected: 'ids' in listed ? listed.ids : [],
     run: async ({ signal, emit }) => {
+      if (narrow.mergedReport) {
+        const adapt = {
+          defaultSeverity: severity,
+          hostNames: Object.fromEntries(estate.hosts.map((h) => [h.key, h.name])),
+          secrets: estate.account.password ? [estate.account.password] : [],
+        };
+        const expected = 'ids' in listed ? listed.ids : [];
+        for (const r of resultsFromMerged({
+          file: narrow.mergedReport,
+          suite,
+          hosts,
+          expected,
+          adapt,
+          severity,
+          clean: makeClean(adapt.secrets),
+        }))
+          emit(r);
+        return;
+      }
       // A fresh folder: lines or a report from an earlier run in it must not be read as this run's.
       rmSync(outDir, { recursive: true, force: true });
       mkdirSync(outDir, { recursive: true });
@@ -221,5 +249,8 @@ export const e2eKind = defineKind({
   summary: 'a Playwright suite (smoke or regression) on the named hosts, one result per test and host',
   params: z.strictObject({ suite: z.enum(['smoke', 'regression']), hosts: z.array(HostKey).min(1) }),
   severity: 'major',
-  plan: (ctx: PlanContext, p, severity) => [e2eBatch(ctx, p.suite, p.hosts, {}, severity)],
+  plan: (ctx: PlanContext, p, severity) => {
+    const merged = process.env[MERGED_REPORT_ENV];
+    return [e2eBatch(ctx, p.suite, p.hosts, merged ? { mergedReport: merged } : {}, severity)];
+  },
 });

@@ -10,6 +10,7 @@ import { checkRequirements } from '../core/requires.ts';
 import { runStep } from '../core/run.ts';
 import { defaultRunDir } from '../core/window.ts';
 import { stepOf } from '../core/window/load.ts';
+import { MERGED_REPORT_ENV } from '../e2e/merged.ts';
 import { KINDS } from '../kinds.ts';
 import { ConsoleReporter } from '../reports/console.ts';
 import { checkOnly, loadHarnessConfig, openWindow, parseFaults, sourceFor } from './lib/context.ts';
@@ -36,6 +37,8 @@ runCommand<RawSmoke>({
         );
     }
     const outDir = resolve(args.out ?? defaultRunDir(chosen.date, step.id));
+    // the e2e kind plans from it (e2e/merged.ts): the shards' tests, read instead of run
+    if (args.e2eReport) process.env[MERGED_REPORT_ENV] = resolve(args.e2eReport);
     const controller = new AbortController();
     let interrupts = 0;
     const interrupt = (signal: NodeJS.Signals) => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { parseSmokeArgs, SMOKE_OPTIONS } from '../../core/cli-args.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -23,8 +24,6 @@ const MERGE = 'PLAYWRIGHT_JSON_OUTPUT_FILE=merged.json npx playwright merge-repo
 const SHARD = /^npx playwright test --grep @regression --shard=(.+)\/(.+)$/;
 /** Every webhook variable harness.config.ts names, and the test account. */
 const SECRETS = [...new Set(read('harness.config.ts').match(/SLACK_WEBHOOK_[A-Z_]+/g) ?? []), 'HARNESS_TEST_USER', 'HARNESS_TEST_PASSWORD'];
-/** Flags the pipelines pass that the CLI does not have yet (proposed in the issue-15 report). */
-const PROPOSED_FLAGS = ['--e2e-report'];
 
 function runLines(steps: Obj[], key: string): string[] {
   return steps.flatMap((s) =>
@@ -45,7 +44,7 @@ function assertKnownFlags(lines: string[]): void {
   const usage = { regression: read('core/cli-args.ts'), report: read('scripts/report.ts'), gate: read('scripts/gate.ts') };
   for (const [script, source] of Object.entries(usage)) {
     for (const flag of npmFlags(lines, script)) {
-      if (flag === '--' || PROPOSED_FLAGS.includes(flag)) continue;
+      if (flag === '--') continue;
       assert.ok(source.includes(`${flag}`), `npm run ${script} knows ${flag}`);
     }
   }
@@ -213,9 +212,33 @@ test('Azure Pipelines: stages, jobs, steps as Azure expects; the same commands, 
   assert.doesNotMatch(text, /hooks\.slack\.com|ignoreHTTPSErrors|insecureSkipTLSVerify/);
 });
 
-test('the pipelines use flags the CLI does not have yet', {
-  todo: `proposed: ${PROPOSED_FLAGS.join(', ')} for npm run regression (e2e results from a merged Playwright report)`,
-}, () => {
-  const cli = read('core/cli-args.ts');
-  for (const flag of PROPOSED_FLAGS) assert.ok(cli.includes(`'${flag.slice(2)}'`), `${flag} in core/cli-args.ts`);
+test('the regression step reads the merged report the merge step wrote: --e2e-report is a flag of npm run regression', () => {
+  // SMOKE_OPTIONS is what node:util parseArgs accepts (strict): an unknown flag would exit 64 in CI
+  assert.equal(SMOKE_OPTIONS['e2e-report'].type, 'string');
+  assert.equal(parseSmokeArgs(['--phase=regression', '--e2e-report=package.json']).e2eReport, 'package.json');
+  const gh = runLines(
+    arr(obj(obj(obj(parse(read('.github/workflows/regression.yml')), 'workflow').jobs, 'jobs').gate, 'gate').steps, 'steps') as Obj[],
+    'run',
+  );
+  const az = runLines(
+    arr(
+      obj(arr(obj(arr(obj(parse(read('azure-pipelines.yml')), 'pipeline').stages, 'stages')[1], 'gate stage').jobs, 'jobs')[0], 'job')
+        .steps,
+      'steps',
+    ) as Obj[],
+    'script',
+  );
+  for (const [ci, lines] of [
+    ['GitHub', gh],
+    ['Azure', az],
+  ] as const) {
+    const merge = lines.findIndex((l) => l === MERGE);
+    const regression = lines.findIndex((l) => l.startsWith('npm run regression --'));
+    assert.ok(merge >= 0 && regression > merge, `${ci}: merged before the regression run`);
+    assert.match(
+      lines[regression]!,
+      / --e2e-report=merged\.json /,
+      `${ci}: the regression reads merged.json (PLAYWRIGHT_JSON_OUTPUT_FILE of the merge)`,
+    );
+  }
 });
