@@ -5,6 +5,7 @@ import { test as base, expect, type Browser, type Response, type ConsoleMessage 
 import type { HostKey } from '../core/config/estate.ts';
 import { labLaunchArgs, verifiedLabPins } from './browser.ts';
 import { harnessError } from './harness-error.ts';
+import { ignorableFailure } from './page-health.ts';
 import { ENV, resolveTarget, type E2eTarget } from './target.ts';
 import type { SiteContext } from './pages/site-page.ts';
 import { BillPayment, WwwAccount, WwwHome } from './pages/www.ts';
@@ -112,7 +113,7 @@ export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
   expectMaintenance: async ({ target, hostKey }, use) => use(target.maintenance.on.includes(hostKey)),
 
   site: async ({ target, expectMaintenance }, use) =>
-    use({ marker: target.marker, maintenanceMarker: target.maintenance.marker, expectMaintenance }),
+    use({ marker: target.marker, title: target.title, maintenanceMarker: target.maintenance.marker, expectMaintenance }),
   wwwHome: async ({ page, site }, use) => use(new WwwHome(page, site)),
   billPayment: async ({ page, site }, use) => use(new BillPayment(page, site)),
   wwwAccount: async ({ page, site }, use) => use(new WwwAccount(page, site)),
@@ -124,14 +125,19 @@ export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
   pageHealth: [
     async ({ page }, use, testInfo) => {
       const allowed: { status: number; urlPart: string }[] = [];
-      const isAllowed = (status: number, url: string) => allowed.some((a) => a.status === status && url.includes(a.urlPart));
+      const isAllowed = (status: number, url: string) =>
+        ignorableFailure(status, url) || allowed.some((a) => a.status === status && url.includes(a.urlPart));
       const problems: string[] = [];
       const failedUrls = new Set<string>();
       const onConsole = (m: ConsoleMessage) => {
         if (m.type() !== 'error') return;
         const url = m.location().url;
         // Chromium repeats each failed response as "Failed to load resource": the response line says it already.
-        if (m.text().startsWith('Failed to load resource') && (failedUrls.has(url) || allowed.some((a) => url.includes(a.urlPart)))) return;
+        if (
+          m.text().startsWith('Failed to load resource') &&
+          (failedUrls.has(url) || ignorableFailure(404, url) || allowed.some((a) => url.includes(a.urlPart)))
+        )
+          return;
         problems.push(`console error: ${m.text()}${url ? ` (${url})` : ''}`);
       };
       const onPageError = (e: Error) => problems.push(`page error: ${e.message}`);

@@ -19,6 +19,10 @@ export const ENV = {
   maintenanceOn: 'HARNESS_E2E_MAINTENANCE_ON',
   maintenanceMarker: 'HARNESS_E2E_MAINTENANCE_MARKER',
   marker: 'HARNESS_E2E_MARKER',
+  /** Text the document title must contain, when it is not the body marker (config: hosts[].title). */
+  title: 'HARNESS_E2E_TITLE',
+  /** '1' where the environment declares data-changing flows (payments) safe; the lab always is, nothing else by default. */
+  safeToChangeData: 'HARNESS_E2E_SAFE_TO_CHANGE_DATA',
   /** Folder for the JSON report, allure results, test-results, blob reports. */
   output: 'HARNESS_E2E_OUTPUT',
   chromium: 'CHROMIUM_PATH',
@@ -30,7 +34,12 @@ export interface E2eTarget {
   env: string;
   /** Base URL per host, or the reason it is missing (a test on that host fails with it). */
   baseURLs: Record<HostKey, string | { missing: string }>;
+  /** Text every healthy page body contains. */
   marker: string;
+  /** Text the document title contains (the marker unless the config gives a title). */
+  title: string;
+  /** Flows that change data (a payment) may run: the lab, or an environment that says so; never by default. */
+  safeToChangeData: boolean;
   maintenance: { on: HostKey[]; marker: string };
   account: { user: string | undefined; password: string | undefined };
   /** Lab only: where the browser is pointed and which CA it trusts. */
@@ -71,9 +80,12 @@ function hostList(text: string | undefined, name: string): HostKey[] {
 /** Reads the target from the environment; a lab run without a manifest file gets `lab: undefined` (global setup starts one). */
 export function resolveTarget(env: NodeJS.ProcessEnv = process.env): E2eTarget {
   const name = env[ENV.env] || 'lab';
+  const marker = env[ENV.marker] || 'InvoiceCloud';
   const common = {
     env: name,
-    marker: env[ENV.marker] || 'InvoiceCloud',
+    marker,
+    title: env[ENV.title] || marker,
+    safeToChangeData: name === 'lab' || env[ENV.safeToChangeData] === '1',
     maintenance: {
       on: hostList(env[ENV.maintenanceOn], ENV.maintenanceOn),
       marker: env[ENV.maintenanceMarker] || 'Scheduled maintenance in progress',

@@ -8,8 +8,16 @@ import { regressionRetries } from './retries.ts';
 test.use({ trace: 'off' });
 regressionRetries();
 
+/** A payment (approved or declined) changes data: only where the environment declares it safe; production never by default. */
+const paymentsSafe = (target: { env: string; safeToChangeData: boolean }) =>
+  test.skip(
+    !target.safeToChangeData,
+    `${target.env} does not declare data-changing flows safe (environments.${target.env}.safeToChangeData)`,
+  );
+
 test.describe('www pay my bill', { tag: '@regression' }, () => {
-  test('pays an invoice with the test card and shows the confirmation', { tag: '@critical' }, async ({ wwwHome, billPayment }) => {
+  test('pays an invoice with the test card and shows the confirmation', { tag: '@critical' }, async ({ wwwHome, billPayment, target }) => {
+    paymentsSafe(target);
     await test.step('find the biller', async () => {
       await wwwHome.openHome();
       await wwwHome.searchForBiller('water');
@@ -21,7 +29,8 @@ test.describe('www pay my bill', { tag: '@regression' }, () => {
     await test.step('the confirmation names the invoice', () => billPayment.expectConfirmation(invoice));
   });
 
-  test('a declined card is refused with a clear message', async ({ wwwHome, billPayment }) => {
+  test('a declined card is refused with a clear message', async ({ wwwHome, billPayment, target }) => {
+    paymentsSafe(target);
     await wwwHome.openHome();
     await wwwHome.searchForBiller('Electric');
     await billPayment.chooseBiller('Springfield Electric Cooperative');
@@ -53,7 +62,8 @@ test.describe('www pay my bill', { tag: '@regression' }, () => {
     });
   }
 
-  test('an empty payment form names every missing field', async ({ wwwHome, billPayment }) => {
+  test('an empty payment form names every missing field', async ({ wwwHome, billPayment, target }) => {
+    paymentsSafe(target);
     await wwwHome.openHome();
     await wwwHome.searchForBiller('Ogdenville');
     await billPayment.chooseBiller('Ogdenville Waste Services');

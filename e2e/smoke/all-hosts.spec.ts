@@ -1,5 +1,6 @@
 // Smoke on every host: the page loads with its marker, and the maintenance page is gone when the phase says so.
 import { test, expect } from '../fixtures.ts';
+import { escapeRegExp } from '../pages/site-page.ts';
 
 test.describe('every host', { tag: '@smoke' }, () => {
   test('serves the app, not the maintenance page', { tag: '@critical' }, async ({ page, site, expectMaintenance, hostKey }) => {
@@ -13,7 +14,8 @@ test.describe('every host', { tag: '@smoke' }, () => {
       false,
     );
     expect(response!.status(), `${host} home page status`).toBe(200);
-    await expect(page, `${host} carries the marker "${site.marker}"`).toHaveTitle(new RegExp(site.marker));
+    await expect(page.locator('body'), `${host} carries the marker "${site.marker}"`).toContainText(site.marker);
+    await expect(page, `${host} carries "${site.title}" in its title`).toHaveTitle(new RegExp(escapeRegExp(site.title)));
     await expect(page.getByRole('main'), `${host} renders its main content`).toBeVisible();
   });
 });
