@@ -46,7 +46,7 @@ function failureOf(err: unknown, view: AzureView): { code: string; message: stri
   if (e.statusCode === 401 || e.statusCode === 403 || e.code === 'AuthorizationFailed')
     return {
       code: 'AZURE_FORBIDDEN',
-      message: `Azure refused to show the ${what} (${e.statusCode ?? e.code}): grant the harness's identity the Reader role on the ${view.kind === 'application-gateway' ? 'Application Gateway' : 'load balancer'}`,
+      message: `Azure refused to show the ${what} (${e.statusCode ?? e.code}): grant the harness's identity the Reader role on the ${view.kind === 'application-gateway' ? 'Application Gateway plus Microsoft.Network/applicationGateways/backendhealth/action' : 'load balancer plus Microsoft.Network/loadBalancers/loadBalancingRules/health/action'} (docs/production.md)`,
     };
   if (e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationRequiredError' || e.name === 'AggregateAuthenticationError')
     return {
