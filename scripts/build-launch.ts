@@ -71,6 +71,10 @@ export async function launch(command: string, distUrl: string): Promise<void> {
   const help = argv.length === 1 ? cmd.help[argv[0]!] : undefined;
   if (help) {
     process.exitCode = help.code;
+    // A reader that stops early (`| head`) is not an error of the command.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
     process.stderr.write(help.stderr);
     process.stdout.write(help.stdout);
     return;
