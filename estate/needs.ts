@@ -35,8 +35,21 @@ function namesFor(spec: Spec, config: HarnessConfig, step: Step): { names?: stri
       const groups = e.serverGroups.filter(
         (g) => spec['groups'] === undefined || spec['groups'] === 'all' || listOr(spec['groups'], []).includes(g.key),
       );
-      return { names: groups.flatMap((g) => g.servers.map((s) => s.name)) };
+      const names = groups.flatMap((g) => g.servers.map((s) => s.name));
+      return { names: Array.isArray(spec['servers']) ? names.filter((n) => (spec['servers'] as string[]).includes(n)) : names };
     }
+    case 'machinekey':
+      return {
+        names: [...new Set([...listOr(spec['servers'], webs), ...listOr(spec['rolled'], webs), String(spec['validateOn'] ?? 'IC-Web3')])],
+        account: true,
+      };
+    case 'jwt':
+      return { names: listOr(spec['servers'], webs), account: true };
+    // Control-plane APIs and providers outside the estate's address book (Opsgenie, Mailgun, Key Vault, K8s).
+    case 'api':
+    case 'mailgun':
+    case 'secret-sync':
+      return { names: [] };
     case 'k6':
       // backend-sweep goes to every server directly; the others through the gateway (pinned or by DNS).
       return { names: spec['script'] === 'backend-sweep' ? [e.gateway.name, ...webs] : [e.gateway.name] };
