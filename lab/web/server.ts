@@ -44,6 +44,9 @@ export class LabWebServer {
       },
       (req, res) => this.handle(req, res),
     );
+    // IIS keeps an idle connection 120 s (connectionTimeout), not Node's 5 s: a balancer's connection to this server
+    // outlives a round-robin cycle over 1,000 members instead of costing a new TLS handshake per request.
+    this.server.keepAliveTimeout = 120_000;
     this.listener = new Listener(this.server, opts.bind?.address);
     if (opts.bind) this.listener.port = opts.bind.port;
   }
