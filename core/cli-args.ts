@@ -1,6 +1,7 @@
 // The smoke/regression flags: every mistake is a UsageError (exit 64) that says what is valid. Which phases,
 // families and faults exist is checked later, against the window file, the registry and the lab.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.ts';
 import { parseFlags } from './cli.ts';
@@ -104,6 +105,8 @@ export function checkSmokeArgs(values: RawSmoke): SmokeArgs {
     );
   if (values.fault.length && values.env !== 'lab')
     throw new UsageError(`--fault injects faults into the lab only; it cannot be used with --env=${values.env}`);
+  checkEnvName(values.env);
+  if (values.out !== undefined) checkOutDir(values.out);
   return {
     phase,
     env: values.env,
@@ -118,4 +121,45 @@ export function checkSmokeArgs(values: RawSmoke): SmokeArgs {
     ...(values.out !== undefined ? { out: values.out } : {}),
     ...(only ? { only } : {}),
   };
+}
+
+/** --env=lab or an environment's name as the config spells it; anything else (__proto__, ../x) is refused before use. */
+export function checkEnvName(env: string): void {
+  if (!/^[a-z][a-z0-9-]{0,39}$/.test(env))
+    throw new UsageError(
+      `--env=${env}: an environment is lab or a name from the config's environments (lower-case letters, digits, dashes)`,
+    );
+}
+
+/**
+ * --out must be a folder this process can create or write: not a file or device, not under a file, not in a
+ * read-only place, and a name the file system accepts. Checked before anything runs; nothing is left behind.
+ */
+export function checkOutDir(out: string): void {
+  const fail = (why: string) => {
+    throw new UsageError(`--out=${out.length > 80 ? `${out.slice(0, 77)}...` : out}: ${why}`);
+  };
+  if (out.trim() === '') fail('empty: name a folder, or leave --out out for runs/<window>/<step>/<time>/');
+  if (out.includes('\0')) fail('contains a NUL character');
+  const path = resolve(out);
+  if (Buffer.byteLength(path) > 4_000) fail(`the path is ${Buffer.byteLength(path)} bytes long; at most 4,000`);
+  const long = path.split(sep).find((part) => Buffer.byteLength(part) > 255);
+  if (long !== undefined) fail(`a folder name is at most 255 bytes; "${long.slice(0, 40)}..." is ${Buffer.byteLength(long)}`);
+  // The nearest part of the path that exists must be a folder we can create folders in.
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const stat = statSync(existing);
+  if (!stat.isDirectory())
+    fail(
+      existing === path
+        ? `names ${stat.isFile() ? 'a file' : 'a device or special file'}, not a folder`
+        : `is under ${existing}, which is a file, not a folder`,
+    );
+  try {
+    rmdirSync(mkdtempSync(join(existing, '.harness-write-check-')));
+  } catch (err) {
+    fail(
+      `cannot create folders in ${existing} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): choose a writable place`,
+    );
+  }
 }

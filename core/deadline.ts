@@ -1,6 +1,15 @@
 // A deadline as a timer holding an AbortController, chained to a parent signal.
 import { setMaxListeners } from 'node:events';
 
+/** Node's timers hold at most 2^31-1 ms; a longer delay overflows and fires after 1 ms (a false timeout). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay every timer can hold: negative or NaN → 0, longer than the limit (or Infinity) → the limit (24.8 days). */
+export function timerMs(ms: number): number {
+  if (Number.isNaN(ms) || ms <= 0) return 0;
+  return Math.min(ms, MAX_TIMER_MS);
+}
+
 export interface Deadline {
   signal: AbortSignal;
   /** Stops the timer and unhooks from the parent; call when the work is done. */
@@ -18,7 +27,7 @@ export function deadline(parent: AbortSignal, ms: number): Deadline {
   const onParent = () => ctl.abort(parent.reason);
   if (parent.aborted) onParent();
   else parent.addEventListener('abort', onParent, { once: true });
-  const timer = setTimeout(() => ctl.abort(new DOMException(`deadline of ${ms} ms`, 'TimeoutError')), ms);
+  const timer = setTimeout(() => ctl.abort(new DOMException(`deadline of ${ms} ms`, 'TimeoutError')), timerMs(ms));
   return {
     signal: ctl.signal,
     clear: () => {

@@ -4,7 +4,7 @@ import type { CheckResult } from './result.ts';
 import { CheckResult as CheckResultSchema } from './result.ts';
 import { RETRYABLE_LAYERS, type ProbeResult } from './probe.ts';
 import type { BatchTask, CheckTask, Task } from './task.ts';
-import { deadline } from './deadline.ts';
+import { deadline, timerMs } from './deadline.ts';
 import { setMaxListeners } from 'node:events';
 
 export interface RunnerOptions {
@@ -22,7 +22,7 @@ export interface RunnerOptions {
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
+    const t = setTimeout(done, timerMs(ms));
     function done() {
       clearTimeout(t);
       signal.removeEventListener('abort', done);
@@ -35,7 +35,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
 function withBackstop<T>(work: Promise<T>, limitMs: number, fallback: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const backstop = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback()), limitMs);
+    timer = setTimeout(() => resolve(fallback()), timerMs(limitMs));
   });
   return Promise.race([work, backstop]).finally(() => clearTimeout(timer));
 }

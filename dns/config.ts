@@ -34,7 +34,8 @@ export const ProviderConfig = z.strictObject({
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
-const loopbackUrl = (u: URL) => u.hostname === 'localhost' || isLoopback(u.hostname);
+/** The host part as a parsed address in 127.0.0.0/8 or ::1; a name (localhost, 127.0.0.1.attacker.example) is never loopback. */
+const loopbackUrl = (u: URL) => isLoopback(u.hostname);
 
 export const ResolverConfig = z.discriminatedUnion('protocol', [
   z.strictObject({
@@ -50,7 +51,7 @@ export const ResolverConfig = z.discriminatedUnion('protocol', [
     url: z.url().refine((s) => {
       const u = new URL(s);
       return u.protocol === 'https:' || (u.protocol === 'http:' && loopbackUrl(u));
-    }, 'DoH URLs must be https:// (plain http:// is allowed only on 127.0.0.1, the lab)'),
+    }, 'DoH URLs must be https:// (plain http:// is allowed only on a loopback address such as 127.0.0.1 or [::1], the lab)'),
     /** PEM file of a CA to trust for this resolver on top of the system roots (an internal resolver); never a way to skip verification. */
     caFile: z.string().min(1).optional(),
   }),

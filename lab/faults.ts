@@ -1,5 +1,12 @@
 // The lab's named faults (docs/contracts.md, the faults table): parsing `name[:arg]`, and the live set every sub-lab consults.
 import { UsageError } from '../core/errors.ts';
+import type { HarnessConfig } from '../core/config/schema.ts';
+import { isHostName } from '../core/config/fields.ts';
+import { LAB_K8S_CLUSTERS } from './apis/kubernetes.ts';
+import { LAB_JOBS } from './apis/jobs.ts';
+import { covers } from './apis/names.ts';
+import { LAB_DOH_RESOLVER, LAB_RESOLVERS } from './dns/index.ts';
+import { LAB_NAMESERVERS } from './dns/lab-zones.ts';
 
 export type FaultArg = 'server' | 'host' | 'record' | 'resolver' | 'nameserver' | 'service' | 'servers' | 'cluster' | 'group' | 'none';
 
@@ -158,7 +165,7 @@ export function faultUsage(): string {
   return FAULTS.map((f) => `  ${f.arg === 'none' ? f.name : `${f.name}:${f.arg.toUpperCase()}`}`.padEnd(34) + f.does).join('\n');
 }
 
-/** Parses `name[:arg]`; an unknown name or a missing/extra argument is a usage error listing the faults. */
+/** Parses `name[:arg]`; an unknown name, a missing/extra argument or a target the lab never has is a usage error. */
 export function parseFault(text: string): Fault {
   const [name = '', ...rest] = text.split(':');
   const arg = rest.length ? rest.join(':') : undefined;
@@ -166,7 +173,67 @@ export function parseFault(text: string): Fault {
   if (!spec) throw new FaultError(`unknown fault "${name}". Known faults:\n${faultUsage()}`);
   if (spec.arg !== 'none' && !arg) throw new FaultError(`fault ${name} needs an argument: ${name}:${spec.arg.toUpperCase()}`);
   if (spec.arg === 'none' && arg) throw new FaultError(`fault ${name} takes no argument`);
-  return arg ? { name, arg } : { name };
+  const fault = arg ? { name, arg } : { name };
+  // Names the lab always has are checked here, for every caller (smoke, npm run lab, the control API).
+  checkTarget(fault, spec, fixedTargets()[spec.arg]);
+  return fault;
+}
+
+/** Names the lab always has, whatever the config: its DNS servers and resolvers, K8s clusters, job groups. */
+function fixedTargets(): Partial<Record<FaultArg, string[]>> {
+  const resolvers = [...LAB_RESOLVERS, LAB_DOH_RESOLVER];
+  return {
+    // dns-servfail reaches resolvers too.
+    nameserver: [...LAB_NAMESERVERS.parent, ...LAB_NAMESERVERS.old, ...LAB_NAMESERVERS.new, ...resolvers],
+    resolver: resolvers,
+    cluster: [...LAB_K8S_CLUSTERS],
+    group: [...new Set(LAB_JOBS.map((j) => j.group))],
+  };
+}
+
+/** What each kind of argument may name in the lab started from `config` (record names are checked as DNS names). */
+export function faultTargets(config: HarnessConfig): Partial<Record<FaultArg, string[]>> {
+  const e = config.estate;
+  const services = e.serverGroups.flatMap((g) => g.servers.map((s) => s.name));
+  return {
+    ...fixedTargets(),
+    server: e.webServers.map((s) => s.name),
+    host: e.hosts.flatMap((h) => [h.key, h.label]),
+    service: services,
+    servers: [...e.webServers.map((s) => s.name), ...services],
+  };
+}
+
+/** A fault's argument against the names it may take (undefined: not known here, e.g. servers without the config). */
+function checkTarget(f: Fault, spec: FaultSpec, known: string[] | undefined): void {
+  const arg = f.arg;
+  if (arg === undefined || spec.arg === 'none') return;
+  if (spec.arg === 'record') {
+    // www, _dmarc, k1._domainkey, @ or www.invoicecloud.test: underscores are fine in DNS names, URLs are not.
+    const name = arg === '@' ? 'x' : arg.replace(/\.$/, '').replace(/(^|\.)_/g, '$1x');
+    if (!isHostName(name))
+      throw new FaultError(`fault ${f.name}:${arg}: "${arg}" is not a DNS name (www, _dmarc, @ or www.invoicecloud.test)`);
+    return;
+  }
+  if (!known) return;
+  const label = (arg.split('.')[0] ?? arg).toLowerCase();
+  const ok =
+    spec.arg === 'servers'
+      ? known.some((n) => covers(arg, n))
+      : known.some((n) => n.toLowerCase() === arg.toLowerCase() || (spec.arg === 'host' && n.toLowerCase() === label));
+  if (!ok) throw new FaultError(`fault ${f.name}:${arg}: the lab has no ${spec.arg} "${arg}"; valid: ${known.join(', ')}`);
+}
+
+/**
+ * Every argument must name something the lab has: a fault whose target does not exist injects nothing and the
+ * run reports GO, as if the fault had been caught. Checked before anything starts; a usage error lists the valid names.
+ */
+export function checkFaultTargets(faults: readonly Fault[], config: HarnessConfig): void {
+  const targets = faultTargets(config);
+  for (const f of faults) {
+    const spec = FAULTS.find((s) => s.name === f.name);
+    if (spec) checkTarget(f, spec, targets[spec.arg]);
+  }
 }
 
 /** The faults active in a running lab; shared by every sub-lab, changed through the control API. */

@@ -16,6 +16,21 @@ export function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * A URL as Slack link markup may hold it: http(s) only (javascript: and the like are never linked), parsed and
+ * re-serialised, with the characters mrkdwn gives meaning to (& < > |) escaped. Undefined when it is not such a URL.
+ */
+export function slackLink(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  return slackEscape(parsed.href).replace(/\|/g, '%7C');
+}
+
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export interface SlackMessage {
@@ -42,7 +57,8 @@ export function buildSlackMessage(run: RunView, links: MessageLinks): SlackMessa
   const c = run.counts;
   const findings = run.findings.length ? ` · ${run.findings.length} non-critical finding(s) in the report` : '';
   const counts = `passed ${c.passed} · failed ${c.failed} · broken ${c.broken} · skipped ${c.skipped}${run.missing.length ? ` · no result ${run.missing.length}` : ''}${findings}`;
-  const report = links.reportUrl ? `<${links.reportUrl}|Allure report>` : `Report: \`${slackEscape(links.reportPath)}\``;
+  const link = links.reportUrl === undefined ? undefined : slackLink(links.reportUrl);
+  const report = link ? `<${link}|Allure report>` : `Report: \`${slackEscape(links.reportPath)}\``;
   const blocks: Block[] = [
     {
       type: 'section',

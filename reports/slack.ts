@@ -10,6 +10,8 @@ import { buildSlackMessage } from './slack-message.ts';
 import type { MessageLinks, SlackMessage } from './slack-message.ts';
 import { routeFor } from './slack-routing.ts';
 import type { SlackChannelConfig } from '../core/config/estate.ts';
+import { UsageError } from '../core/errors.ts';
+import { isLoopback } from '../dns/cidr.ts';
 
 export const ChannelOutcome = z.strictObject({
   channel: z.string(),
@@ -43,25 +45,43 @@ export interface SlackOptions extends MessageLinks {
   minBackoffMs?: number;
 }
 
-const isLoopback = (host: string) => host === 'localhost' || /^127\./.test(host) || host === '[::1]';
-
-/** A webhook URL must parse, and must be https unless it points at this machine (the lab's receiver). */
-function urlProblem(url: string, envName: string): string | null {
+/**
+ * A webhook URL must parse and be https, unless its host is a loopback address (the lab's receiver); a lab run
+ * posts only to loopback, whatever the scheme. Loopback is a parsed IP (127.0.0.0/8, ::1), never a name or a prefix:
+ * http://127.0.0.1.attacker.example/ is a name somewhere else.
+ */
+export function webhookUrlProblem(url: string, envName: string, env: string): string | null {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return `${envName} is not a valid URL (expected https://hooks.slack.com/services/…)`;
   }
-  if (parsed.protocol === 'https:') return null;
-  if (parsed.protocol === 'http:' && isLoopback(parsed.hostname)) return null;
-  return `${envName} must be an https:// URL (plain http is accepted only for 127.0.0.1/localhost)`;
+  const local = isLoopback(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local))
+    return `${envName} must be an https:// URL (plain http is accepted only for a loopback address such as 127.0.0.1)`;
+  if (env === 'lab' && !local) return `${envName} points off this machine; a lab run posts only to a loopback address (127.0.0.1, [::1])`;
+  return null;
+}
+
+/** --report-url becomes a link in the message: an http(s) URL only, never javascript: or text that breaks the markup. */
+export function checkReportUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--report-url=${url}: not a URL; pass where the report is published, e.g. https://reports.example/run/index.html`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new UsageError(`--report-url=${url}: must be an http:// or https:// URL, got ${parsed.protocol}`);
+  return parsed.href;
 }
 
 function describeError(err: unknown, timeoutMs: number): string {
   if (err instanceof IncomingWebhookHTTPError) {
     const body = err.body.trim().slice(0, 200);
-    return `Slack answered HTTP ${err.statusCode}${body ? ` (${body})` : ''}`;
+    const redirect = err.statusCode >= 300 && err.statusCode < 400 ? '; redirects are not followed' : '';
+    return `Slack answered HTTP ${err.statusCode}${body ? ` (${body})` : ''}${redirect}`;
   }
   if (err instanceof IncomingWebhookRequestError) {
     const original = err.original as Error & { cause?: { code?: string } };
@@ -78,9 +98,10 @@ async function postOne(url: string, message: SlackMessage, opts: SlackOptions): 
   let attempts = 0;
   const timeoutMs = opts.timeoutMs ?? 5_000;
   // counts attempts across the library's own retries
+  // A webhook never redirects: a 3xx is reported as the answer, never followed (it could lead off the machine).
   const countingFetch: FetchFunction = (input, init) => {
     attempts += 1;
-    return globalThis.fetch(input, init);
+    return globalThis.fetch(input, { ...init, redirect: 'manual' });
   };
   const webhook = new IncomingWebhook(url, {
     timeout: timeoutMs,
@@ -101,6 +122,7 @@ async function postOne(url: string, message: SlackMessage, opts: SlackOptions): 
 
 /** Posts to every routed channel whose webhook env var is set; outcomes carry no URL (scrubbed defensively). */
 export async function postSlackSummary(run: RunView, opts: SlackOptions): Promise<SlackReport> {
+  if (opts.reportUrl !== undefined) opts = { ...opts, reportUrl: checkReportUrl(opts.reportUrl) };
   const routed = routeFor(run.phase, opts.channels);
   // every configured URL is a secret, including ones a result might have quoted: none is posted or stored
   const secrets = opts.channels.map((c) => opts.env[c.webhookEnv]?.trim()).filter((u): u is string => Boolean(u));
@@ -125,7 +147,7 @@ export async function postSlackSummary(run: RunView, opts: SlackOptions): Promis
           attempts: 0,
           detail: `not posted: ${ch.webhookEnv} not set`,
         };
-      const problem = urlProblem(url, ch.webhookEnv);
+      const problem = webhookUrlProblem(url, ch.webhookEnv, run.env);
       if (problem) return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: 'failed', attempts: 0, detail: `not posted: ${problem}` };
       const result = await postOne(url, message, opts);
       return {

@@ -6,12 +6,23 @@ import { DnsConfig } from '../../dns/config.ts';
 import { K6Config } from '../../k6/config.ts';
 import { E2eConfig } from '../../e2e/config.ts';
 import { AzureConfig } from '../../azure/config.ts';
+import { AddressText, DomainName } from './fields.ts';
+import { checkLimits } from './limits.ts';
+
+/** An environment's name, as --env spells it: never 'lab' (the simulated estate) or a name JavaScript objects already carry. */
+const EnvironmentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'an environment name such as production or staging: lower-case letters, digits, dashes')
+  .refine(
+    (s) => s !== 'lab' && !(s in Object.prototype),
+    'reserved: lab is the simulated estate, and constructor & co. are object internals',
+  );
 
 /** Addresses the repo cannot know, per named environment: server / balancer name → address. */
 export const EnvironmentConfig = z.strictObject({
-  domain: z.string().min(1).optional(),
-  /** Name (IC-Web1, agw-pri-appgateway0-prd, SFTP1 …) → address; an empty string means "operator, fill me". */
-  addresses: z.record(z.string(), z.string()).default({}),
+  domain: DomainName.optional(),
+  /** Name (IC-Web1, agw-pri-appgateway0-prd, SFTP1 …) → address (IP or host name, never a URL); '' means "operator, fill me". */
+  addresses: z.record(z.string().min(1).max(64), z.union([z.literal(''), AddressText])).default({}),
   /** PEM bundle of the CA that signs this environment's backends, trusted on top of the system roots; '' = operator, fill me. */
   caFile: z.string().optional(),
   /** Flows that change data (a payment) run only where this is true: production never pays by default. */
@@ -21,14 +32,16 @@ export const EnvironmentConfig = z.strictObject({
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 
-export const HarnessConfig = z.strictObject({
-  estate: EstateConfig,
-  policy: PolicyConfig.default(PolicyConfig.parse({})),
-  dns: DnsConfig.default(DnsConfig.parse({})),
-  k6: K6Config.default(K6Config.parse({})),
-  e2e: E2eConfig.default(E2eConfig.parse({})),
-  environments: z.record(z.string(), EnvironmentConfig).default({}),
-});
+export const HarnessConfig = z
+  .strictObject({
+    estate: EstateConfig,
+    policy: PolicyConfig.default(PolicyConfig.parse({})),
+    dns: DnsConfig.default(DnsConfig.parse({})),
+    k6: K6Config.default(K6Config.parse({})),
+    e2e: E2eConfig.default(E2eConfig.parse({})),
+    environments: z.record(EnvironmentName, EnvironmentConfig).default({}),
+  })
+  .superRefine(checkLimits, { when: (p) => typeof p.value === 'object' && p.value !== null });
 export type HarnessConfig = z.infer<typeof HarnessConfig>;
 export type HarnessConfigInput = z.input<typeof HarnessConfig>;
 

@@ -1,7 +1,7 @@
 // What every command starts from: the config (validated against the registry), the window file it chose and
 // why, and the estate source (the lab with its faults, or a named environment).
 import { resolve } from 'node:path';
-import { ConfigError } from '../../core/config/load.ts';
+import { ConfigError, fileProblems, withExitGuard } from '../../core/config/load.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
 import { UsageError } from '../../core/errors.ts';
 import { familiesOf } from '../../core/kind.ts';
@@ -11,14 +11,16 @@ import type { WindowDef } from '../../core/window/schema.ts';
 import { environmentSource, type ResolvedEstate } from '../../estate/model.ts';
 import { configEnv, loadLayeredConfig } from '../../estate/overlay.ts';
 import { KINDS } from '../../kinds.ts';
-import { FaultError, parseFault, type Fault } from '../../lab/faults.ts';
+import { checkFaultTargets, FaultError, parseFault, type Fault } from '../../lab/faults.ts';
 import { labSource, type LabSourceOptions } from '../../lab/source.ts';
 
 export const WINDOWS_DIR = resolve('windows');
 
 /** The config file with its local overlay (harness.local.ts or $HARNESS_LOCAL_CONFIG) merged, validated as one. */
 export async function loadHarnessConfig(file: string): Promise<HarnessConfig> {
-  const { config, files } = await loadLayeredConfig(file);
+  const { config, files } = await withExitGuard(file, () => loadLayeredConfig(file));
+  const problems = fileProblems(config);
+  if (problems.length) throw new ConfigError(files.join(' + '), problems);
   // Children (Playwright) load exactly these files.
   Object.assign(process.env, configEnv(files));
   const ids = KINDS.map((k) => k.id);
@@ -64,6 +66,13 @@ export function parseFaults(texts: readonly string[]): Fault[] {
   }
 }
 
+/** --env names the lab or an environment of the config: its own key, never one JavaScript objects inherit (constructor). */
+export function checkEnv(config: HarnessConfig, env: string, configFile: string): void {
+  if (env === 'lab' || Object.hasOwn(config.environments, env)) return;
+  const known = ['lab', ...Object.keys(config.environments)].join(', ');
+  throw new UsageError(`--env=${env}: no such environment; valid: ${known} (environments in ${configFile})`);
+}
+
 export function sourceFor(
   config: HarnessConfig,
   env: string,
@@ -71,6 +80,9 @@ export function sourceFor(
   lab: LabSourceOptions & { only?: readonly string[]; lenient?: boolean } = {},
 ): EstateSource<ResolvedEstate> {
   const { only, lenient, ...labOptions } = lab;
+  // Checked here, before a run folder exists: a bad --env or --fault is a usage error that leaves nothing behind.
+  checkEnv(config, env, configFile);
+  if (labOptions.faults?.length) checkFaultTargets(labOptions.faults, config);
   // An environment is asked only for what the step's checks (narrowed by --only) need.
   return env === 'lab'
     ? labSource(config, labOptions)
