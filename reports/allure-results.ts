@@ -7,7 +7,7 @@ import { reportedChecks, targetLabel } from './checks.ts';
 import type { ReportedCheck } from './checks.ts';
 import { findingOf } from './findings.ts';
 import type { Finding } from './findings.ts';
-import type { RunView } from './run-folder.ts';
+import { finalVerdict, type RunView } from './run-folder.ts';
 
 /** The subset of the Allure result model (allure-js-commons `TestResult`) this harness writes. */
 export interface AllureLabel {
@@ -50,10 +50,22 @@ export function stableCaseId(checkId: string): string {
   return createHash('md5').update(checkId).digest('hex');
 }
 
-function labelsOf(check: ReportedCheck, run: RunView, finding: Finding): AllureLabel[] {
+/** How a report over several run folders keeps each step's checks apart (the same check id runs at several steps). */
+export interface ResultOptions {
+  /** The key historyId/testCaseId are the md5 of (default: the check id); a window report uses `<step>:<check id>`. */
+  caseKey?: (c: ReportedCheck) => string;
+  /** The suite label (the tree's first level; default: the step id). */
+  suite?: string;
+  /** Where the result files go (default: RUN/allure-results). */
+  outDir?: string;
+  /** environment.properties entries (default: the run's window, phase, env, verdict …); a window report's are the window's. */
+  environment?: readonly [string, string][];
+}
+
+function labelsOf(check: ReportedCheck, run: RunView, finding: Finding, suite = run.phase): AllureLabel[] {
   const labels: AllureLabel[] = [
     { name: 'parentSuite', value: run.window },
-    { name: 'suite', value: run.phase },
+    { name: 'suite', value: suite },
     { name: 'subSuite', value: check.kind },
     { name: 'feature', value: check.kind },
     { name: 'severity', value: ALLURE_SEVERITY[check.severity] },
@@ -90,12 +102,13 @@ export function toAllureResult(
   uuid: string,
   attachmentSource?: string,
   finding: Finding = findingOf(check),
+  opts: Pick<ResultOptions, 'caseKey' | 'suite'> = {},
 ): AllureTestResult {
   const statusDetails: AllureTestResult['statusDetails'] = {};
   if (check.message !== undefined) statusDetails.message = check.message;
   if (check.details !== undefined && check.status !== 'passed') statusDetails.trace = JSON.stringify(check.details, null, 2);
   if (check.flaky) statusDetails.flaky = true;
-  const caseId = stableCaseId(check.id);
+  const caseId = stableCaseId(opts.caseKey ? opts.caseKey(check) : check.id);
   return {
     uuid,
     historyId: caseId,
@@ -107,7 +120,7 @@ export function toAllureResult(
     stage: 'finished',
     description: descriptionOf(check),
     ...timings(check),
-    labels: labelsOf(check, run, finding),
+    labels: labelsOf(check, run, finding, opts.suite),
     parameters: TARGET_FIELDS.flatMap((f) => (check.target[f] ? [{ name: f, value: check.target[f] }] : [])),
     attachments: attachmentSource ? [{ name: 'details', source: attachmentSource, type: 'application/json' }] : [],
     links: [],
@@ -121,12 +134,12 @@ function propertiesLine(key: string, value: string): string {
   return `${esc(key).replace(/([=: ])/g, '\\$1')}=${esc(value)}`;
 }
 
-function environmentProperties(run: RunView): string {
-  const entries: [string, string][] = [
+function environmentProperties(run: RunView, given?: readonly [string, string][]): string {
+  const entries: readonly [string, string][] = given ?? [
     ['window', run.window],
     ['phase', run.phase],
     ['env', run.env],
-    ['verdict', run.verdict],
+    ['verdict', finalVerdict(run)],
     ['action', run.action ?? 'none'],
     ['partial', String(run.partial)],
     ['startedAt', run.startedAt],
@@ -150,9 +163,10 @@ export async function writeAllureResults(run: RunView): Promise<string> {
 export async function writeAllureResultsFor(
   run: RunView,
   findings: (c: ReportedCheck) => Finding = (c) => findingOf(c),
+  opts: ResultOptions = {},
 ): Promise<WrittenResults> {
   const uuidById = new Map<string, string>();
-  const out = join(run.dir, 'allure-results');
+  const out = opts.outDir ?? join(run.dir, 'allure-results');
   await rm(out, { recursive: true, force: true }); // a replay must not leave the previous replay's duplicates
   await mkdir(out, { recursive: true });
   for (const check of reportedChecks(run)) {
@@ -165,11 +179,11 @@ export async function writeAllureResultsFor(
     }
     await writeFile(
       join(out, `${uuid}-result.json`),
-      JSON.stringify(toAllureResult(check, run, uuid, source, findings(check)), null, 2),
+      JSON.stringify(toAllureResult(check, run, uuid, source, findings(check), opts), null, 2),
       'utf8',
     );
   }
-  await writeFile(join(out, 'environment.properties'), environmentProperties(run), 'utf8');
+  await writeFile(join(out, 'environment.properties'), environmentProperties(run, opts.environment), 'utf8');
   const executor = {
     name: 'maintenance-window harness',
     type: 'local',
@@ -181,5 +195,5 @@ export async function writeAllureResultsFor(
 }
 
 export function reportTitle(run: RunView): string {
-  return `Maintenance ${run.window} · ${run.phase} · ${run.env} · ${run.verdict.toUpperCase()}${run.partial ? ' (partial)' : ''}`;
+  return `Maintenance ${run.window} · ${run.phase} · ${run.env} · ${finalVerdict(run).toUpperCase()}${run.partial || run.only ? ' (partial)' : ''}`;
 }

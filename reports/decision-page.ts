@@ -4,13 +4,18 @@ import { reportedChecks } from './checks.ts';
 import type { ReportedCheck } from './checks.ts';
 import { FINDING_TITLE, findingOf, reasonLines } from './findings.ts';
 import type { Finding, ReasonLine } from './findings.ts';
-import type { RunView } from './run-folder.ts';
+import { finalVerdict, type RunView } from './run-folder.ts';
+import { appliedLine } from './applied.ts';
 
 export interface DecisionInput {
   run: RunView;
   /** check id → uuid of its Allure result: a reason links to `#md5(uuid)`, the check's page in the report. */
   uuidById?: ReadonlyMap<string, string>;
   findings?: (c: ReportedCheck) => Finding;
+  /** id of the block, so a window's timeline can link to it. */
+  anchor?: string;
+  /** A collapsed list of every check, each linking to its page (the window report's way into a step's checks). */
+  listChecks?: boolean;
 }
 
 const MAX_REASONS = 8;
@@ -81,8 +86,41 @@ function tally(checks: readonly ReportedCheck[], findings: (c: ReportedCheck) =>
     .join(' ');
 }
 
+/** Every check of the run, failing ones first, each linked to its page; collapsed. */
+function checkList(
+  checks: readonly ReportedCheck[],
+  uuids: ReadonlyMap<string, string> | undefined,
+  findings: (c: ReportedCheck) => Finding,
+): string {
+  const order: Finding[] = ['blocking-failed', 'blocking-broken', 'new', 'warning', 'broken', 'pre-existing', 'flaky', 'skipped', 'passed'];
+  const sorted = [...checks].sort((a, b) => order.indexOf(findings(a)) - order.indexOf(findings(b)));
+  const items = sorted
+    .map(
+      (c) =>
+        `<li><span class="hd-st hd-st-${c.status}">${esc(c.status)}</span> ${checkLink(c, `${c.id}${c.title && c.title !== c.id ? ` — ${c.title}` : ''}`, uuids)}</li>`,
+    )
+    .join('');
+  return `<details class="hd-checks"><summary>All ${checks.length} checks of this run</summary><ul>${items}</ul></details>`;
+}
+
+/** The run-level facts a reader must know before trusting the verdict: partial, --only, --apply, baseline. */
+function notes(run: RunView, checks: readonly ReportedCheck[], findings: (c: ReportedCheck) => Finding): string {
+  const out: string[] = [];
+  if (run.partial)
+    out.push(
+      `Partial run: ${run.hasSummary ? 'the run was interrupted before every check finished' : 'there is no summary.json (the run was killed or is still running); the verdict is the one npm run gate replays'}.`,
+    );
+  if (run.only)
+    out.push(`Partial run: only ${run.only.join(', ')} checks (--only=${run.only.join(',')}); it never satisfies a later step.`);
+  if (run.applied) out.push(`--apply: ${appliedLine(run.applied)}.`);
+  const pre = checks.filter((c) => findings(c) === 'pre-existing').length;
+  if (run.baseline)
+    out.push(`Baseline: ${run.baseline}${pre ? ` (${pre} pre-existing ${pre === 1 ? 'failure' : 'failures'}, not counted)` : ''}.`);
+  return out.map((t) => `<p class="hd-partial">${esc(t)}</p>`).join('');
+}
+
 /** One run's decision block. */
-export function decisionBlock({ run, uuidById, findings = (c) => findingOf(c) }: DecisionInput): string {
+export function decisionBlock({ run, uuidById, findings = (c) => findingOf(c), anchor, listChecks }: DecisionInput): string {
   const checks = reportedChecks(run);
   const reasons = reasonLines(run.reasons, checks);
   // new findings first, pre-existing ones last: what changed tonight is what a reader needs
@@ -93,17 +131,23 @@ export function decisionBlock({ run, uuidById, findings = (c) => findingOf(c) }:
     .map((x) => x.l);
   const driving = reasons.reduce((n, r) => n + r.checks.length, 0);
   const when = run.finishedAt ? ` · finished ${readableTime(run.finishedAt)}` : ' · not finished';
-  const partial = run.partial
-    ? `<p class="hd-partial">Partial run: ${esc(run.hasSummary ? 'the run was interrupted before every check finished' : 'there is no summary.json (the run was killed or is still running); the verdict is the one npm run gate replays')}.</p>`
-    : '';
-  const why = run.verdict === 'go' ? 'Why' : `Why: ${driving || reasons.length} ${driving === 1 ? 'check' : 'checks'} drove the verdict`;
-  return `<section class="hd-run hd-${run.verdict}" data-verdict="${run.verdict}" aria-label="Decision for ${esc(run.phase)}">
-<div class="hd-head"><span class="hd-verdict">${VERDICT_WORD[run.verdict]}</span><span class="hd-meta">${esc(run.phase)} · window ${esc(run.window)} · ${esc(run.env)}${esc(when)}</span></div>
+  const partial = notes(run, checks, findings);
+  const verdict = finalVerdict(run);
+  const before = verdict !== run.verdict ? `<span class="hd-was">${VERDICT_WORD[run.verdict]} before --apply</span>` : '';
+  const drove = `${driving || reasons.length} ${driving === 1 ? 'check' : 'checks'}`;
+  const why =
+    run.verdict === 'go'
+      ? 'Why'
+      : verdict !== run.verdict
+        ? `Why it was ${VERDICT_WORD[run.verdict]} before --apply: ${drove}`
+        : `Why: ${drove} drove the verdict`;
+  return `<section class="hd-run hd-${verdict}" data-verdict="${verdict}" data-phase="${esc(run.phase)}"${anchor ? ` id="${esc(anchor)}"` : ''} aria-label="Decision for ${esc(run.phase)}">
+<div class="hd-head"><span class="hd-verdict">${VERDICT_WORD[verdict]}</span>${before}<span class="hd-meta">${esc(run.phase)} · window ${esc(run.window)} · ${esc(run.env)}${esc(when)}</span></div>
 ${partial}<div class="hd-action"><span class="hd-label">Action</span> ${esc(run.action ?? 'none: nothing to do for this verdict')}</div>
 <h2>${esc(why)}</h2>${list(reasons, MAX_REASONS, 'under “Blocking” in Categories', uuidById)}
 ${warnings.length ? `<h2>Warnings, not blocking (${run.findings.length})</h2>${list(warnings, MAX_WARNINGS, 'in Categories', uuidById, findings)}` : '<h2>Warnings, not blocking</h2><p>none</p>'}
 <p class="hd-counts">${checks.length} checks · ${tally(checks, findings)}</p>
-</section>`;
+${listChecks ? checkList(checks, uuidById, findings) : ''}</section>`;
 }
 
 const STYLE = `<style>
@@ -122,16 +166,21 @@ const STYLE = `<style>
 #harness-decision .hd-counts{color:#334155;font-size:13px;margin-top:12px}#harness-decision .hd-f{margin-right:10px;white-space:nowrap}
 #harness-decision .hd-hint{max-width:1100px;margin:0 auto;color:#475569;font-size:13px}
 #harness-decision a{color:#1d4ed8}
+#harness-decision .hd-was{color:#475569;font-size:14px;text-decoration:line-through}
+#harness-decision .hd-checks{margin:6px 0 4px;font-size:13px}#harness-decision .hd-checks summary{cursor:pointer;color:#1d4ed8}
+#harness-decision .hd-checks ul{max-height:320px;overflow:auto;list-style:none;padding-left:4px}
+#harness-decision .hd-st{display:inline-block;min-width:52px;font-size:11px;text-transform:uppercase;color:#475569}
+#harness-decision .hd-st-failed{color:#b91c1c}#harness-decision .hd-st-broken{color:#b45309}#harness-decision .hd-st-passed{color:#15803d}
 #harness-decision .hd-tag{font-size:11px;text-transform:uppercase;letter-spacing:.05em;padding:1px 6px;border-radius:4px;background:#e2e8f0;color:#334155}
 #harness-decision .hd-tag-new{background:#fee2e2;color:#991b1b}#harness-decision .hd-tag-pre-existing{background:#e0e7ff;color:#3730a3}
 #app article:has([aria-label^="Success rate"]){display:none}
 </style>`;
 
 /** The panel injected before the Allure app; several runs (a window's steps) are one block each. */
-export function decisionPanel(inputs: readonly DecisionInput[]): string {
+export function decisionPanel(inputs: readonly DecisionInput[], header = ''): string {
   const hint =
     '<p class="hd-hint">Below: every check, grouped by step › kind › target. The Categories tab tells blocking, new, pre-existing, flaky and broken checks apart.</p>';
-  return `${STYLE}<div id="harness-decision" role="region" aria-label="Decision">${inputs.map(decisionBlock).join('\n')}${hint}</div>`;
+  return `${STYLE}<div id="harness-decision" role="region" aria-label="Decision">${header}${inputs.map(decisionBlock).join('\n')}${hint}</div>`;
 }
 
 /** Puts the panel first in <body>, so the report opens on the decision. */

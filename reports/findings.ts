@@ -1,6 +1,6 @@
 // What each check means for the decision (blocking, new, pre-existing, flaky, broken), shared by every reporter.
 import type { ReportedCheck } from './checks.ts';
-import { targetLabel } from './checks.ts';
+import { splitExcuse, targetLabel } from './checks.ts';
 import type { RunView } from './run-folder.ts';
 
 /**
@@ -31,13 +31,17 @@ export const FINDING_TITLE: Record<Finding, string> = {
   skipped: 'Skipped',
 };
 
-/** A check blocks when it is critical (policy.severity / the plan): only then can it drive the verdict. */
-export const blocks = (c: Pick<ReportedCheck, 'severity'>): boolean => c.severity === 'critical';
+/**
+ * A check blocks when it is critical (policy.severity / the plan): only then can it drive the verdict; a critical
+ * failure the gate excused (pre-existing at baseline, tolerated at this step) did not drive it.
+ */
+export const blocks = (c: Pick<ReportedCheck, 'severity' | 'excused'>): boolean => c.severity === 'critical' && !c.excused;
 
 /** `baseline` maps check id → the baseline run's result (the window's pre-maintenance run), when known. */
 export function findingOf(c: ReportedCheck, baseline?: ReadonlyMap<string, Pick<ReportedCheck, 'status' | 'message'>>): Finding {
   if (c.status === 'passed') return c.flaky ? 'flaky' : 'passed';
   if (c.status === 'skipped') return 'skipped';
+  if (c.excused) return c.excused === 'pre-existing' ? 'pre-existing' : 'warning';
   if (blocks(c)) return c.status === 'failed' ? 'blocking-failed' : 'blocking-broken';
   const before = baseline?.get(c.id);
   if (before && before.status === c.status && before.message === c.message) return 'pre-existing';
@@ -76,19 +80,24 @@ export function reasonLines(lines: readonly string[], checks: readonly ReportedC
   const byLine = new Map(checks.map((c) => [`${c.id} ${c.status}: ${c.message ?? c.title}`, c]));
   const out: ReasonLine[] = [];
   const byCause = new Map<string, ReasonLine>();
-  for (const line of lines) {
-    const check = byLine.get(line);
+  const excuses = new Map<ReasonLine, string>();
+  for (const full of lines) {
+    // an excused failure's line ends with the gate's reason: it is still the check's line, said in words with it
+    const { line, why } = splitExcuse(full);
+    const check = byLine.get(line) ?? byLine.get(full);
     if (!check) {
-      out.push({ text: line, checks: [] });
+      out.push({ text: full, checks: [] });
       continue;
     }
-    const cause = `${check.status}\u0000${check.missing ? 'missing' : (check.message ?? '')}`;
+    const note = check === byLine.get(full) ? undefined : why;
+    const cause = `${check.status}\u0000${check.missing ? 'missing' : (check.message ?? '')}\u0000${note ?? ''}`;
     const seen = byCause.get(cause);
     if (seen) {
       seen.checks.push(check);
       continue;
     }
     const entry = { text: plainLine(check), checks: [check] };
+    if (note) excuses.set(entry, note);
     byCause.set(cause, entry);
     out.push(entry);
   }
@@ -98,6 +107,8 @@ export function reasonLines(lines: readonly string[], checks: readonly ReportedC
       const what = first.missing ? 'no result was recorded' : `${STATUS_WORDS[first.status]}${first.message ? `: ${first.message}` : ''}`;
       entry.text = `${entry.checks.length} checks — ${what}`;
     }
+    const note = excuses.get(entry);
+    if (note) entry.text += ` (${note})`;
   }
   return out;
 }

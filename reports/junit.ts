@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { groupByKind, reportedChecks, targetLabel } from './checks.ts';
 import { blocks } from './findings.ts';
 import type { ReportedCheck } from './checks.ts';
-import type { RunView } from './run-folder.ts';
+import { finalVerdict, type RunView } from './run-folder.ts';
+import { appliedLine } from './applied.ts';
 import { xmlAttr, xmlText } from './xml.ts';
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
@@ -36,7 +37,13 @@ function testcase(check: ReportedCheck): string {
   if (check.status === 'skipped') return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
   if (!blocks(check)) {
     const what = check.status === 'failed' ? 'failed' : 'could not be checked';
-    const why = `not blocking (severity ${check.severity}), ${what}: ${check.message ?? 'no message'}`;
+    const because =
+      check.excused === 'pre-existing'
+        ? 'pre-existing: the baseline run failed the same way'
+        : check.excused === 'tolerated'
+          ? 'tolerated at this step'
+          : `severity ${check.severity}`;
+    const why = `not blocking (${because}), ${what}: ${check.message ?? 'no message'}`;
     return `${open}>\n      <skipped message="${xmlAttr(why)}"/>\n${out(bodyOf(check))}\n    </testcase>`;
   }
   if (check.status === 'failed')
@@ -48,18 +55,20 @@ function testcase(check: ReportedCheck): string {
 function verdictCase(run: RunView): string {
   const name = `verdict: ${run.phase} · window ${run.window} · ${run.env}`;
   const open = `    <testcase classname="verdict" name="${xmlAttr(name)}" time="0.000"`;
+  const verdict = finalVerdict(run);
   const body = xmlText(
     [
-      `verdict: ${run.verdict}${run.partial ? ' (partial run)' : ''}`,
+      `verdict: ${verdict}${run.partial ? ' (partial run)' : ''}${run.only ? ` (only ${run.only.join(', ')} checked)` : ''}`,
+      ...(run.applied ? [`--apply: ${appliedLine(run.applied)}`] : []),
       `action: ${run.action ?? 'none'}`,
       'reasons:',
       ...run.reasons.map((r) => `  - ${r}`),
       ...(run.findings.length ? ['warnings (not blocking):', ...run.findings.map((w) => `  - ${w}`)] : []),
     ].join('\n'),
   );
-  const headline = xmlAttr(`${run.verdict.toUpperCase()}: ${run.action ?? 'no action'}`);
-  if (run.verdict === 'go') return `${open}>\n      <system-out>${body}</system-out>\n    </testcase>`;
-  if (run.verdict === 'no-go') return `${open}>\n      <failure message="${headline}" type="no-go">${body}</failure>\n    </testcase>`;
+  const headline = xmlAttr(`${verdict.toUpperCase()}: ${run.action ?? 'no action'}`);
+  if (verdict === 'go') return `${open}>\n      <system-out>${body}</system-out>\n    </testcase>`;
+  if (verdict === 'no-go') return `${open}>\n      <failure message="${headline}" type="no-go">${body}</failure>\n    </testcase>`;
   return `${open}>\n      <error message="${headline}" type="inconclusive">${body}</error>\n    </testcase>`;
 }
 
@@ -68,10 +77,13 @@ function properties(run: RunView, indent: string): string {
     ['window', run.window],
     ['phase', run.phase],
     ['env', run.env],
-    ['verdict', run.verdict],
+    ['verdict', finalVerdict(run)],
     ['partial', String(run.partial)],
     ['action', run.action ?? ''],
   ];
+  if (run.only) props.push(['only', run.only.join(',')]);
+  if (run.applied) props.push(['verdictBeforeApply', run.verdict], ['applied', appliedLine(run.applied)]);
+  if (run.baseline) props.push(['baseline', run.baseline]);
   const lines = props.map(([n, v]) => `${indent}  <property name="${xmlAttr(n)}" value="${xmlAttr(v)}"/>`);
   return `${indent}<properties>\n${lines.join('\n')}\n${indent}</properties>`;
 }
@@ -94,7 +106,7 @@ export function renderJUnit(run: RunView): string {
     const head = `  <testsuite name="${xmlAttr(kind)}" tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="${t.skipped}" time="${t.time}" timestamp="${xmlAttr(run.startedAt)}">`;
     return [head, properties(run, '    '), ...list.map(testcase), '  </testsuite>'].join('\n');
   });
-  const v = { failures: run.verdict === 'no-go' ? 1 : 0, errors: run.verdict === 'inconclusive' ? 1 : 0 };
+  const v = { failures: finalVerdict(run) === 'no-go' ? 1 : 0, errors: finalVerdict(run) === 'inconclusive' ? 1 : 0 };
   const verdictSuite = [
     `  <testsuite name="verdict" tests="1" failures="${v.failures}" errors="${v.errors}" skipped="0" time="0.000" timestamp="${xmlAttr(run.startedAt)}">`,
     properties(run, '    '),

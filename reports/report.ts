@@ -1,5 +1,5 @@
 // `npm run report`: JUnit, Allure results, the Allure HTML report and optionally the Slack post, for one run folder.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { SlackChannelConfig } from '../core/config/estate.ts';
 import { reportTitle, writeAllureResultsFor } from './allure-results.ts';
@@ -8,7 +8,7 @@ import { decisionPanel } from './decision-page.ts';
 import type { DecisionInput } from './decision-page.ts';
 import { baselineOf, findingOf } from './findings.ts';
 import { writeJUnit } from './junit.ts';
-import { readRunFolder } from './run-folder.ts';
+import { RunFolderError, readRunFolder } from './run-folder.ts';
 import type { RunView } from './run-folder.ts';
 import type { ReportedCheck } from './checks.ts';
 import { postSlackSummary, writeSlackReport } from './slack.ts';
@@ -21,8 +21,13 @@ export interface ReportOptions {
   runDir: string;
   /** More run folders in the same HTML report (each gets its own junit.xml and allure-results/); Slack is about runDir. */
   moreRunDirs?: readonly string[];
-  /** The window's baseline run (pre-maintenance): a non-blocking failure it had the same way is shown as pre-existing. */
+  /**
+   * The window's baseline run (pre-maintenance): a non-blocking failure it had the same way is shown as pre-existing.
+   * Without it each run is compared with the baseline its summary names (summary.json `baseline`), when that is readable.
+   */
   baselineDir?: string;
+  /** One report over a window's steps (reports/window-report.ts): written under `outDir`, run folders left as they are. */
+  window?: WindowReportLayout;
   html?: boolean;
   historyPath?: string;
   reportUrl?: string;
@@ -39,6 +44,20 @@ export interface ReportOptions {
   redact?: (text: string) => string;
 }
 
+export interface WindowReportLayout {
+  /** allure-results/<nn>-<step>/ and allure-report/index.html go here. */
+  outDir: string;
+  reportName: string;
+  /** HTML before the steps' decision blocks (the timeline). */
+  headerHtml: string;
+  /** The tree's first level for a run (the step with its time). */
+  suiteOf: (run: RunView) => string;
+  /** The block's anchor for a run (the timeline links to it). */
+  anchorOf: (run: RunView) => string;
+  /** The report's metadata (Allure's environment): the window's, not one step's. */
+  environment: readonly [string, string][];
+}
+
 export interface ReportOutcome {
   exitCode: number;
   junitPath: string;
@@ -49,7 +68,8 @@ export interface ReportOutcome {
 
 function logRun(run: RunView, log: (line: string) => void): void {
   const source = run.hasSummary ? 'from summary.json' : 'the run has no summary.json: partial run';
-  log(`run ${run.dir}: ${run.phase} · window ${run.window} · ${run.env} · verdict ${run.verdict.toUpperCase()} (${source})`);
+  const applied = run.applied ? ` → ${run.applied.verdict.toUpperCase()} after --apply` : '';
+  log(`run ${run.dir}: ${run.phase} · window ${run.window} · ${run.env} · verdict ${run.verdict.toUpperCase()}${applied} (${source})`);
   if (run.missing.length) log(`${run.missing.length} planned check(s) have no result; shown as broken`);
 }
 
@@ -59,27 +79,67 @@ export async function runReport(opts: ReportOptions): Promise<ReportOutcome> {
   const log = (line: string) => opts.log(redact(line));
   const run = await readRunFolder(opts.runDir, { redact });
   const more = await Promise.all((opts.moreRunDirs ?? []).map((d) => readRunFolder(d, { redact })));
-  const baseline = opts.baselineDir ? await readRunFolder(opts.baselineDir, { redact }) : undefined;
-  const before = baselineOf(baseline);
-  // the baseline run itself has nothing to compare with
-  const findingsFor = (view: RunView) => (c: ReportedCheck) => findingOf(c, view.dir === baseline?.dir ? undefined : before);
-  if (baseline)
+  const given = opts.baselineDir ? await readRunFolder(opts.baselineDir, { redact }) : undefined;
+  if (given)
     log(
-      `baseline ${baseline.dir}: ${baseline.phase} · verdict ${baseline.verdict.toUpperCase()} (non-blocking failures it had the same way are pre-existing)`,
+      `baseline ${given.dir}: ${given.phase} · verdict ${given.verdict.toUpperCase()} (non-blocking failures it had the same way are pre-existing)`,
     );
+  // Without --baseline, each run's own baseline (the one its gate compared with), read once per folder.
+  const baselines = new Map<string, Promise<RunView | undefined>>();
+  const baselineFor = (view: RunView): Promise<RunView | undefined> => {
+    if (given || !view.baseline) return Promise.resolve(given);
+    const dir = resolve(view.baseline);
+    if (!baselines.has(dir))
+      baselines.set(
+        dir,
+        readRunFolder(dir, { redact }).catch((err: unknown) => {
+          if (!(err instanceof RunFolderError)) throw err;
+          log(`warning: the baseline ${dir} of ${view.dir} cannot be read (${err.message}): its non-blocking failures are not compared`);
+          return undefined;
+        }),
+      );
+    return baselines.get(dir)!;
+  };
+  // the baseline run itself has nothing to compare with
+  const findingsFor = async (view: RunView) => {
+    const baseline = await baselineFor(view);
+    const before = view.dir === baseline?.dir ? undefined : baselineOf(baseline);
+    return (c: ReportedCheck) => findingOf(c, before);
+  };
 
   const decisions: DecisionInput[] = [];
+  const resultsDirs: string[] = [];
   let junitPath = '';
   let allureResultsDir = '';
-  for (const view of [run, ...more]) {
+  const layout = opts.window;
+  for (const [i, view] of [run, ...more].entries()) {
     for (const w of view.warnings) log(`warning: ${w}`);
     logRun(view, log);
-    const junit = await writeJUnit(view);
-    log(`junit: ${junit}`);
-    const findings = findingsFor(view);
-    const written = await writeAllureResultsFor(view, findings);
+    const findings = await findingsFor(view);
+    // A window report reads the run folders and leaves them as they are; its results are its own.
+    const junit = layout ? '' : await writeJUnit(view);
+    if (junit) log(`junit: ${junit}`);
+    const written = await writeAllureResultsFor(
+      view,
+      findings,
+      layout
+        ? {
+            outDir: join(layout.outDir, 'allure-results', `${String(i + 1).padStart(2, '0')}-${view.phase}`),
+            // the same check id runs at several steps: each step's is its own test case, with its own history
+            caseKey: (c) => `${view.phase}:${c.id}`,
+            suite: layout.suiteOf(view),
+            environment: layout.environment,
+          }
+        : {},
+    );
     log(`allure results: ${written.dir}`);
-    decisions.push({ run: view, uuidById: written.uuidById, findings });
+    resultsDirs.push(written.dir);
+    decisions.push({
+      run: view,
+      uuidById: written.uuidById,
+      findings,
+      ...(layout ? { anchor: layout.anchorOf(view), listChecks: true } : {}),
+    });
     if (view === run) [junitPath, allureResultsDir] = [junit, written.dir];
   }
 
@@ -90,12 +150,12 @@ export async function runReport(opts: ReportOptions): Promise<ReportOutcome> {
     try {
       htmlPath = await buildAllureHtml({
         resultsDir: allureResultsDir,
-        moreResultsDirs: decisions.slice(1).map((d) => join(d.run.dir, 'allure-results')),
-        outDir: join(run.dir, 'allure-report'),
-        reportName: reportTitle(run),
+        moreResultsDirs: resultsDirs.slice(1),
+        outDir: join(layout?.outDir ?? run.dir, 'allure-report'),
+        reportName: layout?.reportName ?? reportTitle(run),
         historyPath: opts.historyPath,
         hideEnv,
-        decisionHtml: decisionPanel(decisions),
+        decisionHtml: decisionPanel(decisions, layout?.headerHtml),
       });
       log(`allure report: ${htmlPath}`);
     } catch (err) {

@@ -41,6 +41,12 @@ export interface RunView {
   missing: string[];
   /** True when summary.json is absent (killed or still running) or says the run was interrupted. */
   partial: boolean;
+  /** The run checked only these families (--only): it never satisfies a later step. */
+  only?: string[];
+  /** The baseline run (the window's pre-maintenance) the gate compared failures with. */
+  baseline?: string;
+  /** What --apply did and the verdict after it (summary.json `applied`). */
+  applied?: NonNullable<Summary['applied']>;
   hasSummary: boolean;
   /** Things a reader should know about the input (unreadable lines …), with file:line. */
   warnings: string[];
@@ -111,13 +117,50 @@ function fromSummary(dir: string, summary: Summary, results: readonly CheckResul
     checks: summary.checks,
     missing: standIns(summary, results),
     partial: summary.interrupted === true,
+    ...(summary.partial ? { only: summary.partial.only } : {}),
+    ...(summary.baseline ? { baseline: summary.baseline } : {}),
+    ...(summary.applied ? { applied: summary.applied } : {}),
     hasSummary: true,
     warnings,
   };
 }
 
+/** The verdict that stands: after --apply when the run carried its action out, else the gate's. */
+export const finalVerdict = (run: Pick<RunView, 'verdict' | 'applied'>): Verdict => run.applied?.verdict ?? run.verdict;
+
+/** The baseline run's checks as the gate reads them (core/replay.ts): absent or unreadable → no baseline. */
+async function readBaseline(
+  dir: string | undefined,
+  redact: (t: string) => string,
+  warnings: string[],
+): Promise<{ run: string; checks: CheckResult[] } | undefined> {
+  if (!dir) return undefined;
+  const file = join(dir, 'summary.json');
+  const text = await readOptional(file, redact).catch((err: Error) => {
+    warnings.push(`baseline ${file} cannot be read (${err.message}): failures are not compared with it`);
+    return null;
+  });
+  if (text === null) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    warnings.push(`baseline ${file} is not valid JSON (${(err as Error).message}): failures are not compared with it`);
+    return undefined;
+  }
+  const parsed = Summary.safeParse(raw);
+  if (!parsed.success) warnings.push(`baseline ${file} breaks the summary contract: failures are not compared with it`);
+  return parsed.success ? { run: dir, checks: parsed.data.checks } : undefined;
+}
+
 /** No summary: the results so far, missing planned checks as the gate would show them, verdict inconclusive. */
-function partialRun(dir: string, plan: PlanFile | null, results: CheckResult[], warnings: string[]): RunView {
+function partialRun(
+  dir: string,
+  plan: PlanFile | null,
+  results: CheckResult[],
+  warnings: string[],
+  baseline?: { run: string; checks: CheckResult[] },
+): RunView {
   const note = `the run has no summary.json (killed or still running): partial run, ${results.length}${plan ? ` of ${plan.planned.length} planned` : ''} checks have results`;
   const base = {
     dir,
@@ -127,6 +170,8 @@ function partialRun(dir: string, plan: PlanFile | null, results: CheckResult[], 
     startedAt: plan?.startedAt ?? results[0]?.startedAt ?? 'unknown',
     finishedAt: null,
     partial: true,
+    ...(plan?.only ? { only: plan.only } : {}),
+    ...(plan?.baseline ? { baseline: plan.baseline } : {}),
     hasSummary: false,
     warnings,
   };
@@ -151,6 +196,7 @@ function partialRun(dir: string, plan: PlanFile | null, results: CheckResult[], 
     planned: plan.planned,
     finishedAt: lastEnd(results, plan.startedAt),
     unfinished: runInProgress(dir)?.alive ? 'running' : 'killed',
+    ...(baseline ? { baseline } : {}),
   });
   const have = new Set(results.map((r) => r.id));
   return {
@@ -191,5 +237,5 @@ export async function readRunFolder(runDir: string, opts: ReadOptions = {}): Pro
   }
   const plan = planText === null ? null : parseJsonFile(planPath, planText, PlanFile);
   const results = resultsText === null ? [] : parseResultsJsonl(resultsPath, resultsText, warnings);
-  return partialRun(dir, plan, results, warnings);
+  return partialRun(dir, plan, results, warnings, await readBaseline(plan?.baseline, redact, warnings));
 }

@@ -55,6 +55,14 @@ export interface FixtureOptions {
   trailing?: string;
   checks?: CheckResult[];
   phase?: PhaseId;
+  /** The run the gate compares with (summary.json and plan.json `baseline`): identical critical failures are pre-existing. */
+  baseline?: { run: string; checks: CheckResult[] };
+  /** Fields merged into summary.json (applied, partial …). */
+  summaryExtra?: Partial<Summary>;
+  /** When the run started (ISO); default 2025-06-22T04:00:00.000Z. */
+  startedAt?: string;
+  /** The folder to write (default: a fresh run-XXXX under parent). */
+  dir?: string;
 }
 
 const planned = (c: CheckResult): PlannedCheck => ({ id: c.id, kind: c.kind, title: c.title, severity: c.severity, target: c.target });
@@ -65,7 +73,8 @@ export async function makeRunFolder(
   opts: FixtureOptions = {},
 ): Promise<{ dir: string; checks: CheckResult[]; summary: Summary }> {
   await mkdir(parent, { recursive: true });
-  const dir = await mkdtemp(join(parent, 'run-'));
+  const dir = opts.dir ?? (await mkdtemp(join(parent, 'run-')));
+  await mkdir(dir, { recursive: true });
   const checks = opts.checks ?? syntheticChecks();
   const phase = opts.phase ?? 'post-window';
   // the June window's step: its actions and refinements are what plan.json stores for a replay
@@ -74,7 +83,8 @@ export async function makeRunFolder(
     window: '2025-06-22',
     phase,
     env: 'lab',
-    startedAt: '2025-06-22T04:00:00.000Z',
+    startedAt: opts.startedAt ?? '2025-06-22T04:00:00.000Z',
+    ...(opts.baseline ? { baseline: opts.baseline.run } : {}),
     actions: step.actions,
     refine: step.refine,
     tolerate: step.tolerate,
@@ -92,7 +102,7 @@ export async function makeRunFolder(
   if (opts.plan ?? true) await writeFile(join(dir, 'plan.json'), JSON.stringify(plan, null, 2));
   await writeFile(join(dir, 'results.jsonl'), checks.map((c) => JSON.stringify(c) + '\n').join('') + (opts.trailing ?? ''));
   const finishedAt = '2025-06-22T04:05:00.000Z';
-  const decision = decide({ step, checks, planned: plan.planned, finishedAt });
+  const decision = decide({ step, checks, planned: plan.planned, finishedAt, ...(opts.baseline ? { baseline: opts.baseline } : {}) });
   const summary: Summary = {
     window: plan.window,
     phase,
@@ -106,6 +116,8 @@ export async function makeRunFolder(
     checks: decision.checks,
     planned: plan.planned.map((p) => p.id),
     ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
+    ...(opts.baseline ? { baseline: opts.baseline.run } : {}),
+    ...opts.summaryExtra,
   };
   if (opts.summary ?? true) await writeFile(join(dir, 'summary.json'), JSON.stringify(summary, null, 2));
   return { dir, checks, summary };

@@ -123,7 +123,7 @@ test('a GO run opens on GO and its action; the categories tell blocking, new, pr
 }, async () => {
   const passing = syntheticChecks()
     .filter((c) => c.status !== 'failed')
-    .map((c) => (c.status === 'broken' ? { ...c, severity: 'minor' as const } : c));
+    .map((c) => (c.status === 'broken' || c.status === 'skipped' ? { ...c, severity: 'minor' as const } : c));
   const { dir: baselineDir } = await makeRunFolder(TMP_ROOT, { checks: passing, phase: 'pre-maintenance' });
   const later = passing.map((c) => (c.kind === 'dns' && c.status === 'broken' ? { ...c, message: 'a new cause' } : c));
   const { dir, summary } = await makeRunFolder(TMP_ROOT, { checks: later });

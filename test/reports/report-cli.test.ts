@@ -28,7 +28,7 @@ const NO_HOOKS = {
 
 test('bad usage exits 64 with usage; a missing run folder exits 66 naming it', async () => {
   const cases: { args: string[]; code: number; err: RegExp }[] = [
-    { args: [], code: 64, err: /--run=DIR is required[\s\S]*usage: npm run report/ },
+    { args: [], code: 64, err: /--run=DIR \(or --window=DATE\) is required[\s\S]*usage: npm run report/ },
     { args: ['--run=x', '--colour'], code: 64, err: /Unknown option '--colour'[\s\S]*usage:/ },
     { args: ['--run=.tmp/no-such-run'], code: 66, err: /run folder not found: .*\.tmp\/no-such-run/ },
   ];
@@ -107,5 +107,37 @@ test('lab slack-down fault: nothing is lost, the post is reported failed; health
     assert.match(String((message?.body as { text?: string } | undefined)?.text), /^:x: NO-GO: web1-5 · window 2025-06-22 · lab/);
   } finally {
     await lab.stop();
+  }
+});
+
+test('--run twice: one HTML report over both runs (in the first folder), each its own junit.xml; --baseline marks pre-existing', async () => {
+  const checks = syntheticChecks()
+    .filter((c) => c.status !== 'failed' && c.status !== 'skipped')
+    .map((c) => (c.status === 'broken' ? { ...c, severity: 'major' as const } : c));
+  const { dir: base } = await makeRunFolder(TMP_ROOT, { checks, phase: 'pre-maintenance' });
+  const { dir: a } = await makeRunFolder(TMP_ROOT, { checks, phase: 'web1-5' });
+  const { dir: b } = await makeRunFolder(TMP_ROOT, { checks, phase: 'web6-10' });
+  const r = await runCli('report.ts', [`--run=${a}`, `--run=${b}`, `--baseline=${base}`]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.ok(existsSync(join(a, 'junit.xml')) && existsSync(join(b, 'junit.xml')), 'each run its junit.xml');
+  const html = await readFile(join(a, 'allure-report', 'index.html'), 'utf8');
+  assert.match(html, /aria-label="Decision for web1-5"[\s\S]*aria-label="Decision for web6-10"/, 'both runs on the first screen');
+  // the 7 broken non-blocking checks failed the same way at the baseline
+  assert.equal([...html.matchAll(/Pre-existing: failed the same way at baseline: <b>7<\/b>/g)].length, 2);
+  assert.match(r.stdout, new RegExp(`baseline ${base.replace(/[/.]/g, '\\$&')}: pre-maintenance`));
+});
+
+test('window report flags: usage errors say what is valid', async () => {
+  const cases: { args: string[]; err: RegExp }[] = [
+    { args: ['--run=x', '--window-dir=y'], err: /--window-dir belong to the window report \(--window=DATE\)/ },
+    { args: ['--window=2025-06-22', '--slack'], err: /--window builds the window report .* it takes no --slack/ },
+    { args: ['--window=2025-06-22', '--run=x'], err: /it takes no --run/ },
+    { args: ['--window=2031-01-05'], err: /--window=2031-01-05: there is no window file/ },
+    { args: ['--run=x', '--history=none'], err: /--history=none is for the window report/ },
+  ];
+  for (const c of cases) {
+    const r = await runCli('report.ts', c.args);
+    assert.equal(r.code, 64, `${c.args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, c.err);
   }
 });
