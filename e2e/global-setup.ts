@@ -5,8 +5,8 @@ import { ENV } from './target.ts';
 
 export default async function globalSetup(): Promise<(() => Promise<void>) | void> {
   if ((process.env[ENV.env] || 'lab') !== 'lab' || process.env[ENV.labManifest]) return;
-  const [{ startLab }, { loadConfig }] = await Promise.all([import('../lab/index.ts'), import('../core/config/load.ts')]);
-  const config = await loadConfig('harness.config.ts');
+  const [{ startLab }, { CONFIG_ENV, loadLayeredConfig }] = await Promise.all([import('../lab/index.ts'), import('../estate/overlay.ts')]);
+  const { config } = await loadLayeredConfig(process.env[CONFIG_ENV] || 'harness.config.ts');
   const lab = await startLab({ config });
   // Workers start after this and inherit the variable: the fixtures read the manifest from it.
   process.env[ENV.labManifest] = join(lab.dir, 'manifest.json');

@@ -28,6 +28,8 @@ export function suiteEnv(ctx: PlanContext, manifestFile: string | undefined, hos
     [ENV.maintenanceOn]: ctx.step.after.maintenanceOn.join(','),
     [ENV.maintenanceMarker]: estate.maintenance.marker,
     [ENV.marker]: estate.hosts.find((h) => hosts.includes(h.key))?.marker ?? estate.hosts[0]?.marker ?? '',
+    [ENV.title]: estate.hosts.find((h) => hosts.includes(h.key))?.title ?? estate.hosts[0]?.title ?? '',
+    ...(estate.safeToChangeData ? { [ENV.safeToChangeData]: '1' } : {}),
     ...(estate.account.user ? { [ENV.user]: estate.account.user } : {}),
     ...(estate.account.password ? { [ENV.password]: estate.account.password } : {}),
     ...(manifestFile ? { [ENV.labManifest]: manifestFile } : {}),

@@ -55,7 +55,7 @@ runCommand<RawSmoke>({
     const summary = await runStep({
       config,
       kinds: KINDS,
-      source: sourceFor(config, args.env, args.config, { faults }),
+      source: sourceFor(config, args.env, args.config, { faults, ...(args.only ? { only: args.only } : {}) }),
       step,
       window: chosen.date,
       windowFile: chosen.file,
