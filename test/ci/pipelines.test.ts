@@ -232,7 +232,7 @@ test('the regression step reads the merged report the merge step wrote: --e2e-re
     ['GitHub', gh],
     ['Azure', az],
   ] as const) {
-    const merge = lines.findIndex((l) => l === MERGE);
+    const merge = lines.indexOf(MERGE);
     const regression = lines.findIndex((l) => l.startsWith('npm run regression --'));
     assert.ok(merge >= 0 && regression > merge, `${ci}: merged before the regression run`);
     assert.match(
