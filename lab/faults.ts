@@ -30,6 +30,12 @@ export const FAULTS: readonly FaultSpec[] = [
   },
   { name: 'pool-missing', arg: 'server', does: 'the gateway leaves the server out of its pool', caughtBy: 'pool membership' },
   {
+    name: 'pull-ignored',
+    arg: 'server',
+    does: 'the gateway keeps routing to the server after it was pulled',
+    caughtBy: 'pool (the pull steps)',
+  },
+  {
     name: 'maintenance-stuck',
     arg: 'host',
     does: 'the page stays up after the step took it down (taking it down on that host again clears it)',

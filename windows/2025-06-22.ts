@@ -147,6 +147,19 @@ export default defineWindow({
       },
     },
     {
+      id: 'pull-web1-5',
+      at: { time: '00:00' },
+      title: 'IC-Web1..5 pulled out of the App Gateway and the ILB for patching',
+      after: { inPools: webs(6, 10) },
+      // The runbook pulls the batch before patching: no traffic may reach it (the pool check names any that answers).
+      checks: [{ kind: 'pool', blocking: true }],
+      actions: {
+        go: { say: 'no traffic reaches IC-Web1..5: patch them' },
+        'no-go': { say: 'do not patch yet: traffic still reaches the servers named below; pull them again' },
+        inconclusive: { say: 'confirm by hand that IC-Web1..5 get no traffic before patching' },
+      },
+    },
+    {
       id: 'web1-5',
       at: { time: '00:00' },
       title: 'IC-Web1..5 patched and back in both pools',
@@ -166,6 +179,19 @@ export default defineWindow({
         go: { say: 'post in #eng-monthlymaintenance that IC-Web1..5 are done and smoke testing can begin' },
         'no-go': { say: 'do not start IC-Web6..10: fix or pull the failing IC-Web1..5 servers and re-run web1-5' },
         inconclusive: { say: 'do not start IC-Web6..10 until the broken checks of web1-5 have run' },
+      },
+    },
+    {
+      id: 'pull-web6-10',
+      at: { time: '04:30' },
+      title: 'IC-Web6..10 pulled out of the App Gateway and the ILB for patching',
+      after: { inPools: webs(1, 5) },
+      // The runbook pulls the batch before patching: no traffic may reach it (the pool check names any that answers).
+      checks: [{ kind: 'pool', blocking: true }],
+      actions: {
+        go: { say: 'no traffic reaches IC-Web6..10: patch them' },
+        'no-go': { say: 'do not patch yet: traffic still reaches the servers named below; pull them again' },
+        inconclusive: { say: 'confirm by hand that IC-Web6..10 get no traffic before patching' },
       },
     },
     {

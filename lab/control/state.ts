@@ -1,6 +1,6 @@
 // The runbook state the lab is in: pool membership per balancer and the maintenance page per host.
 // Faults block transitions: maintenance-stuck keeps a page up, maintenance-missing keeps it down,
-// pool-missing keeps a server out of the gateway's pool.
+// pool-missing keeps a server out of the gateway's pool; pull-ignored keeps a pulled one in it.
 import type { HostKey } from '../../core/config/estate.ts';
 import type { ActiveFaults } from '../faults.ts';
 
@@ -48,6 +48,8 @@ export class RunbookState {
 
   inPool(pool: PoolName, server: string): boolean {
     if (pool === 'gateway' && this.faults.has('pool-missing', server)) return false;
+    // pull-ignored: the gateway keeps routing to a server the runbook pulled (the pull did not take).
+    if (pool === 'gateway' && this.faults.has('pull-ignored', server)) return true;
     return this.pools[pool].has(server);
   }
 

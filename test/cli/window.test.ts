@@ -86,3 +86,13 @@ test('npm run plan against an environment without addresses lists every missing 
   assert.match(r.stdout, /BLOCKS sanity: HTTPS straight to each web server/);
   assert.match(r.stdout, /web1-5: environments\.production\.addresses\["IC-Web1"\]: address of IC-Web1 is not set/);
 });
+
+test('the pull steps: no traffic may reach a pulled batch; a pull the gateway ignored is named', async () => {
+  const ok = await runCli('smoke.ts', ['--phase=pull-web1-5', '--window=2025-06-22', `--out=${tempDir('pull')}`]);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  const out = tempDir('pull-ignored');
+  const bad = await runCli('smoke.ts', ['--phase=pull-web1-5', '--window=2025-06-22', '--fault=pull-ignored:IC-Web3', `--out=${out}`]);
+  assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+  assert.deepEqual(summaryOf(out).reasons, ['pool:gateway failed: IC-Web3 answered through agw-pri-appgateway0-prd but should be out of its pool']);
+  assert.match(bad.stdout, /action: +do not patch yet: traffic still reaches the servers named below/);
+});
