@@ -212,8 +212,14 @@ export async function runWindowReport(opts: WindowReportOptions): Promise<Window
     }
     steps.push(entry);
   }
-  for (const name of strayFolders(windowDir, ids))
-    log(`warning: ${join(windowDir, name)} is no step of window ${opts.window.date}: left out`);
+  for (const name of strayFolders(windowDir, ids)) {
+    // npm run rehearse writes runs/<date>/rehearsal-<time>/<step>/: a report of its own, never mixed with the night's runs
+    if (name.startsWith('rehearsal-'))
+      log(
+        `a rehearsal of this window: ${join(windowDir, name)} (its report: npm run report -- --window=${opts.window.date} --window-dir=${join(windowDir, name)})`,
+      );
+    else log(`warning: ${join(windowDir, name)} is no step of window ${opts.window.date}: left out`);
+  }
   const shown = steps.filter((s): s is StepRun & { view: RunView; dir: string } => s.view !== undefined && s.dir !== undefined);
   if (!shown.length) {
     throw new RunFolderError(

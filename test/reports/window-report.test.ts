@@ -58,6 +58,7 @@ async function juneFolder(root: string): Promise<string> {
   const broken = await run('maintenance-start', 'r1', { checks: ok });
   await writeFile(join(broken.dir, 'summary.json'), '{"window": ');
   await mkdir(join(w, 'web6-10', 'empty'), { recursive: true }); // a run that died before writing anything
+  await makeRunFolder(w, { phase: 'web1-5', dir: join(w, 'rehearsal-2025-06-20T10-00-00-000Z', 'web1-5'), checks: ok });
   await mkdir(join(w, 'old-step', 'r1'), { recursive: true });
   await writeFile(join(w, 'old-step', 'r1', 'results.jsonl'), `${JSON.stringify(ok[0])}\n`);
   return w;
@@ -95,6 +96,14 @@ test('every step of the window file is in the timeline with its verdict: latest 
   assert.equal(state['maintenance-start'], 'unreadable');
   assert.equal(state['web6-10'], 'not-run', 'a folder without run files is no run');
   assert.ok(lines.some((l) => /old-step is no step of window 2025-06-22: left out/.test(l)));
+  assert.ok(
+    lines.some((l) =>
+      /a rehearsal of this window: .*rehearsal-2025-06-20T10-00-00-000Z \(its report: npm run report -- --window=2025-06-22 --window-dir=/.test(
+        l,
+      ),
+    ),
+    'a rehearsal folder is pointed at, not mixed in',
+  );
 
   const html = await readFile(outcome.htmlPath, 'utf8');
   const rows = [...html.matchAll(/<tr data-step="([^"]+)" data-verdict="([^"]+)">/g)].map((m) => [m[1], m[2]]);
@@ -115,6 +124,29 @@ test('every step of the window file is in the timeline with its verdict: latest 
     html,
     /All 2 checks of this run<\/summary><ul><li><span class="hd-st hd-st-failed">failed<\/span> <a href="#[0-9a-f]{32}">maintenance:my/,
   );
+});
+
+test("a rehearsal's window folder (<step>/ is the run folder itself) is read with --window-dir", async () => {
+  const rehearsal = join(TMP_ROOT, 'rehearsal', 'rehearsal-x');
+  for (const [step, checks] of [
+    ['pre-maintenance', ok],
+    ['web1-5', bad],
+  ] as const)
+    await makeRunFolder(rehearsal, { phase: step, dir: join(rehearsal, step), checks: [...checks] });
+  const outcome = await runWindowReport({
+    window: JUNE,
+    schedule: windowSchedule(JUNE),
+    windowDir: rehearsal,
+    historyPath: null,
+    html: false,
+    log: () => undefined,
+  });
+  assert.equal(outcome.exitCode, 0);
+  const shown = outcome.steps.filter((s) => s.view).map((s) => [s.step.id, s.view!.verdict, s.runs]);
+  assert.deepEqual(shown, [
+    ['pre-maintenance', 'go', 1],
+    ['web1-5', 'no-go', 1],
+  ]);
 });
 
 test('a window with no readable run is 66, naming the folder', async () => {
