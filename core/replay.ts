@@ -66,7 +66,8 @@ export function replayGate(dir: string): { summary: Summary; warnings: string[] 
     ...(interrupted ? { interrupted } : {}),
     ...(only ? { partial: { only } } : {}),
     ...(baseline ? { baseline: baseline.run } : {}),
-    ...(run.summary?.applied ? { applied: run.summary.applied } : {}),
+    // What --apply did stands only on the verdict it acted on: a replay that decides differently drops it.
+    ...(run.summary?.applied && run.summary.verdict === decision.verdict ? { applied: run.summary.applied } : {}),
   };
   return { summary, warnings: run.warnings };
 }

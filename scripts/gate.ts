@@ -20,7 +20,9 @@ runCommand<{ run?: string; json: boolean }>({
     const dir = resolve(values.run);
     if (!existsSync(dir)) throw new UsageError(`run folder not found: ${dir}`);
     const { summary } = replayGate(dir);
-    const code = EXIT_CODE[summary.verdict];
+    // A run whose --apply resolved its cause (and re-checked it) ends with the verdict the re-check left.
+    const final = summary.applied?.verdict ?? summary.verdict;
+    const code = summary.applied && !summary.applied.ok ? Math.max(1, EXIT_CODE[final]) : EXIT_CODE[final];
     io.out.write(values.json ? JSON.stringify(summary, null, 2) + '\n' : finalBlock(summary, dir, code));
     return code;
   },

@@ -80,6 +80,9 @@ test('08:00 with the page stuck on my: take it down on my only, --apply does it,
   assert.deepEqual(s.applied?.recheck?.checks.map((c) => `${c.id}=${c.status}`), ['maintenance:my=passed']);
   assert.equal(s.applied?.verdict, 'go');
   assert.ok(s.partial, 'a --only run is marked partial');
+  const gate = await runCli('gate.ts', [`--run=${out}`]);
+  assert.equal(gate.code, 0, gate.stdout);
+  assert.match(gate.stdout, /verdict: NO-GO → GO after --apply \(exit 0\)/);
 });
 
 test('--apply never acts on inconclusive', async () => {
