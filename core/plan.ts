@@ -11,6 +11,8 @@ export interface PlanOptions {
   /** policy.severity: kind id → severity, for checks the window leaves unmarked. */
   policySeverity: Readonly<Record<string, Severity>>;
   only?: readonly string[];
+  /** Families the environment declares out of scope (environments.<env>.outOfScope): never planned. */
+  outOfScope?: readonly string[];
 }
 
 export function severityOf(
@@ -43,7 +45,14 @@ export function planStep(ctx: PlanContext, opts: PlanOptions): Task[] {
     const kind = opts.kinds.find((k) => k.id === spec.kind);
     if (!kind) throw new Error(`check kind "${spec.kind}" is not registered`); // the window schema already refused it
     if (opts.only && !opts.only.includes(kind.family)) return [];
-    const { kind: _k, blocking, severity, mustPass, ...params } = spec as { kind: string; blocking?: boolean; severity?: Severity; mustPass?: boolean };
+    if (opts.outOfScope?.includes(kind.family)) return [];
+    const {
+      kind: _k,
+      blocking,
+      severity,
+      mustPass,
+      ...params
+    } = spec as { kind: string; blocking?: boolean; severity?: Severity; mustPass?: boolean };
     const tasks = kind.plan(ctx, kind.params.parse(params), severityOf({ blocking, severity }, kind, opts.policySeverity));
     return mustPass ? tasks.map((t) => ({ ...t, mustPass: true })) : tasks;
   });
@@ -55,11 +64,36 @@ export function planStep(ctx: PlanContext, opts: PlanOptions): Task[] {
   return tasks;
 }
 
+/** `--only` naming a family the environment declares out of scope asks for checks that are never planned there. */
+export function assertInScope(env: string, only: readonly string[] | undefined, outOfScope: readonly string[] | undefined): void {
+  const clash = (only ?? []).filter((f) => outOfScope?.includes(f));
+  if (clash.length)
+    throw new UsageError(
+      `--only=${only!.join(',')}: ${clash.join(', ')} ${clash.length > 1 ? 'are' : 'is'} out of scope for ${env} (environments.${env}.outOfScope); choose among the families in scope`,
+    );
+}
+
+/** The step's families left out because the environment declares them out of scope (for the summary and console). */
+export function outOfScopeOf(
+  ctx: Pick<PlanContext, 'step'>,
+  kinds: readonly AnyKind[],
+  outOfScope: readonly string[] | undefined,
+): string[] {
+  return stepFamilies(ctx, kinds).filter((f) => outOfScope?.includes(f));
+}
+
 /** The plan.json view of the tasks: one entry per check id a batch is expected to produce. */
 export function plannedChecks(tasks: readonly Task[]): PlannedCheck[] {
   return tasks.flatMap((t) =>
     t.type === 'batch' && t.expected.length
-      ? t.expected.map((id) => ({ id, kind: t.kind, title: id, severity: t.severity, target: t.target, ...(t.mustPass ? { mustPass: true } : {}) }))
+      ? t.expected.map((id) => ({
+          id,
+          kind: t.kind,
+          title: id,
+          severity: t.severity,
+          target: t.target,
+          ...(t.mustPass ? { mustPass: true } : {}),
+        }))
       : [
           {
             ...(t.mustPass ? { mustPass: true } : {}),

@@ -72,6 +72,8 @@ export const Summary = z.strictObject({
   interrupted: z.boolean().optional(),
   /** Extension: the run checked only some families (--only); it never satisfies a later step's requirement. */
   partial: z.strictObject({ only: z.array(z.string()) }).optional(),
+  /** Extension: families the environment declares out of scope, never planned (not partial: the run can be go). */
+  outOfScope: z.strictObject({ env: z.string(), families: z.array(z.string()) }).optional(),
   /** Extension: the baseline run (the window's pre-maintenance) failures were compared with. */
   baseline: z.string().optional(),
   /** Extension: what --apply did, the re-check of what it affected, and the verdict after it. */

@@ -4,7 +4,7 @@ import type { HarnessConfig } from './config/schema.ts';
 import { decide } from './gate.ts';
 import type { AnyKind } from './kind.ts';
 import { RunLedger } from './ledger.ts';
-import { assertOnly, planStep, plannedChecks } from './plan.ts';
+import { assertInScope, assertOnly, outOfScopeOf, planStep, plannedChecks } from './plan.ts';
 import { makeRedactor, redactValue, secretValues } from './redact.ts';
 import { countStatuses, type CheckResult, type Summary } from './result.ts';
 import { runTasks } from './runner.ts';
@@ -24,6 +24,8 @@ export interface RunStepOptions {
   windowFile?: string;
   outDir: string;
   only?: string[];
+  /** Families the environment declares out of scope (environments.<env>.outOfScope): not planned, named in the summary. */
+  outOfScope?: string[];
   /** Aborted on Ctrl-C: the summary is partial and inconclusive. */
   signal: AbortSignal;
   onPlan?: (tasks: readonly Task[]) => void;
@@ -40,7 +42,11 @@ export interface RunStepOptions {
 
 /** The checks an operation affects, re-planned in the state it leaves (the maintenance page per host). */
 function recheckStep(step: Step, op: ResolvedOperation): Step {
-  return { ...step, after: stateAfter(step.after, op) as Step['after'], checks: [{ kind: 'maintenance', hosts: op.hosts, blocking: true }] };
+  return {
+    ...step,
+    after: stateAfter(step.after, op) as Step['after'],
+    checks: [{ kind: 'maintenance', hosts: op.hosts, blocking: true }],
+  };
 }
 
 export function secretsToHide(config: HarnessConfig): string[] {
@@ -53,13 +59,20 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
   const startedAt = new Date().toISOString();
   const redact = makeRedactor(secretsToHide(config));
   assertOnly({ step }, opts.kinds, opts.only);
+  assertInScope(opts.source.env, opts.only, opts.outOfScope);
+  const leftOut = outOfScopeOf({ step }, opts.kinds, opts.outOfScope);
   const ledger = new RunLedger(opts.outDir, redact);
   const open = await opts.source.open(step, opts.outDir).catch((err: unknown) => {
     ledger.release();
     throw err;
   });
   try {
-    const planOpts = { kinds: opts.kinds, policySeverity: config.policy.severity, ...(opts.only ? { only: opts.only } : {}) };
+    const planOpts = {
+      kinds: opts.kinds,
+      policySeverity: config.policy.severity,
+      ...(opts.only ? { only: opts.only } : {}),
+      ...(opts.outOfScope?.length ? { outOfScope: opts.outOfScope } : {}),
+    };
     const tasks = planStep({ step, config, estate: open.estate, runDir: opts.outDir }, planOpts);
     const planned = plannedChecks(tasks);
     ledger.writePlan({
@@ -76,7 +89,12 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
       planned,
     });
     opts.onPlan?.(tasks);
-    const runOpts = { concurrency: config.policy.concurrency, backoffMs: config.policy.retryBackoffMs, runDir: opts.outDir, signal: opts.signal };
+    const runOpts = {
+      concurrency: config.policy.concurrency,
+      backoffMs: config.policy.retryBackoffMs,
+      runDir: opts.outDir,
+      signal: opts.signal,
+    };
     const results = await runTasks(tasks, {
       ...runOpts,
       ...(opts.onStart ? { onStart: opts.onStart } : {}),
@@ -87,7 +105,14 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
       },
     });
     const finishedAt = new Date().toISOString();
-    const decision = decide({ step, checks: results, planned, interrupted: opts.signal.aborted, finishedAt, ...(opts.baseline ? { baseline: opts.baseline } : {}) });
+    const decision = decide({
+      step,
+      checks: results,
+      planned,
+      interrupted: opts.signal.aborted,
+      finishedAt,
+      ...(opts.baseline ? { baseline: opts.baseline } : {}),
+    });
     let summary: Summary = redactValue<Summary>(
       {
         window: opts.window,
@@ -105,6 +130,7 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
         ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
         ...(opts.signal.aborted ? { interrupted: true } : {}),
         ...(opts.only ? { partial: { only: opts.only } } : {}),
+        ...(leftOut.length ? { outOfScope: { env: opts.source.env, families: leftOut } } : {}),
         ...(opts.baseline ? { baseline: opts.baseline.run } : {}),
       },
       redact,
@@ -117,15 +143,30 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
       if (outcome.record?.ok && decision.operation) {
         // Re-check what the operation affected, in the state it should have left.
         const again = recheckStep(step, decision.operation);
-        const recheckTasks = opts.kinds.some((k) => k.id === 'maintenance') ? planStep({ step: again, config, estate: open.estate, runDir: opts.outDir }, { kinds: opts.kinds, policySeverity: config.policy.severity }) : [];
+        const recheckTasks = opts.kinds.some((k) => k.id === 'maintenance')
+          ? planStep(
+              { step: again, config, estate: open.estate, runDir: opts.outDir },
+              { kinds: opts.kinds, policySeverity: config.policy.severity },
+            )
+          : [];
         const recheckResults = await runTasks(recheckTasks, { ...runOpts, onResult: () => undefined });
         const recheck = decide({ step: again, checks: recheckResults, planned: plannedChecks(recheckTasks) });
         const resolved = outcome.ok && recheck.verdict === 'go' && decision.resolves === true;
-        const lines = [`--apply: re-check of ${decision.operation.hosts.join(', ')}: ${recheck.verdict.toUpperCase()}${recheck.verdict === 'go' ? '' : ` — ${recheck.reasons.join('; ')}`}`];
-        if (!outcome.ok || recheck.verdict !== 'go') lines.push('--apply: the action did not take effect: carry it out by hand and re-run this step');
+        const lines = [
+          `--apply: re-check of ${decision.operation.hosts.join(', ')}: ${recheck.verdict.toUpperCase()}${recheck.verdict === 'go' ? '' : ` — ${recheck.reasons.join('; ')}`}`,
+        ];
+        if (!outcome.ok || recheck.verdict !== 'go')
+          lines.push('--apply: the action did not take effect: carry it out by hand and re-run this step');
         opts.onApply?.(lines);
         summary = redactValue<Summary>(
-          { ...summary, applied: { ...outcome.record, recheck: { verdict: recheck.verdict, reasons: recheck.reasons, checks: recheck.checks }, verdict: resolved ? 'go' : summary.verdict } },
+          {
+            ...summary,
+            applied: {
+              ...outcome.record,
+              recheck: { verdict: recheck.verdict, reasons: recheck.reasons, checks: recheck.checks },
+              verdict: resolved ? 'go' : summary.verdict,
+            },
+          },
           redact,
         );
       } else if (outcome.record) {

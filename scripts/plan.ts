@@ -7,7 +7,7 @@ import { planGaps, planStep, severityOf } from '../core/plan.ts';
 import { stepOf } from '../core/window/load.ts';
 import type { Step } from '../core/window/schema.ts';
 import { KINDS } from '../kinds.ts';
-import { checkOnly, loadHarnessConfig, openWindow, sourceFor } from './lib/context.ts';
+import { checkOnly, loadHarnessConfig, openWindow, outOfScopeFor, sourceFor } from './lib/context.ts';
 
 const USAGE = `Usage: npm run plan -- [--window=YYYY-MM-DD|FILE] [--phase=<step>] [--env=lab|<name>] [--only=...] [--config=FILE]
   Lists every step (or one), each planned check, which of them block, and every gap that would make a check
@@ -66,7 +66,7 @@ runCommand<Flags>({
       try {
         const tasks = planStep(
           { step, config, estate: open.estate, runDir: `.tmp/plan-${process.pid}` },
-          { kinds: KINDS, policySeverity: config.policy.severity, ...(only ? { only } : {}) },
+          { kinds: KINDS, policySeverity: config.policy.severity, ...(only ? { only } : {}), outOfScope: outOfScopeFor(config, flags.env) },
         );
         const estateGaps = open.estate.gaps ?? [];
         // Addresses missing: the checks by kind (their per-server lines would name servers with no address yet).

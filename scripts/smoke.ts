@@ -5,7 +5,7 @@ import { runCommand } from '../core/cli.ts';
 import { checkSmokeArgs, SMOKE_OPTIONS, SMOKE_USAGE, type RawSmoke } from '../core/cli-args.ts';
 import { UsageError } from '../core/errors.ts';
 import { EXIT_CODE } from '../core/gate.ts';
-import { plannedChecks } from '../core/plan.ts';
+import { outOfScopeOf, plannedChecks } from '../core/plan.ts';
 import { checkRequirements } from '../core/requires.ts';
 import { runStep } from '../core/run.ts';
 import { defaultRunDir } from '../core/window.ts';
@@ -13,7 +13,7 @@ import { stepOf } from '../core/window/load.ts';
 import { MERGED_REPORT_ENV } from '../e2e/merged.ts';
 import { KINDS } from '../kinds.ts';
 import { ConsoleReporter } from '../reports/console.ts';
-import { checkOnly, loadHarnessConfig, openWindow, parseFaults, sourceFor } from './lib/context.ts';
+import { checkOnly, loadHarnessConfig, openWindow, outOfScopeFor, parseFaults, sourceFor } from './lib/context.ts';
 
 runCommand<RawSmoke>({
   usage: SMOKE_USAGE,
@@ -51,6 +51,10 @@ runCommand<RawSmoke>({
     process.on('SIGTERM', interrupt);
     const plain = args.json || !process.stdout.isTTY || Boolean(process.env.CI);
     let reporter: ConsoleReporter | undefined;
+    // Families the environment declares out of scope are not planned; said here, apart from --only's partial run.
+    const outOfScope = outOfScopeFor(config, args.env);
+    const leftOut = outOfScopeOf({ step }, KINDS, outOfScope);
+    if (leftOut.length) io.err.write(`out of scope for ${args.env}: ${leftOut.join(', ')} (environments.${args.env}.outOfScope)\n`);
     const baseline = step.id === 'pre-maintenance' ? undefined : findBaseline(resolve('runs'), chosen.date, args.env, args.baseline);
     const summary = await runStep({
       config,
@@ -62,6 +66,7 @@ runCommand<RawSmoke>({
       outDir,
       signal: controller.signal,
       ...(args.only ? { only: args.only } : {}),
+      ...(outOfScope.length ? { outOfScope } : {}),
       ...(baseline ? { baseline } : {}),
       apply: args.apply,
       onPlan: (tasks) => {

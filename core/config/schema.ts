@@ -29,6 +29,11 @@ export const EnvironmentConfig = z.strictObject({
   safeToChangeData: z.boolean().optional(),
   /** Azure's view of pool membership (backend health); absent → the identity header only. */
   azure: AzureConfig.optional(),
+  /** Check families this environment has none of (an estate without DNS in scope, without k6): never planned there. */
+  outOfScope: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a check family such as dns or k6'))
+    .max(20)
+    .optional(),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 

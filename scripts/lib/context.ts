@@ -30,6 +30,13 @@ export async function loadHarnessConfig(file: string): Promise<HarnessConfig> {
       file,
       unknown.map((k) => `policy.severity.${k}: no check kind "${k}" (known: ${ids.join(', ')})`),
     );
+  const families = familiesOf(KINDS);
+  const badScope = Object.entries(config.environments).flatMap(([env, e]) =>
+    (e.outOfScope ?? []).flatMap((f, i) =>
+      families.includes(f) ? [] : [`environments.${env}.outOfScope[${i}]: no check family "${f}" (known: ${families.join(', ')})`],
+    ),
+  );
+  if (badScope.length) throw new ConfigError(files.join(' + '), badScope);
   return config;
 }
 
@@ -66,6 +73,11 @@ export function parseFaults(texts: readonly string[]): Fault[] {
   }
 }
 
+/** The families environments.<env>.outOfScope declares (none for the lab: it simulates every family). */
+export function outOfScopeFor(config: HarnessConfig, env: string): string[] {
+  return env !== 'lab' && Object.hasOwn(config.environments, env) ? [...(config.environments[env]?.outOfScope ?? [])] : [];
+}
+
 /** --env names the lab or an environment of the config: its own key, never one JavaScript objects inherit (constructor). */
 export function checkEnv(config: HarnessConfig, env: string, configFile: string): void {
   if (env === 'lab' || Object.hasOwn(config.environments, env)) return;
@@ -83,8 +95,11 @@ export function sourceFor(
   // Checked here, before a run folder exists: a bad --env or --fault is a usage error that leaves nothing behind.
   checkEnv(config, env, configFile);
   if (labOptions.faults?.length) checkFaultTargets(labOptions.faults, config);
-  // An environment is asked only for what the step's checks (narrowed by --only) need.
+  // An environment is asked only for what the step's checks (narrowed by --only, without the families it declares
+  // out of scope) need.
+  const outOfScope = outOfScopeFor(config, env);
+  const inScope = outOfScope.length ? (only ?? familiesOf(KINDS)).filter((f) => !outOfScope.includes(f)) : only;
   return env === 'lab'
     ? labSource(config, labOptions)
-    : environmentSource(config, env, configFile, { kinds: KINDS, ...(only ? { only } : {}), ...(lenient ? { lenient } : {}) });
+    : environmentSource(config, env, configFile, { kinds: KINDS, ...(inScope ? { only: inScope } : {}), ...(lenient ? { lenient } : {}) });
 }
