@@ -34,6 +34,17 @@ const everyAddressedName = [
   ...serverGroups.flatMap((g) => g.servers.map((s) => s.name)),
 ];
 
+// Control-plane APIs the window's api, mailgun and secret-sync checks call over https, by endpoint name: public
+// ones known, internal ones filled by operators. Their secrets come from the environment variables the window names.
+const API_HOSTS = {
+  opsgenie: 'api.opsgenie.com',
+  mailgun: 'api.mailgun.net',
+  keyvault: '',
+  jobs: '',
+  'k8s:aks-prd-1': '',
+  'k8s:aks-prd-2': '',
+};
+
 export default defineConfig({
   estate: {
     domain: 'invoicecloud.com',
@@ -73,7 +84,7 @@ export default defineConfig({
     // see "Pointing it at a real estate" in the README. '' means "operator, fill me"; npm run plan lists each one.
     production: {
       domain: 'invoicecloud.com',
-      addresses: Object.fromEntries(everyAddressedName.map((n) => [n, ''])),
+      addresses: { ...Object.fromEntries(everyAddressedName.map((n) => [n, ''])), ...API_HOSTS },
       // The PEM bundle of the internal CA behind the gateway (or 'system' when the system roots are enough).
       caFile: '',
     },

@@ -2,7 +2,7 @@
 // the estate's CA), or plain http to a loopback fake. The reply's JSON is parsed; failures are data with codes.
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
-import type { ProbeFailure } from '../core/probe.ts';
+import { broken, failed, type ProbeFailure, type ProbeResult } from '../core/probe.ts';
 import { exchange } from '../sanity/exchange.ts';
 import { deadline } from '../sanity/limit.ts';
 import { failureFromError, timeoutFailure, type ErrorContext } from '../sanity/net-errors.ts';
@@ -115,4 +115,9 @@ export function statusFailure(
     code: reply.status === 404 ? 'API_NOT_FOUND' : 'API_STATUS',
     message: `${label} answered ${reply.status} for ${what}, expected ${ok.join(' or ')}${said ? ` (${said})` : ''}`,
   };
+}
+
+/** A failed call as a result: the harness's own trouble (a refused URL, an uncoded error) is broken, never failed. */
+export function unreachable(f: ProbeFailure, details?: Record<string, unknown>): ProbeResult {
+  return f.layer === 'harness' ? broken(f.code, f.message, details) : failed(f, details);
 }

@@ -1,6 +1,7 @@
 // Where a control-plane API lives and how to authenticate to it: in the lab, the fake's URL from the manifest and
-// the lab's own token; elsewhere, the base URL from environments.<env>.addresses[<endpoint>] and the secret from
+// the lab's own token; elsewhere, https to the host in environments.<env>.addresses[<endpoint>] and the secret from
 // the environment variable the window names. What is missing is a gap naming the exact thing to set.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { HarnessConfig } from '../core/config/schema.ts';
 import { isLoopback } from '../dns/cidr.ts';
@@ -28,31 +29,30 @@ export function urlProblem(url: URL): string | undefined {
   return `${url.href} is not an http(s) URL`;
 }
 
-export function endpointUrl(config: HarnessConfig, estate: ResolvedEstate, name: string): Resolved<URL> {
-  let raw: string | undefined;
+/**
+ * The base URL of an API endpoint. Lab: the fake's URL from the manifest. Environment: https to the address in
+ * environments.<env>.addresses[<endpoint>] (a host name or IP, as every address there), on `port` (443).
+ */
+export function endpointUrl(config: HarnessConfig, estate: ResolvedEstate, name: string, port = 443): Resolved<URL> {
   if (estate.env === 'lab') {
-    raw = estate.lab?.apis?.[name];
+    const raw = estate.lab?.apis?.[name];
     if (!raw)
       return {
         ok: false,
         gap: `the lab serves no API named "${name}" (it serves: ${Object.keys(estate.lab?.apis ?? {}).join(', ') || 'none'})`,
       };
-  } else {
-    raw = config.environments[estate.env]?.addresses[name];
-    if (!raw)
-      return {
-        ok: false,
-        gap: `environments.${estate.env}.addresses["${name}"]: base URL of ${name} is not set; fill it in harness.config.ts`,
-      };
+    const url = new URL(raw);
+    const problem = urlProblem(url);
+    return problem ? { ok: false, gap: `${name}: ${problem}` } : { ok: true, value: url };
   }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, gap: `environments.${estate.env}.addresses["${name}"]: "${raw}" is not a URL` };
-  }
-  const problem = urlProblem(url);
-  return problem ? { ok: false, gap: `${name}: ${problem}` } : { ok: true, value: url };
+  const address = config.environments[estate.env]?.addresses[name];
+  if (!address)
+    return {
+      ok: false,
+      gap: `environments.${estate.env}.addresses["${name}"]: the host name of the ${name} API is not set; fill it in as the other addresses (README: "Pointing it at a real estate")`,
+    };
+  const host = isIP(address) === 6 ? `[${address}]` : address;
+  return { ok: true, value: new URL(`https://${host}${port === 443 ? '' : `:${port}`}/`) };
 }
 
 /** A secret from the environment (the lab's own value in the lab); never logged, never put in a message. */

@@ -9,7 +9,7 @@ import { brokenTask, type CheckTask } from '../core/task.ts';
 import type { ResolvedEstate } from '../estate/model.ts';
 import { createTrust, type Trust } from '../sanity/trust.ts';
 import { Assertion, check } from './assert.ts';
-import { callApi, statusFailure } from './client.ts';
+import { callApi, statusFailure, unreachable } from './client.ts';
 import { Auth, authHeaders, endpointUrl } from './endpoint.ts';
 
 type Ctx = PlanContext<HarnessConfig, ResolvedEstate>;
@@ -37,6 +37,8 @@ export const ApiParams = z.strictObject({
   /** Values of this API are secret: messages never quote them or the body. */
   sensitive: z.boolean().default(false),
   timeoutMs: z.number().int().positive().max(120_000).optional(),
+  /** Outside the lab: the API's https port when it is not 443 (a K8s API server on 6443). */
+  port: z.number().int().min(1).max(65_535).default(443),
 });
 export type ApiParams = z.output<typeof ApiParams>;
 
@@ -64,7 +66,7 @@ export const apiProbe: Probe<ApiTarget, { trust: Trust; timeoutMs: number }> = a
     },
     signal,
   );
-  if (!reply.ok) return failed(reply.failure, { endpoint: spec.endpoint, request: what });
+  if (!reply.ok) return unreachable(reply.failure, { endpoint: spec.endpoint, request: what });
   const details = { endpoint: spec.endpoint, request: what, status: reply.status, ms: reply.ms };
   const bad = statusFailure(t.label, what, reply, spec.expect.status, !spec.sensitive);
   if (bad) return failed(bad, details);
@@ -100,7 +102,7 @@ export const apiKind = defineKind({
     const timeoutMs = p.timeoutMs ?? config.policy.timeouts.probeMs;
     const label = p.label ?? p.endpoint;
     const base = { id: `api:${p.name}`, kind: 'api', family: 'api', severity, title: p.title, target: { server: label } };
-    const url = endpointUrl(config, estate, p.endpoint);
+    const url = endpointUrl(config, estate, p.endpoint, p.port);
     if (!url.ok) return [brokenTask(base, url.gap)];
     const headers = authHeaders(estate, p.auth);
     if (!headers.ok) return [brokenTask(base, headers.gap)];

@@ -9,7 +9,7 @@ import { failed, passed, type Probe } from '../core/probe.ts';
 import { brokenTask, type CheckTask } from '../core/task.ts';
 import type { ResolvedEstate } from '../estate/model.ts';
 import { LAB_MAILGUN_KEY } from '../lab/apis/credentials.ts';
-import { callApi, statusFailure } from '../api/client.ts';
+import { callApi, statusFailure, unreachable } from '../api/client.ts';
 import { EnvName, authHeaders, endpointUrl } from '../api/endpoint.ts';
 import { createTrust, type Trust } from '../sanity/trust.ts';
 
@@ -69,7 +69,7 @@ export const mailgunKeyProbe: Probe<Target, Options> = async (t, o, signal) => {
     { label: LABEL, url: url(t, `/v3/domains/${t.domain}`), headers: t.headers, timeoutMs: o.requestMs, trust: o.trust },
     signal,
   );
-  if (!reply.ok) return failed(reply.failure);
+  if (!reply.ok) return unreachable(reply.failure);
   if (reply.status === 401 || reply.status === 403)
     return failed({
       layer: 'assertion',
@@ -113,7 +113,7 @@ export const mailRoutingProbe: Probe<Target, Options> = async (t, o, signal) => 
     },
     signal,
   );
-  if (!sent.ok) return failed(sent.failure);
+  if (!sent.ok) return unreachable(sent.failure);
   const bad = statusFailure(LABEL, `sending to ${t.to}`, sent, [200]);
   if (bad) return failed(bad);
   const id = String((sent.json as { id?: unknown } | undefined)?.id ?? '').replace(/^<|>$/g, '');
@@ -129,7 +129,7 @@ export const mailRoutingProbe: Probe<Target, Options> = async (t, o, signal) => 
     const events = url(t, `/v3/${t.domain}/events`);
     events.searchParams.set('message-id', id);
     const r = await callApi({ label: LABEL, url: events, headers: t.headers, timeoutMs: o.requestMs, trust: o.trust }, signal);
-    if (!r.ok) return failed(r.failure, details);
+    if (!r.ok) return unreachable(r.failure, details);
     const badEvents = statusFailure(LABEL, 'the events of the test message', r, [200]);
     if (badEvents) return failed(badEvents, details);
     last = ((r.json as { items?: Event[] } | undefined)?.items ?? []).filter((e) => typeof e === 'object' && e !== null);

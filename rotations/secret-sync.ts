@@ -8,7 +8,7 @@ import { defineKind, type PlanContext } from '../core/kind.ts';
 import { failed, passed, type Probe, type ProbeFailure } from '../core/probe.ts';
 import { brokenTask, type CheckTask } from '../core/task.ts';
 import type { ResolvedEstate } from '../estate/model.ts';
-import { callApi, statusFailure, type ApiReply } from '../api/client.ts';
+import { callApi, statusFailure, unreachable, type ApiReply } from '../api/client.ts';
 import { EnvName, authHeaders, endpointUrl } from '../api/endpoint.ts';
 import { createTrust, type Trust } from '../sanity/trust.ts';
 
@@ -77,10 +77,10 @@ export const secretSyncProbe: Probe<Target, { trust: Trust; requestMs: number }>
   const kvGet = (path: string) => get(kvLabel, t.vault.base, t.vault.headers, path, { 'api-version': t.vault.apiVersion });
   const fail = (f: ProbeFailure, details?: Record<string, unknown>) => failed(f, details);
   const where = `${t.namespace}/${t.secret} on ${t.cluster.label}`;
-  const unreachable = (r: ApiReply & { ok: false }) => fail(r.failure);
+  const down = (r: ApiReply & { ok: false }) => unreachable(r.failure);
 
   const current = await kvGet(`/secrets/${t.vault.secret}`);
-  if (!current.ok) return unreachable(current);
+  if (!current.ok) return down(current);
   if (current.status === 404)
     return fail({ layer: 'assertion', code: 'KEYVAULT_SECRET_MISSING', message: `Key Vault has no secret ${t.vault.secret}` });
   const kvBad = statusFailure(kvLabel, `secret ${t.vault.secret}`, current, [200], false);
@@ -107,7 +107,7 @@ export const secretSyncProbe: Probe<Target, { trust: Trust; requestMs: number }>
       t.cluster.headers,
       `/apis/batch/v1/namespaces/${t.namespace}/cronjobs/${t.cronJob}`,
     );
-    if (!cron.ok) return unreachable(cron);
+    if (!cron.ok) return down(cron);
     const cronBad = statusFailure(t.cluster.label, `cron job ${t.namespace}/${t.cronJob}`, cron, [200]);
     if (cronBad) return fail(cronBad, details);
     const refs = secretRefs(cron.json);
@@ -124,7 +124,7 @@ export const secretSyncProbe: Probe<Target, { trust: Trust; requestMs: number }>
   }
 
   const k8s = await get(t.cluster.label, t.cluster.base, t.cluster.headers, `/api/v1/namespaces/${t.namespace}/secrets/${t.secret}`);
-  if (!k8s.ok) return unreachable(k8s);
+  if (!k8s.ok) return down(k8s);
   if (k8s.status === 404)
     return fail(
       {

@@ -2,7 +2,7 @@
 // estate's trust for the name its certificate covers (or plain http to a loopback address), status as expected.
 import { failed, passed, type Probe } from '../core/probe.ts';
 import type { ServiceEndpoint } from '../estate/model.ts';
-import { callApi } from '../api/client.ts';
+import { callApi, unreachable } from '../api/client.ts';
 import { exchange } from '../sanity/exchange.ts';
 import type { Trust } from '../sanity/trust.ts';
 
@@ -48,7 +48,7 @@ export const healthProbe: Probe<ServiceEndpoint, HealthOptions> = async (service
       },
       signal,
     );
-    if (!reply.ok) return failed(reply.failure);
+    if (!reply.ok) return unreachable(reply.failure);
     ({ status, body } = reply);
   }
   const details = { address: `${service.address}:${service.port}`, url: `${o.scheme}://${o.tlsName}${o.path}`, status };

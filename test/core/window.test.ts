@@ -77,7 +77,9 @@ test('the June window keeps the runbook times in ET, IST and UTC', () => {
     JUNE.steps.map((s) => s.id),
     [
       'pre-maintenance',
+      'pull-web1-5',
       'web1-5',
+      'pull-web6-10',
       'web6-10',
       'maintenance-start',
       'internal-network',

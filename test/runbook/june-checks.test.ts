@@ -194,7 +194,7 @@ for (const c of CASES) {
         for (const [id, says] of Object.entries(c.fails)) {
           const r = s.checks.find((x) => x.id === id)!;
           assert.equal(r.status, 'failed', `${id}: ${r.message}`);
-          assert.match(r.message!, says, id);
+          assert.match(r.message!, says, `${id}: ${r.message}`);
         }
         if (c.action) assert.match(s.action ?? '', c.action);
       }
