@@ -18,7 +18,7 @@ export interface BuiltCommand {
   source: string;
   /** dist-relative bundle (app/scripts/smoke.js). */
   module: string;
-  /** Keyed by the one argument ('--help', '-h'). */
+  /** Keyed by the one argument ('--help', '-h'); empty for a benchmark. */
   help: Record<string, HelpAnswer>;
 }
 

@@ -22,6 +22,14 @@ export function commandSources(root = ROOT): string[] {
     .sort();
 }
 
+/** The benchmarks (scripts/bench-*.ts): built too, so they measure the harness as the CLI runs it; no --help snapshot. */
+export function benchSources(root = ROOT): string[] {
+  return readdirSync(join(root, 'scripts'))
+    .filter((f) => /^bench-.*\.ts$/.test(f))
+    .map((f) => `scripts/${f}`)
+    .sort();
+}
+
 /**
  * A bundle's modules keep their source location: `new URL('./child.ts', import.meta.url)`, import.meta.dirname
  * and createRequire(import.meta.url) mean the same files as under tsx.
@@ -80,7 +88,8 @@ export async function buildCli(opts: { root?: string; outDir?: string } = {}): P
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const commands = commandSources(root);
-  const entries = [...commands, ...LIBRARY];
+  const benches = benchSources(root);
+  const entries = [...commands, ...benches, ...LIBRARY];
   const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' } as const;
   const app = await build({
     ...common,
@@ -99,7 +108,7 @@ export async function buildCli(opts: { root?: string; outDir?: string } = {}): P
     outdir: outDir,
     packages: 'external',
   });
-  for (const c of commands)
+  for (const c of [...commands, ...benches])
     writeFileSync(
       join(outDir, `${name(c)}.js`),
       `// ${c}, built by npm run build (scripts/build.ts).\nimport { launch } from './launch.js';\nawait launch(${JSON.stringify(name(c))}, import.meta.url);\n`,
@@ -123,6 +132,7 @@ export async function buildCli(opts: { root?: string; outDir?: string } = {}): P
     if (bad) throw new Error(`${module} --help exited ${bad.code}: ${bad.stderr.trim().split('\n')[0]}`);
     built[name(c)] = { source: c, module, help: Object.fromEntries(HELP_ARGS.map((arg, i) => [arg, answers[i]!])) };
   }
+  for (const b of benches) built[name(b)] = { source: b, module: `app/${b.replace(/\.ts$/, '.js')}`, help: {} };
   const library = Object.fromEntries(LIBRARY.map((l) => [l, `app/${l.replace(/\.ts$/, '.js')}`]));
   const manifest: BuildManifest = { root, builtAtMs, inputs, commands: built, library };
   writeFileSync(join(outDir, 'build.json'), `${JSON.stringify(manifest, null, 1)}\n`);
