@@ -205,3 +205,26 @@ for (const c of CASES) {
     }
   });
 }
+
+test('every lab fault issue 11 added fails a June step above', () => {
+  const added = [
+    'service-down',
+    'service-unhealthy',
+    'sftp-login-broken',
+    'sftp-list-broken',
+    'alerting-off',
+    'mailgun-key-old',
+    'mail-routing-broken',
+    'k8s-secret-stale',
+    'k8s-secret-missing',
+    'k8s-node-notready',
+    'k8s-version-old',
+    'jobs-stopped',
+    'jwt-cert-old',
+  ];
+  const used = new Set(CASES.flatMap((c) => (c.fails ? (c.faults ?? []) : [])).map((f) => f.split(':')[0]));
+  assert.deepEqual(
+    added.filter((f) => !used.has(f)),
+    [],
+  );
+});
