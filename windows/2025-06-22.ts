@@ -422,7 +422,7 @@ export default defineWindow({
     {
       id: 'mailgun-rotation',
       at: { time: '05:00' },
-      title: 'Mailgun key rotated; IIS recycled; cron job secret updated',
+      title: 'Mailgun key rotated, mail routed, cron job secret updated',
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: [{ kind: 'mailgun', blocking: true }, MAILGUN_SECRET],
       actions: {
