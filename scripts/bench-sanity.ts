@@ -8,6 +8,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { Client, Pool } from 'undici';
 import { loadConfig } from '../core/config/load.ts';
 import { runTasks } from '../core/runner.ts';
@@ -15,6 +16,7 @@ import type { Step } from '../core/window/schema.ts';
 import { estateFromLab, type ResolvedEstate } from '../estate/model.ts';
 import { startLabInChild } from '../lab/remote.ts';
 import { directKind } from '../sanity/plan.ts';
+import { procCpuMs, statCpuMs } from './lib/proc-cpu.ts';
 
 const TARGET_BARE = 1.1;
 const TARGET_BLACKBOX = 1.0;
@@ -190,11 +192,15 @@ function curlArgs(caFile: string, probes: Probe[]): string[] {
   return args;
 }
 
-function curl(bin: string, args: string[], total: number): Promise<number> {
+/** Runs curl under sh, which prints its own /proc stat after curl exits: its waited-for child's CPU goes to `cpu`. */
+function curl(bin: string, args: string[], total: number, cpu: (ms: number) => void): Promise<number> {
   const t0 = performance.now();
+  const script = '"$0" "$@"; code=$?; cat /proc/$$/stat >&2; exit $code';
   return new Promise((ok, fail) =>
-    execFile(bin, args, { maxBuffer: 1 << 20 }, (err, out) => {
+    execFile('sh', ['-c', script, bin, ...args], { maxBuffer: 1 << 20 }, (err, out, errText) => {
       const ms = performance.now() - t0;
+      const stat = errText.split('\n').find((l) => /^\d+ \(/.test(l));
+      if (stat) cpu(statCpuMs(stat, true));
       const good = out.split('\n').filter((l) => l === '200').length;
       if (err || good !== total) fail(new Error(`curl: ${good} of ${total} answered 200${err ? ` (${err.message})` : ''}`));
       else ok(ms);
@@ -218,7 +224,8 @@ try {
   const hosts = config.estate.hosts.map((h) => ({ key: h.key, name: m.hosts[h.key], path: h.path, marker: h.marker }));
   const probes: Probe[] = m.webServers.flatMap((server) => hosts.map((host) => ({ server, host })));
 
-  const contenders: { name: string; run: () => Promise<number> }[] = [
+  // `cpu`: the client's CPU for a round (ms) beyond this process's own, read from /proc where it runs elsewhere.
+  const contenders: { name: string; run: () => Promise<number>; cpu?: () => number | undefined }[] = [
     { name: 'harness (plan + runner + probe)', run: () => harness(estate) },
     { name: 'bare undici loop', run: () => bareUndici(ca, probes) },
   ];
@@ -227,21 +234,37 @@ try {
   if (bbBin) {
     bb = await startBlackbox(bbBin, m.caFile, hosts, work);
     const b = bb;
-    contenders.push({ name: 'blackbox_exporter, one client', run: () => blackbox(b, probes) });
+    contenders.push({ name: 'blackbox_exporter, one client', run: () => blackbox(b, probes), cpu: () => procCpuMs(b.child.pid!) });
   } else skipped.push('blackbox_exporter: not installed (apt-get install prometheus-blackbox-exporter)');
   const curlBin = await which('curl');
   if (curlBin) {
     const args = curlArgs(m.caFile, probes);
-    contenders.push({ name: 'curl --parallel, one process', run: () => curl(curlBin, args, probes.length) });
+    let curlCpu = 0;
+    contenders.push({
+      name: 'curl --parallel, one process',
+      run: () => curl(curlBin, args, probes.length, (ms) => (curlCpu += ms)),
+      cpu: () => curlCpu,
+    });
   } else skipped.push('curl: not installed (apt-get install curl)');
 
   for (const c of contenders) await c.run(); // warm-up: module loading, JIT, the lab's first handshakes
   const times = contenders.map(() => [] as number[]);
+  // CPU summed over the rounds (client: this process plus the tool's own; lab: its child), robust to a busy machine.
+  const clientCpu = contenders.map(() => 0);
+  const labCpu = contenders.map(() => 0);
+  const selfCpu = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  };
   for (let r = 0; r < rounds; r++) {
     // Interleaved, the order rotated each round, so machine noise falls on every contender alike.
     for (let k = 0; k < contenders.length; k++) {
       const i = (r + k) % contenders.length;
-      times[i]!.push(await contenders[i]!.run());
+      const c = contenders[i]!;
+      const [self0, tool0, lab0] = [selfCpu(), c.cpu?.() ?? 0, procCpuMs(lab.pid) ?? 0];
+      times[i]!.push(await c.run());
+      clientCpu[i]! += selfCpu() - self0 + (c.cpu?.() ?? 0) - tool0;
+      labCpu[i]! += (procCpuMs(lab.pid) ?? 0) - lab0;
     }
   }
   console.log(
@@ -250,6 +273,17 @@ try {
   const med = times.map(median);
   contenders.forEach((c, i) =>
     console.log(`  ${c.name.padEnd(34)} median ${med[i]!.toFixed(1).padStart(6)} ms  [${times[i]!.map((x) => x.toFixed(0)).join(', ')}]`),
+  );
+  console.log(`  CPU per round (mean; /proc counts in 10 ms ticks, summed over the ${rounds} rounds):`);
+  contenders.forEach((c, i) =>
+    console.log(
+      `  ${c.name.padEnd(34)} client ${(clientCpu[i]! / rounds).toFixed(1).padStart(5)} ms (${((clientCpu[i]! / rounds / probes.length) * 1000).toFixed(0)} µs a probe), lab ${(labCpu[i]! / rounds).toFixed(1).padStart(5)} ms`,
+    ),
+  );
+  console.log(
+    `  load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} cores (wall times include other processes' share)`,
   );
   for (const s of skipped) console.log(`  skipped ${s}`);
   let missed = false;
