@@ -49,6 +49,8 @@ export const ResolverConfig = z.discriminatedUnion('protocol', [
     protocol: z.literal('doh'),
     /** RFC 8484 endpoint; https with normal certificate verification (plain http only on 127.0.0.0/8, the lab). */
     url: z.url().refine((s) => {
+      // Runs even when z.url() already refused the text: a URL Node cannot parse is simply not allowed here.
+      if (!URL.canParse(s)) return false;
       const u = new URL(s);
       return u.protocol === 'https:' || (u.protocol === 'http:' && loopbackUrl(u));
     }, 'DoH URLs must be https:// (plain http:// is allowed only on a loopback address such as 127.0.0.1 or [::1], the lab)'),

@@ -1,9 +1,11 @@
 // Issue 14, bad configuration: each broken config, replayed through `npm run smoke`, exits 78 naming the bad path, no stack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '../../core/config/load.ts';
 import { deadline } from '../../core/deadline.ts';
+import { secretsToHide } from '../../core/run.ts';
 import { runTasks } from '../../core/runner.ts';
 import type { CheckTask } from '../../core/task.ts';
 import { ROOT, runCli, tempDir } from '../cli/helpers.ts';
@@ -187,4 +189,27 @@ test('timers hold every accepted timeout: a deadline of 2^31 ms or more does not
     graceMs: 2 ** 31,
   });
   assert.equal(results[0]?.status, 'passed', JSON.stringify(results[0]));
+});
+
+test('HARNESS_TEST_USER: the README and the redaction agree that the account name is not a secret, the password is', async () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const paragraph = readme.split('\n\n').find((p) => p.includes('`HARNESS_TEST_USER`')) ?? '';
+  assert.match(paragraph, /`HARNESS_TEST_USER`\) also comes from the environment but is not a secret/);
+  assert.match(paragraph, /password \(`HARNESS_TEST_PASSWORD`\)/);
+  const config = await loadConfig(join(ROOT, 'harness.config.ts'));
+  const saved = { user: process.env.HARNESS_TEST_USER, password: process.env.HARNESS_TEST_PASSWORD };
+  process.env.HARNESS_TEST_USER = 'ops.account@invoicecloud.example';
+  process.env.HARNESS_TEST_PASSWORD = 'pw-canary-14';
+  try {
+    const hidden = secretsToHide(config);
+    assert.ok(hidden.includes('pw-canary-14'), 'the password is masked');
+    assert.ok(!hidden.includes('ops.account@invoicecloud.example'), 'the account name is written as it is, as the README says');
+  } finally {
+    for (const [k, v] of [
+      ['HARNESS_TEST_USER', saved.user],
+      ['HARNESS_TEST_PASSWORD', saved.password],
+    ] as const)
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
 });
