@@ -75,7 +75,8 @@ export default defineConfig({
       ],
     },
   },
-  policy: {},
+  // DoH through a busy resolver can take seconds; 5 s still fails a dead one fast.
+  policy: { timeouts: { dnsMs: 5_000 } },
   dns: dnsConfig,
   k6: k6Config,
   e2e: e2eConfig,

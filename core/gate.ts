@@ -81,10 +81,24 @@ function plannedSeverity(c: CheckResult, planned: readonly PlannedCheck[]): { se
   if (exact) return { severity: exact.severity, mustPass: exact.mustPass === true };
   const batch = planned.find((p) => p.prefix && c.id.startsWith(`${p.id}:`));
   if (!batch) return { severity: c.severity, mustPass: false };
-  return { severity: SEVERITY_RANK[batch.severity] >= SEVERITY_RANK[c.severity] ? batch.severity : c.severity, mustPass: batch.mustPass === true };
+  return {
+    severity: SEVERITY_RANK[batch.severity] >= SEVERITY_RANK[c.severity] ? batch.severity : c.severity,
+    mustPass: batch.mustPass === true,
+  };
 }
 
 const failing = (c: CheckResult) => c.status === 'failed' || c.status === 'broken';
+
+/** What a failure says, without what changes from run to run (addresses with ports, durations, timestamps). */
+const gist = (m: string | undefined) =>
+  (m ?? '')
+    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z?/g, '<time>')
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}:\d+\b/g, '<addr>')
+    .replace(/\b\d+(?:\.\d+)? ?(?:ms|s)\b/g, '<duration>');
+
+/** Identical failures: same outcome, same code, same words (a different server or host is a new failure). */
+const sameFailure = (a: CheckResult, b: CheckResult) =>
+  a.status === b.status && failureCode(a) === failureCode(b) && gist(a.message) === gist(b.message);
 
 export function decide(input: GateInput): GateDecision {
   const flags: string[] = [];
@@ -113,29 +127,31 @@ export function decide(input: GateInput): GateDecision {
       continue;
     }
     const before = input.baseline?.checks.find((b) => b.id === c.id);
-    if (before && !mustPass.has(c.id) && before.status === c.status && failureCode(before) === failureCode(c)) {
+    if (before && !mustPass.has(c.id) && sameFailure(before, c)) {
       excused.set(c.id, `${line(c)} (pre-existing: the same failure was in the baseline run ${input.baseline!.run})`);
     }
   }
   const critical = checks.filter((c) => c.severity === 'critical' && !excused.has(c.id));
   const failed = critical.filter((c) => c.status === 'failed');
   const unchecked = critical.filter((c) => c.status === 'broken' || c.status === 'skipped');
-  const warnings = [
-    ...checks.filter((c) => c.severity !== 'critical' && failing(c)).map(line),
-    ...excused.values(),
-    ...flags,
-  ];
+  const warnings = [...checks.filter((c) => c.severity !== 'critical' && failing(c)).map(line), ...excused.values(), ...flags];
 
   let verdict: Verdict;
   let reasons: string[];
   if (input.interrupted) {
     verdict = 'inconclusive';
     const done = merged.size - checks.filter((c) => c.attempts === 0 && c.status === 'broken').length;
-    reasons = [`run interrupted: ${done} of ${Math.max(done, input.planned.length)} checks finished`, ...failed.map(line), ...unchecked.map(line)];
+    reasons = [
+      `run interrupted: ${done} of ${Math.max(done, input.planned.length)} checks finished`,
+      ...failed.map(line),
+      ...unchecked.map(line),
+    ];
   } else if (!checks.some((c) => c.status === 'passed' || c.status === 'failed')) {
     verdict = 'inconclusive';
     reasons = [
-      checks.length ? `nothing could be checked: all ${checks.length} checks are broken or skipped` : 'the plan has no checks: nothing was verified',
+      checks.length
+        ? `nothing could be checked: all ${checks.length} checks are broken or skipped`
+        : 'the plan has no checks: nothing was verified',
       ...unchecked.map(line),
     ];
   } else if (failed.length) {
@@ -146,7 +162,11 @@ export function decide(input: GateInput): GateDecision {
     reasons = unchecked.map(line);
   } else if (input.unfinished) {
     verdict = 'inconclusive';
-    reasons = [input.unfinished === 'running' ? 'the run is still in progress: no verdict until it ends' : 'the run ended without a summary (killed): it cannot be called go'];
+    reasons = [
+      input.unfinished === 'running'
+        ? 'the run is still in progress: no verdict until it ends'
+        : 'the run ended without a summary (killed): it cannot be called go',
+    ];
   } else {
     verdict = 'go';
     reasons = [`all ${critical.length} critical checks passed (${checks.length} checks in all)`];

@@ -169,7 +169,8 @@ export default defineWindow({
         { kind: 'sanity', servers: webs(1, 5), blocking: true },
         { kind: 'pool', blocking: true },
         { kind: 'maintenance', blocking: true },
-        { kind: 'tokens', issuers: webs(1, 5), blocking: true },
+        // No all-ten token check here: PLAT-2374 rolls the new machineKey to IC-Web1..5 first, so IC-Web6..10 still
+        // reject their cookies until web6-10; the machinekey check says which servers share which key instead.
         // PLAT-2374: the new machineKey rolled to IC-Web1..5 and validated on IC-Web3, as the runbook did.
         { kind: 'machinekey', rolled: webs(1, 5), validateOn: 'IC-Web3', blocking: true },
         alertingOn('web1-5', 'IC-Web1..5', webs(1, 5)),

@@ -43,7 +43,9 @@ test('tampered results replay as the worse outcome with the plan severity; a sec
   const out = tempDir('tamper');
   const r = await runCli('smoke.ts', ['--phase=web1-5', W, '--only=sanity', '--fault=web-down:IC-Web3', `--out=${out}`]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  const failedLine = readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').find((l) => l.includes('"sanity:IC-Web3:www:/"'))!;
+  const failedLine = readFileSync(join(out, 'results.jsonl'), 'utf8')
+    .split('\n')
+    .find((l) => l.includes('"sanity:IC-Web3:www:/"'))!;
   const passedAgain = { ...JSON.parse(failedLine), status: 'passed', severity: 'minor', message: undefined, details: undefined };
   appendFileSync(join(out, 'results.jsonl'), `${JSON.stringify(passedAgain)}\n`);
   const gate = await runCli('gate.ts', [`--run=${out}`]);
@@ -68,16 +70,29 @@ test('two runs started on one folder at once: one is refused (64), the other fin
 
 test('08:00 with the page stuck on my: take it down on my only, --apply does it, re-checks, exits 0', async () => {
   const out = tempDir('stuck-apply');
-  const r = await runCli('smoke.ts', ['--phase=post-window', W, '--only=sanity,e2e', '--fault=maintenance-stuck:my', '--apply', `--out=${out}`]);
+  const r = await runCli('smoke.ts', [
+    '--phase=post-window',
+    W,
+    '--only=sanity,e2e',
+    '--fault=maintenance-stuck:my',
+    '--apply',
+    `--out=${out}`,
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /verdict: NO-GO → GO after --apply \(exit 0\)/);
-  assert.match(r.stdout, /action: +the site is healthy but the maintenance page is still served; keep the site open: take the maintenance page down on my/);
+  assert.match(
+    r.stdout,
+    /action: +the site is healthy but the maintenance page is still served; keep the site open: take the maintenance page down on my/,
+  );
   assert.match(r.stderr, /--apply: done: take the maintenance page down on my \(maintenance page off on my \(lab control API\)\)/);
   const s = summaryOf(out);
   assert.deepEqual(s.applied?.operation, { op: 'maintenance-page', turn: 'off', hosts: ['my'] });
   assert.equal(s.applied?.ok, true);
   assert.equal(s.applied?.recheck?.verdict, 'go');
-  assert.deepEqual(s.applied?.recheck?.checks.map((c) => `${c.id}=${c.status}`), ['maintenance:my=passed']);
+  assert.deepEqual(
+    s.applied?.recheck?.checks.map((c) => `${c.id}=${c.status}`),
+    ['maintenance:my=passed'],
+  );
   assert.equal(s.applied?.verdict, 'go');
   assert.ok(s.partial, 'a --only run is marked partial');
   const gate = await runCli('gate.ts', [`--run=${out}`]);
@@ -98,28 +113,64 @@ test('one caching resolver inside its TTL at 08:00 is a warning with the time it
   const r = await runCli('smoke.ts', ['--phase=post-window', W, '--only=dns', '--fault=dns-resolver-stale:lab-resolver-1', `--out=${out}`]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const s = summaryOf(out);
-  assert.ok(s.warnings?.some((w) => /^dns:resolver:lab-resolver-1 failed: .*will move on once its cache expires \(at most \d+ s, by \d\d:\d\d UTC\).*tolerated at this step/.test(w)), JSON.stringify(s.warnings));
+  assert.ok(
+    s.warnings?.some((w) =>
+      /^dns:resolver:lab-resolver-1 failed: .*will move on once its cache expires \(at most \d+ s, by \d\d:\d\d UTC\).*tolerated at this step/.test(
+        w,
+      ),
+    ),
+    JSON.stringify(s.warnings),
+  );
   assert.match(s.action!, /keep the site open/);
 });
 
 test('a failure already at baseline is pre-existing, named with the baseline run; a new one still blocks', async () => {
   const base = tempDir('baseline');
-  const pre = await runCli('smoke.ts', ['--phase=pre-maintenance', W, '--only=sanity', '--fault=web-error:IC-Web9', `--out=${base}`]);
+  // pool-missing: the gateway never routes to IC-Web9, so the same pool failure shows at every step, nothing else.
+  const pre = await runCli('smoke.ts', ['--phase=pre-maintenance', W, '--only=sanity', '--fault=pool-missing:IC-Web9', `--out=${base}`]);
   assert.equal(pre.code, 1, pre.stdout);
   const same = tempDir('post-same');
-  const r = await runCli('smoke.ts', ['--phase=web6-10', W, '--only=sanity', '--fault=web-error:IC-Web9', `--baseline=${base}`, `--out=${same}`]);
+  const r = await runCli('smoke.ts', [
+    '--phase=web6-10',
+    W,
+    '--only=sanity',
+    '--fault=pool-missing:IC-Web9',
+    `--baseline=${base}`,
+    `--out=${same}`,
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const s = summaryOf(same);
   assert.equal(s.baseline, base);
-  assert.ok(s.warnings?.some((w) => w.includes(`pre-existing: the same failure was in the baseline run ${base}`) && w.startsWith('sanity:IC-Web9:')));
+  assert.ok(
+    s.warnings?.some(
+      (w) =>
+        w.includes(`pre-existing: the same failure was in the baseline run ${base}`) &&
+        w.startsWith('pool:gateway failed: IC-Web9 never answered'),
+    ),
+    JSON.stringify(s.warnings),
+  );
   const fresh = tempDir('post-new');
-  const n = await runCli('smoke.ts', ['--phase=web6-10', W, '--only=sanity', '--fault=web-error:IC-Web9', '--fault=web-down:IC-Web7', `--baseline=${base}`, `--out=${fresh}`]);
+  const n = await runCli('smoke.ts', [
+    '--phase=web6-10',
+    W,
+    '--only=sanity',
+    '--fault=pool-missing:IC-Web9',
+    '--fault=web-down:IC-Web7',
+    `--baseline=${base}`,
+    `--out=${fresh}`,
+  ]);
   assert.equal(n.code, 1, n.stdout);
-  assert.ok(summaryOf(fresh).reasons.every((x) => /IC-Web7/.test(x)), 'only the new failure drives the verdict');
+  assert.ok(
+    summaryOf(fresh).reasons.every((x) => /IC-Web7/.test(x)),
+    'only the new failure drives the verdict',
+  );
 });
 
 test('a partial run never satisfies a later step; regression without k6 is not go', async () => {
-  const r = await runCli('smoke.ts', ['--phase=regression', W, '--only=k6', `--out=${tempDir('reg')}`], { K6_BIN: '', PATH: '/usr/bin:/bin' });
+  const r = await runCli('smoke.ts', ['--phase=regression', W, '--only=k6', `--out=${tempDir('reg')}`], {
+    K6_BIN: '',
+    PATH: '/usr/bin:/bin',
+  });
   assert.equal(r.code, 2, r.stdout);
   assert.match(r.stdout, /PARTIAL \(--only=k6: never satisfies a later step\)/);
 });
