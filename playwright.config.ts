@@ -6,8 +6,9 @@ import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { HOST_KEYS, type HostKey } from './core/config/estate.ts';
 import type { HostOptions, WorkerOptions } from './e2e/fixtures.ts';
 import { baseArgs, findChromium } from './e2e/browser.ts';
-import { ENV } from './e2e/target.ts';
-import { e2eSettings } from './e2e/settings.ts';
+import { ENV, runsLabSpecs } from './e2e/target.ts';
+import { e2eSettings, harnessSettings } from './e2e/settings.ts';
+import { hostContract } from './e2e/contracts.ts';
 
 const CI = Boolean(process.env.CI);
 const out = resolve(process.env[ENV.output] || '.tmp/e2e');
@@ -41,6 +42,21 @@ if (process.env.HARNESS_E2E_BLOB) reporters.push(['blob', { outputDir: join(out,
 
 const executablePath = e2eSettings.chromiumPath ?? findChromium();
 
+/**
+ * Tests a host's project leaves out, so none is planned that could only skip: the hand-written specs of the lab's app
+ * ("Pay your bill", test cards) where that app does not run (the lab, or environments.<env>.labSpecs), the contract
+ * sign-in where the host's contract has none, the accessibility-tree comparison where no page is in the baseline.
+ */
+function leftOut(host: HostKey): { grepInvert?: RegExp[] } {
+  const c = hostContract(harnessSettings, host);
+  const invert = [
+    ...(runsLabSpecs() ? [] : [/@lab-app/]),
+    ...(c?.signIn ? [] : [/@contract-sign-in/]),
+    ...(c?.pages.some((p) => p.baseline) ? [] : [/@aria-baseline/]),
+  ];
+  return invert.length ? { grepInvert: invert } : {};
+}
+
 export default defineConfig<HostOptions, WorkerOptions>({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
@@ -69,5 +85,6 @@ export default defineConfig<HostOptions, WorkerOptions>({
     name: host,
     testMatch: new RegExp(`/(all-hosts|accessibility|${SPECS[host]})\\.spec\\.ts$`),
     use: { hostKey: host },
+    ...leftOut(host),
   })),
 });

@@ -12,6 +12,8 @@ export interface PlanContext<Config = unknown, Estate = unknown> {
   estate: Estate;
   /** Folder of this run (batches write raw tool output there). */
   runDir: string;
+  /** The window's baseline run folder (its pre-maintenance run), when there is one (core/baseline.ts). */
+  baselineRun?: string;
 }
 
 export interface CheckKind<Id extends string = string, P extends z.ZodObject = z.ZodObject, Config = never, Estate = never> {

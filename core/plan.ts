@@ -11,7 +11,7 @@ export interface PlanOptions {
   /** policy.severity: kind id → severity, for checks the window leaves unmarked. */
   policySeverity: Readonly<Record<string, Severity>>;
   only?: readonly string[];
-  /** Families the environment declares out of scope (environments.<env>.outOfScope): never planned. */
+  /** Families (or kinds) the environment declares out of scope (environments.<env>.outOfScope): never planned. */
   outOfScope?: readonly string[];
 }
 
@@ -45,7 +45,7 @@ export function planStep(ctx: PlanContext, opts: PlanOptions): Task[] {
     const kind = opts.kinds.find((k) => k.id === spec.kind);
     if (!kind) throw new Error(`check kind "${spec.kind}" is not registered`); // the window schema already refused it
     if (opts.only && !opts.only.includes(kind.family)) return [];
-    if (opts.outOfScope?.includes(kind.family)) return [];
+    if (opts.outOfScope?.includes(kind.family) || opts.outOfScope?.includes(kind.id)) return [];
     const {
       kind: _k,
       blocking,
@@ -73,13 +73,15 @@ export function assertInScope(env: string, only: readonly string[] | undefined, 
     );
 }
 
-/** The step's families left out because the environment declares them out of scope (for the summary and console). */
+/** The step's families and kinds left out because the environment declares them out of scope (summary, console). */
 export function outOfScopeOf(
   ctx: Pick<PlanContext, 'step'>,
   kinds: readonly AnyKind[],
   outOfScope: readonly string[] | undefined,
 ): string[] {
-  return stepFamilies(ctx, kinds).filter((f) => outOfScope?.includes(f));
+  const families = stepFamilies(ctx, kinds);
+  const kindIds = [...new Set(ctx.step.checks.map((c) => String((c as { kind: unknown }).kind)))];
+  return [...families, ...kindIds.filter((k) => !families.includes(k))].filter((f) => outOfScope?.includes(f));
 }
 
 /** The plan.json view of the tasks: one entry per check id a batch is expected to produce. */

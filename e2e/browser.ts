@@ -1,7 +1,7 @@
 // Which Chromium to launch, with which flags, and how the browser trusts the lab's certificates:
 // only the gateway certificates Node verified against the lab CA, pinned by their public key.
 import { existsSync } from 'node:fs';
-import { connect } from 'node:tls';
+import { connect, rootCertificates } from 'node:tls';
 import { X509Certificate, createHash } from 'node:crypto';
 import { chromium } from '@playwright/test';
 import type { LabManifest } from '../lab/manifest.ts';
@@ -68,24 +68,56 @@ export function spkiHash(pem: string | Buffer): string {
  * those keys (--ignore-certificate-errors-spki-list); any other certificate keeps failing.
  */
 export async function verifiedLabPins(lab: LabManifest, ca: string, timeoutMs = 5_000): Promise<string[]> {
+  return verifiedPins(Object.values(lab.hosts), lab.gateway, ca, timeoutMs, "the lab's");
+}
+
+/** Where an environment's browser goes, outside the lab: its hosts, the gateway it maps them to, its CA. */
+export interface EnvironmentTrust {
+  /** Host names (www.example.com …) the suites open. */
+  hosts: string[];
+  /** Every host mapped to this address (the environment's gateway): a site not in DNS, a staging copy. */
+  resolveTo?: { address: string; port: number };
+  /** PEM of the environment's CA: the browser accepts exactly the certificates Node verified against it. */
+  ca?: string;
+}
+
+/** An environment's browser flags: its hosts mapped to the gateway (nothing else resolves), the verified pins. */
+export async function environmentLaunchArgs(t: EnvironmentTrust, timeoutMs = 5_000): Promise<string[]> {
+  const args: string[] = [];
+  if (t.resolveTo) {
+    const { address, port } = t.resolveTo;
+    const rules = [...t.hosts.map((h) => `MAP ${h} ${address}:${port}`), 'MAP * ~NOTFOUND', `EXCLUDE ${address}`];
+    args.push(`--host-resolver-rules=${rules.join(',')}`);
+  }
+  if (t.ca) {
+    // The system roots stay trusted; the environment's CA is added for Node's verification only.
+    const pins = await verifiedPins(t.hosts, t.resolveTo, [...rootCertificates, t.ca], timeoutMs, 'the environment');
+    args.push(`--ignore-certificate-errors-spki-list=${pins.join(',')}`);
+  }
+  return args;
+}
+
+/** SPKI hashes of the certificates each host presents, each verified (chain, name, dates) against `ca`. */
+async function verifiedPins(
+  hosts: readonly string[],
+  via: { address: string; port: number } | undefined,
+  ca: string | string[],
+  timeoutMs: number,
+  whose: string,
+): Promise<string[]> {
   const pins = new Set<string>();
-  for (const host of Object.values(lab.hosts)) {
+  for (const host of hosts) {
+    const address = via?.address ?? host;
+    const port = via?.port ?? 443;
     const raw = await new Promise<Buffer>((resolve, reject) => {
-      const socket = connect(
-        { host: lab.gateway.address, port: lab.gateway.port, servername: host, ca, timeout: timeoutMs, ALPNProtocols: ['http/1.1'] },
-        () => {
-          const cert = socket.getPeerCertificate();
-          socket.end();
-          resolve(cert.raw);
-        },
-      );
+      const socket = connect({ host: address, port, servername: host, ca, timeout: timeoutMs, ALPNProtocols: ['http/1.1'] }, () => {
+        const cert = socket.getPeerCertificate();
+        socket.end();
+        resolve(cert.raw);
+      });
       socket.on('timeout', () => socket.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
       socket.on('error', (err: NodeJS.ErrnoException) =>
-        reject(
-          new Error(
-            `cannot trust the lab's certificate for ${host} at ${lab.gateway.address}:${lab.gateway.port}: ${err.code ?? 'error'} (${err.message})`,
-          ),
-        ),
+        reject(new Error(`cannot trust ${whose} certificate for ${host} at ${address}:${port}: ${err.code ?? 'error'} (${err.message})`)),
       );
     });
     pins.add(spkiHash(raw));

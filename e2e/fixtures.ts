@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { test as base, expect, type Browser, type Response, type ConsoleMessage } from '@playwright/test';
 import type { HostKey } from '../core/config/estate.ts';
-import { labLaunchArgs, verifiedLabPins } from './browser.ts';
+import { environmentLaunchArgs, labLaunchArgs, verifiedLabPins } from './browser.ts';
+import { hostContract, type HostContract } from './contracts.ts';
 import { harnessError } from './harness-error.ts';
 import { ignorableFailure } from './page-health.ts';
+import { harnessSettings } from './settings.ts';
 import { ENV, resolveTarget, type E2eTarget } from './target.ts';
 import type { SiteContext } from './pages/site-page.ts';
 import { BillPayment, WwwAccount, WwwHome } from './pages/www.ts';
@@ -41,6 +43,8 @@ interface Fixtures {
   /** True when the phase expects this host behind the maintenance page. */
   expectMaintenance: boolean;
   pageHealth: PageHealth;
+  /** The host's page contract from the config (hosts[].pages / signIn): what proves its app rendered. */
+  contract: HostContract;
   site: SiteContext;
   wwwHome: WwwHome;
   billPayment: BillPayment;
@@ -64,7 +68,17 @@ export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
   // Node verified against the lab CA; outside the lab nothing is added (system trust, real DNS).
   launchOptions: [
     async ({ launchOptions, target }, use) => {
-      if (target.env !== 'lab') return use(launchOptions);
+      if (target.env !== 'lab') {
+        // Outside the lab: the hosts mapped to the gateway and the environment's CA, only where the config says so.
+        const hosts = Object.values(target.baseURLs).flatMap((u) => (typeof u === 'string' ? [new URL(u).hostname] : []));
+        const ca = target.trust?.caFile ? readFileSync(target.trust.caFile, 'utf8') : undefined;
+        const extra = await environmentLaunchArgs({
+          hosts,
+          ...(target.trust?.resolveTo ? { resolveTo: target.trust.resolveTo } : {}),
+          ...(ca ? { ca } : {}),
+        });
+        return use({ ...launchOptions, args: [...(launchOptions.args ?? []), ...extra] });
+      }
       if (!target.lab)
         throw harnessError(
           'NO_LAB',
@@ -111,6 +125,12 @@ export const test = base.extend<HostOptions & Fixtures, WorkerOptions>({
   },
 
   expectMaintenance: async ({ target, hostKey }, use) => use(target.maintenance.on.includes(hostKey)),
+
+  contract: async ({ hostKey }, use) => {
+    const c = hostContract(harnessSettings, hostKey);
+    if (!c) throw harnessError('NO_CONTRACT', `the config has no host ${hostKey} (estate.hosts): nothing says what its pages are`);
+    await use(c);
+  },
 
   site: async ({ target, expectMaintenance }, use) =>
     use({ marker: target.marker, title: target.title, maintenanceMarker: target.maintenance.marker, expectMaintenance }),

@@ -1,8 +1,8 @@
-// Errors our own fixtures throw when the harness cannot test (no browser, no lab, no account, no base URL):
+// Errors our own fixtures throw when the harness cannot test (no browser, no lab, no account, no base URL, no baseline):
 // the message starts with a fixed code, and the adapter decides `broken` on that code alone.
 
 /** Every reason the harness itself may give for not being able to run a test. */
-export const HARNESS_CODES = ['BROWSER_LAUNCH', 'NO_LAB', 'NO_ACCOUNT', 'NO_BASE_URL'] as const;
+export const HARNESS_CODES = ['BROWSER_LAUNCH', 'NO_LAB', 'NO_ACCOUNT', 'NO_BASE_URL', 'NO_BASELINE', 'NO_CONTRACT'] as const;
 export type HarnessCode = (typeof HARNESS_CODES)[number];
 
 /** An Error whose message is `[harness:CODE] text` (Playwright keeps only the message across processes). */

@@ -17,6 +17,8 @@ import { listTests, runPlaywright } from './run.ts';
 import { ENV } from './target.ts';
 import { findChromium } from './browser.ts';
 import { MERGED_REPORT_ENV, resultsFromMerged } from './merged.ts';
+import { BASELINE_STEP } from '../core/baseline.ts';
+import { ARIA_ENV, ariaDirOf, type AriaMode } from './contracts.ts';
 
 type PlanContext = KindContext<HarnessConfig, ResolvedEstate>;
 
@@ -40,8 +42,37 @@ export function suiteEnv(ctx: PlanContext, manifestFile: string | undefined, hos
       const name = `${ENV.baseUrlPrefix}${h.key.toUpperCase()}`;
       env[name] = process.env[name] ?? `https://${h.name}`;
     }
+    // The environment's CA (the browser pins what Node verified against it), the gateway its hosts are mapped to,
+    // and whether it runs the lab's own app: all from the config, nothing from the specs.
+    const envConfig = Object.hasOwn(ctx.config.environments, estate.env) ? ctx.config.environments[estate.env] : undefined;
+    if (estate.caFile) env[ENV.caFile] = estate.caFile;
+    if (envConfig?.browserVia === 'gateway' && estate.gateway.address)
+      env[ENV.resolveTo] = `${estate.gateway.address}:${estate.gateway.port}`;
+    if (envConfig?.labSpecs) env[ENV.labSpecs] = '1';
   }
   return env;
+}
+
+/** Steps after the window whose smoke compares each contract page with the pre-maintenance run's snapshot. */
+export const ARIA_COMPARE_STEPS: readonly string[] = ['post-window'];
+
+/**
+ * The accessibility-tree baseline of a smoke run: the window's pre-maintenance run records it into its own folder,
+ * post-window compares with the baseline run's (core/baseline.ts finds it); no baseline → the comparison is broken.
+ * In the lab every run is a fresh estate with no window history: it compares only against a baseline it was given.
+ */
+export function ariaEnv(ctx: PlanContext, suite: 'smoke' | 'regression', choice?: AriaMode | 'off'): Record<string, string> {
+  if (suite !== 'smoke' || choice === 'off') return {};
+  const mode: AriaMode | undefined =
+    choice ?? (ctx.step.id === BASELINE_STEP ? 'record' : ARIA_COMPARE_STEPS.includes(ctx.step.id) ? 'compare' : undefined);
+  if (mode === 'record') return { [ARIA_ENV.mode]: 'record', [ARIA_ENV.dir]: ariaDirOf(ctx.runDir) };
+  if (mode !== 'compare') return {};
+  if (ctx.baselineRun) return { [ARIA_ENV.mode]: 'compare', [ARIA_ENV.dir]: ariaDirOf(ctx.baselineRun) };
+  if (ctx.estate.env === 'lab' && choice === undefined) return {};
+  return {
+    [ARIA_ENV.mode]: 'compare',
+    [ARIA_ENV.missing]: `no complete ${BASELINE_STEP} run of this window for ${ctx.estate.env} (runs/<window>/${BASELINE_STEP}/): run ${BASELINE_STEP} before the window, or pass --baseline=DIR`,
+  };
 }
 
 export interface BatchNarrowing {
@@ -53,6 +84,8 @@ export interface BatchNarrowing {
   env?: Record<string, string>;
   /** Results from this merged Playwright JSON report (CI shards) instead of starting Playwright (e2e/merged.ts). */
   mergedReport?: string;
+  /** The window's choice for the accessibility-tree baseline; default by step (see ariaEnv). */
+  aria?: AriaMode | 'off';
 }
 
 /**
@@ -84,11 +117,12 @@ export function e2eBatch(
 ): BatchTask {
   const { config, estate } = ctx;
   const outDir = join(ctx.runDir, 'e2e', suite);
+  const aria = ariaEnv(ctx, suite, narrow.aria);
   // Every test is planned from Playwright's own listing, so a run killed half-way can never pass for the rest.
   const listed = listTests({
     suite,
     hosts,
-    env: { ...suiteEnv(ctx, undefined, hosts), ...narrow.env },
+    env: { ...suiteEnv(ctx, undefined, hosts), ...aria, ...narrow.env },
     ...(narrow.grep ? { grep: narrow.grep } : {}),
   });
   // a merged report needs no browser here: the shards ran the tests
@@ -165,7 +199,7 @@ export function e2eBatch(
           suite,
           hosts,
           outDir,
-          env: { ...suiteEnv(ctx, manifestFile, hosts), ...narrow.env },
+          env: { ...suiteEnv(ctx, manifestFile, hosts), ...aria, ...narrow.env },
           workers: config.e2e.workers,
           signal,
           ...(narrow.grep ? { grep: narrow.grep } : {}),
@@ -249,10 +283,16 @@ export const e2eKind = defineKind({
   id: 'e2e',
   family: 'e2e',
   summary: 'a Playwright suite (smoke or regression) on the named hosts, one result per test and host',
-  params: z.strictObject({ suite: z.enum(['smoke', 'regression']), hosts: z.array(HostKey).min(1) }),
+  params: z.strictObject({
+    suite: z.enum(['smoke', 'regression']),
+    hosts: z.array(HostKey).min(1),
+    /** Accessibility-tree baseline: record, compare, or off; default record at pre-maintenance, compare at post-window. */
+    aria: z.enum(['record', 'compare', 'off']).optional(),
+  }),
   severity: 'major',
   plan: (ctx: PlanContext, p, severity) => {
     const merged = process.env[MERGED_REPORT_ENV];
-    return [e2eBatch(ctx, p.suite, p.hosts, merged ? { mergedReport: merged } : {}, severity)];
+    const narrow: BatchNarrowing = { ...(merged ? { mergedReport: merged } : {}), ...(p.aria ? { aria: p.aria } : {}) };
+    return [e2eBatch(ctx, p.suite, p.hosts, narrow, severity)];
   },
 });

@@ -28,6 +28,12 @@ export const ENV = {
   chromium: 'CHROMIUM_PATH',
   /** Short folder for the browser's TMPDIR / XDG dirs (set by e2e/run.ts). */
   scratch: 'HARNESS_E2E_SCRATCH',
+  /** Outside the lab: PEM file of the environment's CA (environments.<env>.caFile); pins of verified certificates. */
+  caFile: 'HARNESS_E2E_CA_FILE',
+  /** Outside the lab: address:port every host is mapped to (environments.<env>.browserVia: 'gateway'). */
+  resolveTo: 'HARNESS_E2E_RESOLVE_TO',
+  /** '1' where the environment runs the lab's own app, so the hand-written lab specs (@lab-app) apply there too. */
+  labSpecs: 'HARNESS_E2E_LAB_SPECS',
 } as const;
 
 export interface E2eTarget {
@@ -44,6 +50,21 @@ export interface E2eTarget {
   account: { user: string | undefined; password: string | undefined };
   /** Lab only: where the browser is pointed and which CA it trusts. */
   lab?: LabManifest;
+  /** Outside the lab: the environment's CA and the gateway its hosts are mapped to, when the config says so. */
+  trust?: { caFile?: string; resolveTo?: { address: string; port: number } };
+}
+
+/** The hand-written lab specs (@lab-app: "Pay your bill", the test cards) run in the lab, elsewhere only when declared. */
+export function runsLabSpecs(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env[ENV.env] || 'lab') === 'lab' || env[ENV.labSpecs] === '1';
+}
+
+function resolveTo(text: string | undefined): { address: string; port: number } | undefined {
+  if (!text) return undefined;
+  const m = /^(.+):(\d{1,5})$/.exec(text);
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65_535) throw new TargetError(`${ENV.resolveTo}=${text}: expected address:port (the gateway)`);
+  return { address: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
 export class TargetError extends Error {
@@ -117,5 +138,12 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): E2eTarget {
       ];
     }),
   ) as E2eTarget['baseURLs'];
-  return { ...common, baseURLs, account: { user: env[ENV.user], password: env[ENV.password] } };
+  const via = resolveTo(env[ENV.resolveTo]);
+  const trust = { ...(env[ENV.caFile] ? { caFile: env[ENV.caFile] } : {}), ...(via ? { resolveTo: via } : {}) };
+  return {
+    ...common,
+    baseURLs,
+    account: { user: env[ENV.user], password: env[ENV.password] },
+    ...(trust.caFile || trust.resolveTo ? { trust } : {}),
+  };
 }

@@ -29,9 +29,13 @@ export const EnvironmentConfig = z.strictObject({
   safeToChangeData: z.boolean().optional(),
   /** Azure's view of pool membership (backend health); absent → the identity header only. */
   azure: AzureConfig.optional(),
-  /** Check families this environment has none of (an estate without DNS in scope, without k6): never planned there. */
+  /** How the browser reaches the hosts: by DNS (default), or every host mapped to the gateway's address (a site not in DNS). */
+  browserVia: z.enum(['dns', 'gateway']).optional(),
+  /** The environment runs the lab's own app (a copy of it), so the hand-written lab specs run there too; default no. */
+  labSpecs: z.boolean().optional(),
+  /** Check families (or kinds) this environment has none of (an estate without DNS in scope, without k6): never planned there. */
   outOfScope: z
-    .array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a check family such as dns or k6'))
+    .array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a check family such as dns or k6, or a kind such as service'))
     .max(20)
     .optional(),
 });

@@ -7,7 +7,7 @@ import { regressionRetries } from './retries.ts';
 test.use({ trace: 'off' });
 regressionRetries();
 
-test.describe('my portal', { tag: '@regression' }, () => {
+test.describe('my portal', { tag: ['@regression', '@lab-app'] }, () => {
   test.beforeEach(async ({ portal, account, siteURL }) => {
     await portal.openHome();
     const form = await portal.startSignIn(new URL(siteURL('sso')).host);
@@ -37,7 +37,7 @@ test.describe('my portal', { tag: '@regression' }, () => {
   });
 });
 
-test.describe('my without a session', { tag: '@regression' }, () => {
+test.describe('my without a session', { tag: ['@regression', '@lab-app'] }, () => {
   test('the dashboard asks to sign in', async ({ portal }) => {
     await portal.openHome();
     await portal.expectDashboardNeedsSignIn();

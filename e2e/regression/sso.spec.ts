@@ -5,7 +5,7 @@ import { regressionRetries } from './retries.ts';
 test.use({ trace: 'off' });
 regressionRetries();
 
-test.describe('sso', { tag: '@regression' }, () => {
+test.describe('sso', { tag: ['@regression', '@lab-app'] }, () => {
   test('sign-in form explains missing and wrong credentials', async ({ ssoHome, siteURL, account }) => {
     await ssoHome.openHome();
     const form = await ssoHome.openSignInFor(siteURL('my'));

@@ -15,7 +15,7 @@ const paymentsSafe = (target: { env: string; safeToChangeData: boolean }) =>
     `${target.env} does not declare data-changing flows safe (environments.${target.env}.safeToChangeData)`,
   );
 
-test.describe('www pay my bill', { tag: '@regression' }, () => {
+test.describe('www pay my bill', { tag: ['@regression', '@lab-app'] }, () => {
   test('pays an invoice with the test card and shows the confirmation', { tag: '@critical' }, async ({ wwwHome, billPayment, target }) => {
     paymentsSafe(target);
     await test.step('find the biller', async () => {
@@ -81,7 +81,7 @@ test.describe('www pay my bill', { tag: '@regression' }, () => {
   });
 });
 
-test.describe('www account', { tag: '@regression' }, () => {
+test.describe('www account', { tag: ['@regression', '@lab-app'] }, () => {
   test('signs in and out with the test account', { tag: '@critical' }, async ({ wwwAccount, account }) => {
     await wwwAccount.openSignIn();
     await wwwAccount.signInAs(account);

@@ -4,7 +4,7 @@ import { test } from '../fixtures.ts';
 // This spec types the test account's password: no trace may record it (docs/e2e.md).
 test.use({ trace: 'off' });
 
-test.describe('my', { tag: '@smoke' }, () => {
+test.describe('my', { tag: ['@smoke', '@lab-app'] }, () => {
   test('portal home page loads', { tag: '@critical' }, async ({ portal }) => {
     await portal.openHome();
   });

@@ -4,7 +4,7 @@ import { test } from '../fixtures.ts';
 // This spec types the test account's password: no trace may record it (docs/e2e.md).
 test.use({ trace: 'off' });
 
-test.describe('www', { tag: '@smoke' }, () => {
+test.describe('www', { tag: ['@smoke', '@lab-app'] }, () => {
   test('home page offers the biller search', { tag: '@critical' }, async ({ wwwHome }) => {
     await wwwHome.openHome();
     await wwwHome.searchForBiller('Springfield');

@@ -33,7 +33,11 @@ export async function loadHarnessConfig(file: string): Promise<HarnessConfig> {
   const families = familiesOf(KINDS);
   const badScope = Object.entries(config.environments).flatMap(([env, e]) =>
     (e.outOfScope ?? []).flatMap((f, i) =>
-      families.includes(f) ? [] : [`environments.${env}.outOfScope[${i}]: no check family "${f}" (known: ${families.join(', ')})`],
+      families.includes(f) || ids.includes(f as (typeof ids)[number])
+        ? []
+        : [
+            `environments.${env}.outOfScope[${i}]: no check family or kind "${f}" (families: ${families.join(', ')}; kinds: ${ids.join(', ')})`,
+          ],
     ),
   );
   if (badScope.length) throw new ConfigError(files.join(' + '), badScope);
@@ -98,6 +102,7 @@ export function sourceFor(
   // An environment is asked only for what the step's checks (narrowed by --only, without the families it declares
   // out of scope) need.
   const outOfScope = outOfScopeFor(config, env);
+  // (A kind out of scope whose family stays in scope, such as service, is not planned; its needs are the family's.)
   const inScope = outOfScope.length ? (only ?? familiesOf(KINDS)).filter((f) => !outOfScope.includes(f)) : only;
   return env === 'lab'
     ? labSource(config, labOptions)

@@ -135,6 +135,6 @@ test('a family the registry does not know is a configuration error naming its pa
     },
   );
   assert.equal(r.code, 78, r.stdout + r.stderr);
-  assert.match(r.stderr, /environments\.production\.outOfScope\[1\]: no check family "dnz" \(known: .*dns.*\)/);
+  assert.match(r.stderr, /environments\.production\.outOfScope\[1\]: no check family or kind "dnz" \(families: .*dns.*\)/);
   rmSync(dir, { recursive: true, force: true });
 });
