@@ -73,7 +73,8 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
       ...(opts.only ? { only: opts.only } : {}),
       ...(opts.outOfScope?.length ? { outOfScope: opts.outOfScope } : {}),
     };
-    const tasks = planStep({ step, config, estate: open.estate, runDir: opts.outDir }, planOpts);
+    const ctx = { step, config, estate: open.estate, runDir: opts.outDir, ...(opts.baseline ? { baselineRun: opts.baseline.run } : {}) };
+    const tasks = planStep(ctx, planOpts);
     const planned = plannedChecks(tasks);
     ledger.writePlan({
       window: opts.window,
