@@ -23,6 +23,10 @@ export interface ArmLabOptions {
   subscriptionId?: string;
   gateway?: { resourceGroup: string; name: string; members: () => ArmMember[] };
   ilb?: { resourceGroup: string; name: string; rule: string; members: () => ArmMember[] };
+  /** The stand-in's certificate and CA when the caller has its own PKI (the second test site's internal CA). */
+  tls?: { key: string; cert: string; caPem: string; caFile: string };
+  /** Address to listen on (default 127.0.0.1). */
+  address?: string;
 }
 
 export interface ArmLab {
@@ -40,8 +44,9 @@ const nicId = (sub: string, rg: string, name: string) =>
 export async function startArmLab(opts: ArmLabOptions): Promise<ArmLab> {
   const sub = opts.subscriptionId ?? '00000000-0000-4000-8000-00000000a2b0';
   const token = `lab-${randomBytes(12).toString('hex')}`;
-  const pki = await createPki(join(opts.dir, 'azure'), [ARM_TLS_NAME]);
-  const pair = pki.hosts.get(ARM_TLS_NAME)!;
+  const pki = opts.tls ?? (await createPki(join(opts.dir, 'azure'), [ARM_TLS_NAME]));
+  const pair = opts.tls ?? (pki as Awaited<ReturnType<typeof createPki>>).hosts.get(ARM_TLS_NAME)!;
+  const address = opts.address ?? '127.0.0.1';
   const results = new Map<string, unknown>();
   let port = 0;
 
@@ -121,7 +126,7 @@ export async function startArmLab(opts: ArmLabOptions): Promise<ArmLab> {
     // As Azure does: accepted now, the result at the Location once the operation has run.
     const id = randomUUID();
     results.set(id, body);
-    send(res, 202, undefined, { location: `https://127.0.0.1:${port}/operations/${id}?api-version=2026-01-01`, 'retry-after': '0' });
+    send(res, 202, undefined, { location: `https://${address}:${port}/operations/${id}?api-version=2026-01-01`, 'retry-after': '0' });
   };
 
   const server = createServer({ key: pair.key, cert: pair.cert }, (req, res) => {
@@ -131,13 +136,13 @@ export async function startArmLab(opts: ArmLabOptions): Promise<ArmLab> {
   server.keepAliveTimeout = 1_000;
   port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, address, () => {
       const a = server.address();
       resolve(a && typeof a === 'object' ? a.port : 0);
     });
   });
   return {
-    endpoint: `https://127.0.0.1:${port}`,
+    endpoint: `https://${address}:${port}`,
     subscriptionId: sub,
     token,
     caFile: pki.caFile,

@@ -241,6 +241,8 @@ export function estateFromEnvironment(
     subscriptionId: az!.subscriptionId,
     ...r,
     ...(az!.resourceManager ? { endpoint: az!.resourceManager } : {}),
+    // A private Resource Manager (Azure Stack Hub, a stand-in) is verified against the environment's CA too.
+    ...(az!.resourceManager && 'ca' in trust ? { ca: trust.ca } : {}),
   });
   const estate: ResolvedEstate = {
     ...base(config, env, envConfig.domain ?? e.domain),

@@ -94,10 +94,7 @@ export class ContractPage {
     await test.step('type the password (value not recorded)', () => password.fill(account.password), { box: true });
     await this.page.getByRole('button', { name: flow.submit }).click();
     const host = () => new URL(this.page.url()).host;
-    if (flow.success.url)
-      await expect(this.page, `the sign-in lands on a URL with "${flow.success.url}"`).toHaveURL(
-        new RegExp(escapeRegExp(flow.success.url)),
-      );
+    // What the user sees first: the heading or text that proves the account is in; then where it landed.
     if (flow.success.heading)
       await expect(
         this.page.getByRole('heading', { name: flow.success.heading }).first(),
@@ -106,6 +103,10 @@ export class ContractPage {
     if (flow.success.text)
       await expect(this.page.locator('body'), `${host()} should accept the test account: "${flow.success.text}" is shown`).toContainText(
         flow.success.text,
+      );
+    if (flow.success.url)
+      await expect(this.page, `the sign-in lands on a URL with "${flow.success.url}"`).toHaveURL(
+        new RegExp(escapeRegExp(flow.success.url)),
       );
   }
 }
