@@ -60,7 +60,12 @@ export default defineConfig({
     serverGroups,
     slack: {
       channels: [
-        { name: '#platform-support', webhookEnv: 'SLACK_WEBHOOK_PLATFORM_SUPPORT', purpose: 'window start and end notices' },
+        {
+          name: '#platform-support',
+          webhookEnv: 'SLACK_WEBHOOK_PLATFORM_SUPPORT',
+          purpose: 'the maintenance notice',
+          audience: 'operations',
+        },
         {
           name: '#engineering-maintenance',
           webhookEnv: 'SLACK_WEBHOOK_ENGINEERING_MAINTENANCE',
@@ -71,7 +76,12 @@ export default defineConfig({
           webhookEnv: 'SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE',
           purpose: 'per-phase results, smoke testing can begin',
         },
-        { name: '#dailyopsissues', webhookEnv: 'SLACK_WEBHOOK_DAILYOPSISSUES', purpose: 'maintenance finished and results' },
+        {
+          name: '#dailyopsissues',
+          webhookEnv: 'SLACK_WEBHOOK_DAILYOPSISSUES',
+          purpose: 'maintenance finished and results, in plain words',
+          audience: 'operations',
+        },
       ],
     },
   },

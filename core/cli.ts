@@ -54,6 +54,11 @@ export function runCommand<V>(cmd: Command<V>, argv = process.argv.slice(2)): vo
     process.stdout.write('', () => process.exit(code));
   };
   const crash = (err: unknown) => exit(reportError(err, debug, io));
+  // A reader that stops early (`| head`) closes the pipe: the output is done, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    crash(err);
+  });
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   if (args.includes('--help') || args.includes('-h')) {

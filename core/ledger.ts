@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from './config/load.ts';
 import { CheckKind, CheckResult, Severity, Summary, Target } from './result.ts';
-import { Action, Refinement, Tolerance } from './window/schema.ts';
+import { Action, Notice, Refinement, Tolerance } from './window/schema.ts';
 import type { Redactor } from './redact.ts';
 import { UsageError } from './errors.ts';
 
@@ -29,11 +29,15 @@ export const RunPlan = z.object({
   env: z.string(),
   startedAt: z.string(),
   only: z.array(z.string()).optional(),
+  /** The step's title, for people (reports, Slack). */
+  title: z.string().optional(),
   /** The window file the step came from, and the step's actions, so a replay needs neither. */
   windowFile: z.string().optional(),
   actions: z.object({ go: Action, 'no-go': Action, inconclusive: Action }).optional(),
   refine: z.array(Refinement).default([]),
   tolerate: z.array(Tolerance).default([]),
+  /** The step's Slack routing (window file), so `npm run report -- --slack` posts where the runbook says. */
+  notify: z.array(Notice).default([]),
   /** The baseline run (the window's pre-maintenance) failures were compared with, if any. */
   baseline: z.string().optional(),
   planned: z.array(PlannedCheck).default([]),

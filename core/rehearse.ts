@@ -32,20 +32,36 @@ export interface RehearsalOptions {
   source: EstateSource;
   outDir: string;
   signal: AbortSignal;
-  onStep?: (row: TimelineRow, summary: Summary) => void;
+  /** After each step (the rehearsal posts it to the lab's Slack receiver here). */
+  onStep?: (row: TimelineRow, summary: Summary) => void | Promise<void>;
 }
 
 export async function rehearseWindow(o: RehearsalOptions): Promise<{ rows: TimelineRow[]; stoppedAt?: string }> {
   const times = new Map(windowSchedule(o.window).map((r) => [r.phase, r]));
-  const rows: TimelineRow[] = o.window.steps.map((s) => ({ step: s.id, title: s.title, et: times.get(s.id)!.et, ist: times.get(s.id)!.ist, verdict: 'not run' }));
+  const rows: TimelineRow[] = o.window.steps.map((s) => ({
+    step: s.id,
+    title: s.title,
+    et: times.get(s.id)!.et,
+    ist: times.get(s.id)!.ist,
+    verdict: 'not run',
+  }));
   let stoppedAt: string | undefined;
   for (const [i, step] of o.window.steps.entries()) {
     if (o.signal.aborted) break;
     const run = join(o.outDir, step.id);
-    const summary = await runStep({ config: o.config, kinds: o.kinds, source: o.source, step, window: o.window.date, windowFile: o.windowFile, outDir: run, signal: o.signal });
+    const summary = await runStep({
+      config: o.config,
+      kinds: o.kinds,
+      source: o.source,
+      step,
+      window: o.window.date,
+      windowFile: o.windowFile,
+      outDir: run,
+      signal: o.signal,
+    });
     const verdict = summary.applied?.verdict ?? summary.verdict;
     rows[i] = { ...rows[i]!, verdict, run, startedAt: summary.startedAt, finishedAt: summary.finishedAt, reasons: summary.reasons };
-    o.onStep?.(rows[i]!, summary);
+    await o.onStep?.(rows[i]!, summary);
     writeTimeline(o.outDir, o.window, rows);
     if (verdict !== 'go') {
       stoppedAt = step.id;
@@ -58,7 +74,16 @@ export async function rehearseWindow(o: RehearsalOptions): Promise<{ rows: Timel
 
 /** timeline.json for tools and timeline.txt for people, rewritten after every step. */
 function writeTimeline(dir: string, window: WindowDef, rows: readonly TimelineRow[], stoppedAt?: string): void {
-  writeFileSync(join(dir, 'timeline.json'), `${JSON.stringify({ window: window.date, title: window.title, stoppedAt: stoppedAt ?? null, steps: rows }, null, 2)}\n`);
-  const text = rows.map((r) => `${r.step.padEnd(20)} ${r.et.padEnd(26)} ${r.ist.padEnd(28)} ${r.verdict.toUpperCase()}${r.reasons && r.verdict !== 'go' ? `  ${r.reasons[0] ?? ''}` : ''}`);
-  writeFileSync(join(dir, 'timeline.txt'), `window ${window.date}: ${window.title}${stoppedAt ? ` — stopped at ${stoppedAt}` : ''}\n${'step'.padEnd(20)} ${'ET'.padEnd(26)} ${'IST'.padEnd(28)} verdict\n${text.join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'timeline.json'),
+    `${JSON.stringify({ window: window.date, title: window.title, stoppedAt: stoppedAt ?? null, steps: rows }, null, 2)}\n`,
+  );
+  const text = rows.map(
+    (r) =>
+      `${r.step.padEnd(20)} ${r.et.padEnd(26)} ${r.ist.padEnd(28)} ${r.verdict.toUpperCase()}${r.reasons && r.verdict !== 'go' ? `  ${r.reasons[0] ?? ''}` : ''}`,
+  );
+  writeFileSync(
+    join(dir, 'timeline.txt'),
+    `window ${window.date}: ${window.title}${stoppedAt ? ` — stopped at ${stoppedAt}` : ''}\n${'step'.padEnd(20)} ${'ET'.padEnd(26)} ${'IST'.padEnd(28)} verdict\n${text.join('\n')}\n`,
+  );
 }

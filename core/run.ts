@@ -79,6 +79,7 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
     ledger.writePlan({
       window: opts.window,
       phase: step.id,
+      title: step.title,
       env: opts.source.env,
       startedAt,
       ...(opts.only ? { only: opts.only } : {}),
@@ -87,6 +88,7 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
       actions: step.actions,
       refine: step.refine,
       tolerate: step.tolerate,
+      notify: step.notify,
       planned,
     });
     opts.onPlan?.(tasks);

@@ -32,7 +32,7 @@ export interface ReportOptions {
   historyPath?: string;
   reportUrl?: string;
   slack?: {
-    channels: readonly z.infer<typeof SlackChannelConfig>[];
+    channels: readonly z.input<typeof SlackChannelConfig>[];
     env: Readonly<Record<string, string | undefined>>;
     timeoutMs?: number;
     retries?: number;

@@ -9,6 +9,7 @@ import { decide, storedStep } from '../core/gate.ts';
 import type { Counts } from '../core/result.ts';
 import { formatIssues } from '../core/config/load.ts';
 import { HarnessError } from '../core/errors.ts';
+import type { Notice } from '../core/window/schema.ts';
 
 /** A run folder could not be read; `exitCode` follows sysexits (66 no input, 65 bad data). */
 export class RunFolderError extends HarnessError {
@@ -23,6 +24,10 @@ export class RunFolderError extends HarnessError {
 
 export interface RunView {
   dir: string;
+  /** The step's title from plan.json, for people. */
+  title?: string;
+  /** The step's Slack routing from plan.json (the window file's `notify`); absent for runs written before it. */
+  notify?: Notice[];
   window: string;
   phase: string;
   env: string;
@@ -230,12 +235,22 @@ export async function readRunFolder(runDir: string, opts: ReadOptions = {}): Pro
   if (summaryText !== null) {
     // results.jsonl only tells which summary checks are stand-ins; its unreadable lines do not matter here
     const results = resultsText === null ? null : parseResultsJsonl(resultsPath, resultsText, []);
-    return fromSummary(dir, parseJsonFile(summaryPath, summaryText, Summary), results, warnings);
+    const view = fromSummary(dir, parseJsonFile(summaryPath, summaryText, Summary), results, warnings);
+    // plan.json only adds the routing here; one that cannot be read leaves the default routing, said in warnings.
+    const plan = planText === null ? undefined : PlanFile.safeParse(JSON.parse(planText));
+    if (plan && !plan.success) warnings.push(`${planPath} could not be read: Slack uses the default routing`);
+    if (!plan?.success) return view;
+    return {
+      ...view,
+      ...(plan.data.title ? { title: plan.data.title } : {}),
+      ...(plan.data.notify.length ? { notify: plan.data.notify } : {}),
+    };
   }
   if (planText === null && resultsText === null) {
     throw new RunFolderError(`${dir} holds none of summary.json, plan.json, results.jsonl: is it a run folder?`, 66);
   }
   const plan = planText === null ? null : parseJsonFile(planPath, planText, PlanFile);
   const results = resultsText === null ? [] : parseResultsJsonl(resultsPath, resultsText, warnings);
-  return partialRun(dir, plan, results, warnings, await readBaseline(plan?.baseline, redact, warnings));
+  const view = partialRun(dir, plan, results, warnings, await readBaseline(plan?.baseline, redact, warnings));
+  return { ...view, ...(plan?.title ? { title: plan.title } : {}), ...(plan?.notify.length ? { notify: plan.notify } : {}) };
 }

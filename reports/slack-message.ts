@@ -51,14 +51,63 @@ export function reasonLines(reasons: readonly string[]): string[] {
   return shown;
 }
 
-export function buildSlackMessage(run: RunView, links: MessageLinks): SlackMessage {
+/** What the message tells: the runbook's notice on go (`say`), else the action. */
+function actionText(run: RunView, say?: string): string {
+  const verdict = run.applied?.verdict ?? run.verdict;
+  return verdict === 'go' && say ? say : (run.action ?? 'none');
+}
+
+/** The report as a link (a validated http(s) URL), never a path on the operator's disk. */
+function reportLine(links: MessageLinks): string {
+  const link = links.reportUrl === undefined ? undefined : slackLink(links.reportUrl);
+  return link ? `<${link}|Report>` : 'Report: not published for this run (npm run report -- --report-url=URL, or the CI artifact)';
+}
+
+/** One line per driving check in plain words: what was checked and that it failed (no ids, no assertion text). */
+export function plainCauses(run: RunView): string[] {
+  const drivers = run.reasons
+    .map((r) => run.checks.find((c) => r.startsWith(`${c.id} `)))
+    .filter((c): c is RunView['checks'][number] => c !== undefined);
+  const lines = drivers.map(
+    (c) => `${c.title.replace(/^(e2e:[^:]+:)?\S+\.spec\.ts:/, '')}: ${c.status === 'failed' ? 'failed' : 'could not be checked'}`,
+  );
+  const unique = [...new Set(lines)];
+  const shown = unique.slice(0, MAX_REASONS).map((l) => `• ${slackEscape(clip(l, 200))}`);
+  if (unique.length > MAX_REASONS) shown.push(`… and ${unique.length - MAX_REASONS} more (see the report)`);
+  if (!drivers.length && run.reasons.length && (run.applied?.verdict ?? run.verdict) !== 'go')
+    shown.push('• the run did not finish (see the report)');
+  return shown;
+}
+
+/** For operations (#dailyopsissues): the verdict, what to do, and the causes in plain words. */
+export function buildOperationsMessage(run: RunView, links: MessageLinks, say?: string): SlackMessage {
+  const verdict = run.applied?.verdict ?? run.verdict;
+  const headline = `${EMOJI[verdict]} Maintenance window ${run.window}, ${run.title ?? run.phase}: ${WORDS[verdict]}`;
+  const causes = verdict === 'go' ? [] : plainCauses(run);
+  const action = actionText(run, say);
+  const blocks: Block[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${slackEscape(headline)}*\n${slackEscape(action)}`, SECTION_LIMIT) } },
+    ...(causes.length
+      ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: clip(`*Why:*\n${causes.join('\n')}`, SECTION_LIMIT) } }]
+      : []),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: clip(reportLine(links), SECTION_LIMIT) }] },
+  ];
+  return { text: clip([headline, action, ...causes].join('\n'), 3900), blocks };
+}
+
+const WORDS: Record<Verdict, string> = {
+  go: 'all checks passed',
+  'no-go': 'problems found',
+  inconclusive: 'not everything could be checked',
+};
+
+export function buildSlackMessage(run: RunView, links: MessageLinks, say?: string): SlackMessage {
   const verdict = run.verdict.toUpperCase();
   const headline = `${EMOJI[run.verdict]} ${verdict}: ${run.phase} · window ${run.window} · ${run.env}${run.partial ? ' · PARTIAL RUN' : ''}`;
   const c = run.counts;
   const findings = run.findings.length ? ` · ${run.findings.length} non-critical finding(s) in the report` : '';
   const counts = `passed ${c.passed} · failed ${c.failed} · broken ${c.broken} · skipped ${c.skipped}${run.missing.length ? ` · no result ${run.missing.length}` : ''}${findings}`;
-  const link = links.reportUrl === undefined ? undefined : slackLink(links.reportUrl);
-  const report = link ? `<${link}|Allure report>` : `Report: \`${slackEscape(links.reportPath)}\``;
+  const report = reportLine(links);
   const blocks: Block[] = [
     {
       type: 'section',
@@ -70,7 +119,7 @@ export function buildSlackMessage(run: RunView, links: MessageLinks): SlackMessa
         ),
       },
     },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`*Action:* ${slackEscape(run.action ?? 'none')}`, SECTION_LIMIT) } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`*Action:* ${slackEscape(actionText(run, say))}`, SECTION_LIMIT) } },
   ];
   if (!run.hasSummary)
     blocks.push({
@@ -81,6 +130,6 @@ export function buildSlackMessage(run: RunView, links: MessageLinks): SlackMessa
   if (reasons.length)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Why:*\n${reasons.join('\n')}`, SECTION_LIMIT) } });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`${counts}\n${report}`, SECTION_LIMIT) }] });
-  const text = [slackEscape(headline), `Action: ${slackEscape(run.action ?? 'none')}`, ...reasons, counts, report].join('\n');
+  const text = [slackEscape(headline), `Action: ${slackEscape(actionText(run, say))}`, ...reasons, counts, report].join('\n');
   return { text: clip(text, 3900), blocks };
 }

@@ -1,31 +1,35 @@
-// Which Slack channels hear about which phase: the runbook's routing as a table, resolved against the config.
+// Which Slack channels hear about a run: the step's `notify` from the window file (plan.json), as the runbook
+// routes it; runs written before windows said so fall back to the old table. Resolved against the config.
 import type { z } from 'zod';
 import type { SlackChannelConfig } from '../core/config/estate.ts';
+import type { Notice } from '../core/window/schema.ts';
 
-type ChannelConfig = z.infer<typeof SlackChannelConfig>;
+type ChannelConfig = z.input<typeof SlackChannelConfig>;
 
-const PER_PHASE = '#eng-monthlymaintenance';
-const WINDOW_CLOSED = ['#eng-monthlymaintenance', '#engineering-maintenance', '#dailyopsissues'];
+const PER_STEP = '#eng-monthlymaintenance';
+const WINDOW_CLOSED = ['#dailyopsissues', '#engineering-maintenance', '#eng-monthlymaintenance'];
 
-/** Per-phase results go to #eng-monthlymaintenance; the end of the window also to the wider channels. */
-export const SLACK_ROUTES: Readonly<Record<string, readonly string[]>> = {
-  'pre-maintenance': [PER_PHASE],
-  'web1-5': [PER_PHASE],
-  'web6-10': [PER_PHASE],
-  'maintenance-start': [PER_PHASE],
-  'internal-network': [PER_PHASE],
-  'dns-migration': [PER_PHASE],
+/** The fallback for a run folder without routing: per-step results to #eng-monthlymaintenance, the end wider. */
+export const DEFAULT_ROUTES: Readonly<Record<string, readonly string[]>> = {
   'post-window': WINDOW_CLOSED,
   regression: WINDOW_CLOSED,
 };
 
-export type RoutedChannel = { name: string; configured: true; webhookEnv: string } | { name: string; configured: false };
+export type Audience = 'operations' | 'engineering';
 
-/** A phase the table does not know (a partial run without plan.json) still reaches the per-phase channel. */
-export function routeFor(phase: string, channels: readonly ChannelConfig[]): RoutedChannel[] {
-  const names = SLACK_ROUTES[phase] ?? [PER_PHASE];
-  return names.map((name) => {
-    const found = channels.find((c) => c.name === name);
-    return found ? { name, configured: true, webhookEnv: found.webhookEnv } : { name, configured: false };
+export type RoutedChannel =
+  | { name: string; configured: true; webhookEnv: string; audience: Audience; say?: string }
+  | { name: string; configured: false; say?: string };
+
+export function routeFor(run: { phase: string; notify?: readonly Notice[] }, channels: readonly ChannelConfig[]): RoutedChannel[] {
+  const notices: Notice[] = run.notify?.length
+    ? [...run.notify]
+    : (DEFAULT_ROUTES[run.phase] ?? [PER_STEP]).map((channel) => ({ channel }));
+  return notices.map(({ channel, say }) => {
+    const found = channels.find((c) => c.name === channel);
+    const note = say ? { say } : {};
+    return found
+      ? { name: channel, configured: true, webhookEnv: found.webhookEnv, audience: found.audience ?? 'engineering', ...note }
+      : { name: channel, configured: false, ...note };
   });
 }

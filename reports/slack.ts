@@ -6,9 +6,9 @@ import type { FetchFunction } from '@slack/webhook';
 import { z } from 'zod';
 import type { RunView } from './run-folder.ts';
 import { scrubSecrets } from './secrets.ts';
-import { buildSlackMessage } from './slack-message.ts';
+import { buildOperationsMessage, buildSlackMessage } from './slack-message.ts';
 import type { MessageLinks, SlackMessage } from './slack-message.ts';
-import { routeFor } from './slack-routing.ts';
+import { type Audience, routeFor } from './slack-routing.ts';
 import type { SlackChannelConfig } from '../core/config/estate.ts';
 import { UsageError } from '../core/errors.ts';
 import { isLoopback } from '../dns/cidr.ts';
@@ -35,7 +35,7 @@ export const SlackReport = z.strictObject({
 export type SlackReport = z.infer<typeof SlackReport>;
 
 export interface SlackOptions extends MessageLinks {
-  channels: readonly z.infer<typeof SlackChannelConfig>[];
+  channels: readonly z.input<typeof SlackChannelConfig>[];
   /** Where webhook URLs are read from (process.env in the CLI). */
   env: Readonly<Record<string, string | undefined>>;
   /** Per attempt; Slack answers in well under a second when it is up. */
@@ -77,6 +77,9 @@ export function checkReportUrl(url: string): string {
   return parsed.href;
 }
 
+const MAX_RATE_LIMITED = 3;
+const MAX_RETRY_AFTER_S = 30;
+
 function describeError(err: unknown, timeoutMs: number): string {
   if (err instanceof IncomingWebhookHTTPError) {
     const body = err.body.trim().slice(0, 200);
@@ -99,9 +102,12 @@ async function postOne(url: string, message: SlackMessage, opts: SlackOptions): 
   const timeoutMs = opts.timeoutMs ?? 5_000;
   // counts attempts across the library's own retries
   // A webhook never redirects: a 3xx is reported as the answer, never followed (it could lead off the machine).
-  const countingFetch: FetchFunction = (input, init) => {
+  let retryAfterS = 0;
+  const countingFetch: FetchFunction = async (input, init) => {
     attempts += 1;
-    return globalThis.fetch(input, { ...init, redirect: 'manual' });
+    const res = await globalThis.fetch(input, { ...init, redirect: 'manual' });
+    if (res.status === 429) retryAfterS = Math.min(MAX_RETRY_AFTER_S, Math.max(1, Number(res.headers.get('retry-after')) || 1));
+    return res;
   };
   const webhook = new IncomingWebhook(url, {
     timeout: timeoutMs,
@@ -109,7 +115,16 @@ async function postOne(url: string, message: SlackMessage, opts: SlackOptions): 
     retryConfig: { retries: opts.retries ?? 2, factor: 2, minTimeout: opts.minBackoffMs ?? 250, maxTimeout: 2_000, randomize: false },
   });
   try {
-    await webhook.send(message);
+    // Slack's rate limit (429) says when to come back (Retry-After): wait that long, a few times, within a bound.
+    for (let limited = 0; ; limited += 1) {
+      try {
+        await webhook.send(message);
+        break;
+      } catch (err) {
+        if (!(err instanceof IncomingWebhookHTTPError && err.statusCode === 429) || limited >= MAX_RATE_LIMITED) throw err;
+        await new Promise((r) => setTimeout(r, retryAfterS * 1_000));
+      }
+    }
     return { ok: true, attempts, detail: 'posted' };
   } catch (err) {
     return {
@@ -123,10 +138,18 @@ async function postOne(url: string, message: SlackMessage, opts: SlackOptions): 
 /** Posts to every routed channel whose webhook env var is set; outcomes carry no URL (scrubbed defensively). */
 export async function postSlackSummary(run: RunView, opts: SlackOptions): Promise<SlackReport> {
   if (opts.reportUrl !== undefined) opts = { ...opts, reportUrl: checkReportUrl(opts.reportUrl) };
-  const routed = routeFor(run.phase, opts.channels);
+  const routed = routeFor(run, opts.channels);
   // every configured URL is a secret, including ones a result might have quoted: none is posted or stored
   const secrets = opts.channels.map((c) => opts.env[c.webhookEnv]?.trim()).filter((u): u is string => Boolean(u));
-  const message = JSON.parse(scrubSecrets(JSON.stringify(buildSlackMessage(run, opts)), secrets)) as SlackMessage;
+  // Each channel gets the words its audience reads: plain causes for operations, details for engineers.
+  const messageFor = (audience: Audience, say?: string) =>
+    JSON.parse(
+      scrubSecrets(
+        JSON.stringify(audience === 'operations' ? buildOperationsMessage(run, opts, say) : buildSlackMessage(run, opts, say)),
+        secrets,
+      ),
+    ) as SlackMessage;
+  const message = messageFor('engineering');
   const channels = await Promise.all(
     routed.map(async (ch): Promise<ChannelOutcome> => {
       if (!ch.configured) {
@@ -149,7 +172,7 @@ export async function postSlackSummary(run: RunView, opts: SlackOptions): Promis
         };
       const problem = webhookUrlProblem(url, ch.webhookEnv, run.env);
       if (problem) return { channel: ch.name, webhookEnv: ch.webhookEnv, outcome: 'failed', attempts: 0, detail: `not posted: ${problem}` };
-      const result = await postOne(url, message, opts);
+      const result = await postOne(url, messageFor(ch.audience, ch.say), opts);
       return {
         channel: ch.name,
         webhookEnv: ch.webhookEnv,

@@ -1,5 +1,6 @@
 // npm run rehearse -- [--window=...] [--fault=NAME[:ARG]@STEP]...: the whole window on one lab, in runbook order,
 // one window folder with every step's run and a timeline in ET and IST; it stops where the runbook would stop.
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../core/cli.ts';
 import { UsageError } from '../core/errors.ts';
@@ -8,6 +9,8 @@ import { RunLedger } from '../core/ledger.ts';
 import { rehearseWindow } from '../core/rehearse.ts';
 import type { Fault } from '../lab/faults.ts';
 import { steppedLabSource } from '../lab/rehearsal.ts';
+import { readRunFolder } from '../reports/run-folder.ts';
+import { postSlackSummary, writeSlackReport } from '../reports/slack.ts';
 import { KINDS } from '../kinds.ts';
 import { loadHarnessConfig, openWindow, parseFaults } from './lib/context.ts';
 
@@ -26,7 +29,12 @@ interface Flags {
 
 runCommand<Flags>({
   usage: USAGE,
-  options: { window: { type: 'string' }, fault: { type: 'string', multiple: true, default: [] as string[] }, out: { type: 'string' }, config: { type: 'string', default: 'harness.config.ts' } },
+  options: {
+    window: { type: 'string' },
+    fault: { type: 'string', multiple: true, default: [] as string[] },
+    out: { type: 'string' },
+    config: { type: 'string', default: 'harness.config.ts' },
+  },
   run: async (flags, io) => {
     const config = await loadHarnessConfig(flags.config);
     const chosen = await openWindow(flags.window, 'lab');
@@ -36,7 +44,8 @@ runCommand<Flags>({
       const at = text.lastIndexOf('@');
       if (at < 1) throw new UsageError(`--fault=${text}: say at which step, as NAME[:ARG]@STEP (steps: ${steps.join(', ')})`);
       const step = text.slice(at + 1);
-      if (!steps.includes(step)) throw new UsageError(`--fault=${text}: no step "${step}" in window ${chosen.date} (steps: ${steps.join(', ')})`);
+      if (!steps.includes(step))
+        throw new UsageError(`--fault=${text}: no step "${step}" in window ${chosen.date} (steps: ${steps.join(', ')})`);
       faults.set(step, [...(faults.get(step) ?? []), ...parseFaults([text.slice(0, at)])]);
     }
     const outDir = resolve(flags.out ?? join('runs', chosen.date, `rehearsal-${new Date().toISOString().replace(/[:.]/g, '-')}`));
@@ -51,14 +60,41 @@ runCommand<Flags>({
     process.on('SIGTERM', stop);
     try {
       const result = await rehearseWindow({
-        config, kinds: KINDS, window: chosen.window, windowFile: chosen.file, source, outDir, signal: controller.signal,
-        onStep: (row) => io.out.write(`${row.step.padEnd(20)} ${row.et.padEnd(26)} ${row.ist.padEnd(28)} ${row.verdict.toUpperCase()}${row.verdict === 'go' ? '' : `  ${row.reasons?.[0] ?? ''}`}\n`),
+        config,
+        kinds: KINDS,
+        window: chosen.window,
+        windowFile: chosen.file,
+        source,
+        outDir,
+        signal: controller.signal,
+        onStep: async (row) => {
+          io.out.write(
+            `${row.step.padEnd(20)} ${row.et.padEnd(26)} ${row.ist.padEnd(28)} ${row.verdict.toUpperCase()}${row.verdict === 'go' ? '' : `  ${row.reasons?.[0] ?? ''}`}\n`,
+          );
+          // Each step is posted as the runbook routes it, to the lab's Slack receiver (never a real workspace).
+          const slackUrl = source.lab()?.manifest.slack?.url;
+          if (!slackUrl || !row.run) return;
+          const env = Object.fromEntries(
+            config.estate.slack.channels.map((c) => [c.webhookEnv, new URL(`/services/LAB/${c.name.slice(1)}`, slackUrl).href]),
+          );
+          const report = await postSlackSummary(await readRunFolder(row.run), {
+            channels: config.estate.slack.channels,
+            env,
+            reportPath: join(row.run, 'allure-report', 'index.html'),
+          });
+          await writeSlackReport(row.run, report);
+        },
       });
       const last = result.rows.filter((r) => r.verdict !== 'not run').pop();
-      io.out.write(result.stoppedAt ? `stopped at ${result.stoppedAt}: the runbook does not go on past a step that is not go\n` : 'every step go\n');
+      io.out.write(
+        result.stoppedAt ? `stopped at ${result.stoppedAt}: the runbook does not go on past a step that is not go\n` : 'every step go\n',
+      );
       io.out.write(`timeline: ${join(outDir, 'timeline.txt')}\n`);
       return !last || last.verdict === 'not run' ? 2 : EXIT_CODE[last.verdict];
     } finally {
+      // What the lab's Slack receiver got, per channel, kept beside the timeline before the lab stops.
+      const messages = source.lab()?.control.slackMessages() ?? [];
+      writeFileSync(join(outDir, 'slack-received.json'), `${JSON.stringify(messages, null, 2)}\n`);
       await source.stop();
       lock.release();
     }

@@ -5,6 +5,9 @@ import { defineWindow } from '../kinds.ts';
 const webs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `IC-Web${from + i}`);
 const PAGE = ['www', 'my', 'sso'] as const;
 const ALL_HOSTS = ['www', 'www2', 'my', 'sso'] as const;
+// The runbook's notice for Sunday morning, posted when the maintenance page is confirmed up.
+const NOTICE =
+  'Today we are releasing changes for 2025-06-22 per our Weekly Change Window Guidelines: the maintenance page is up on www, my and sso.';
 
 // Non-web server groups at the protocol level (kind service); groups not named here: TCP and the config's banner.
 const SFTP_ACCOUNT = { userEnv: 'SFTP_CHECK_USER', passwordEnv: 'SFTP_CHECK_PASSWORD' } as const;
@@ -140,6 +143,7 @@ export default defineWindow({
         { kind: 'dns', checks: ['delegation', 'parity', 'mail', 'ttl'], blocking: true },
         { kind: 'e2e', suite: 'smoke', hosts: [...ALL_HOSTS], blocking: false },
       ],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'baseline stored; the window can start at midnight' },
         'no-go': { say: 'fix the failing checks before the window starts; the baseline is not clean' },
@@ -153,6 +157,7 @@ export default defineWindow({
       after: { inPools: webs(6, 10) },
       // The runbook pulls the batch before patching: no traffic may reach it (the pool check names any that answers).
       checks: [{ kind: 'pool', blocking: true }],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'no traffic reaches IC-Web1..5: patch them' },
         'no-go': { say: 'do not patch yet: traffic still reaches the servers named below; pull them again' },
@@ -176,6 +181,9 @@ export default defineWindow({
         alertingOn('web1-5', 'IC-Web1..5', webs(1, 5)),
         { kind: 'e2e', suite: 'smoke', hosts: ['www'], blocking: true },
       ],
+      notify: [
+        { channel: '#eng-monthlymaintenance', say: 'IC-Web1..5 are patched, checked and back in both pools: smoke testing can begin' },
+      ],
       actions: {
         go: { say: 'post in #eng-monthlymaintenance that IC-Web1..5 are done and smoke testing can begin' },
         'no-go': { say: 'do not start IC-Web6..10: fix or pull the failing IC-Web1..5 servers and re-run web1-5' },
@@ -189,6 +197,7 @@ export default defineWindow({
       after: { inPools: webs(1, 5) },
       // The runbook pulls the batch before patching: no traffic may reach it (the pool check names any that answers).
       checks: [{ kind: 'pool', blocking: true }],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'no traffic reaches IC-Web6..10: patch them' },
         'no-go': { say: 'do not patch yet: traffic still reaches the servers named below; pull them again' },
@@ -212,6 +221,7 @@ export default defineWindow({
         alertingOn('web6-10', 'IC-Web6..10', webs(6, 10)),
         { kind: 'e2e', suite: 'smoke', hosts: ['www'], blocking: true },
       ],
+      notify: [{ channel: '#eng-monthlymaintenance', say: 'IC-Web6..10 are patched, checked and back in both pools' }],
       actions: {
         go: { say: 'IC-Web6..10 are back; continue with the maintenance page at 04:45' },
         'no-go': { say: 'keep the failing IC-Web6..10 servers out of the pools and fix them before 04:45' },
@@ -225,6 +235,10 @@ export default defineWindow({
       before: { maintenanceOn: [] },
       after: { maintenanceOn: [...PAGE] },
       checks: [{ kind: 'maintenance', blocking: true }],
+      notify: [
+        { channel: '#platform-support', say: NOTICE },
+        { channel: '#engineering-maintenance', say: NOTICE },
+      ],
       actions: {
         go: { say: 'maintenance page is up on www, my, sso; the 05:00 changes can begin' },
         'no-go': { say: 'put the maintenance page up on the hosts named below before any 05:00 change' },
@@ -242,6 +256,7 @@ export default defineWindow({
         // The runbook: "Run connection sanity checks on www2" after the routing change.
         { kind: 'k6', script: 'connection-sanity', hosts: ['www2'], blocking: true },
       ],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'routing change verified on www2 (PLAT-2018); the DNS move can begin' },
         'no-go': { say: 'roll back or fix the routing change (PLAT-2018) before the DNS move' },
@@ -261,6 +276,7 @@ export default defineWindow({
         { kind: 'dns', checks: ['delegation', 'parity', 'resolvers', 'mail', 'dnssec'], blocking: true },
         { kind: 'k6', script: 'connection-sanity', hosts: ['www2'], blocking: true },
       ],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'zone verified at Cloudflare (PLAT-1125)' },
         'no-go': { say: 'fix the DNS findings below or move the delegation back to GoDaddy (PLAT-1125)' },
@@ -276,6 +292,7 @@ export default defineWindow({
       tickets: ['JEDI-175'],
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: patched('app', ['IC-App1', 'IC-App2']),
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'App servers are back and healthy, alerting on (JEDI-175)' },
         'no-go': { say: 'fix the App servers named below (health, alerting) before the 08:00 checks (JEDI-175)' },
@@ -289,6 +306,7 @@ export default defineWindow({
       tickets: ['JEDI-176'],
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: patched('gateway', ['IC-GW1', 'IC-GW2']),
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'Gateway servers are back and healthy, alerting on (JEDI-176)' },
         'no-go': { say: 'fix the Gateway servers named below before the 08:00 checks (JEDI-176)' },
@@ -302,6 +320,7 @@ export default defineWindow({
       tickets: ['JEDI-182'],
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: patched('management', ['IC-MGMT1']),
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'Management servers accept RDP again, alerting on (JEDI-182)' },
         'no-go': { say: 'fix the Management servers named below (JEDI-182)' },
@@ -315,6 +334,7 @@ export default defineWindow({
       tickets: ['JEDI-177'],
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: patched('mcc-db', ['IC-MCCDB1']),
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'the MCC database server accepts connections again, alerting on (JEDI-177)' },
         'no-go': { say: 'the MCC database server is not back: follow the patching procedure before 08:00 (JEDI-177)' },
@@ -328,6 +348,7 @@ export default defineWindow({
       tickets: ['JEDI-178'],
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: patched('pdfextract', ['IC-PDF1', 'IC-PDF2']),
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'PDFExtract servers are back and healthy, alerting on (JEDI-178)' },
         'no-go': { say: 'fix the PDFExtract servers named below before 08:00 (JEDI-178)' },
@@ -341,6 +362,7 @@ export default defineWindow({
       tickets: ['JEDI-179'],
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: patched('proxy', ['IC-PROXY1', 'IC-PROXY2']),
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'Proxy servers accept connections again, alerting on (JEDI-179)' },
         // The runbook: proxy alerts moved to JSM; whoever turned them off turns them on there.
@@ -355,6 +377,7 @@ export default defineWindow({
       tickets: ['JEDI-180'],
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: patched('sftp', ['SFTP1']),
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'SFTP1 is back (banner, login, listing) with alerting on: SFTP2 can be patched now (JEDI-180)' },
         'no-go': { say: 'do not patch SFTP2 while SFTP1 is down: fix SFTP1 first (JEDI-180)' },
@@ -372,6 +395,7 @@ export default defineWindow({
         { kind: 'service', groups: ['sftp'], servers: ['SFTP1', 'SFTP2'], probes: SERVICE_PROBES, blocking: true },
         alertingOn('sftp2', 'SFTP2', ['SFTP2']),
       ],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'SFTP1 and SFTP2 are both serving, alerting on (JEDI-180)' },
         'no-go': { say: 'an SFTP server is not serving: fix the one named below (JEDI-180)' },
@@ -384,6 +408,7 @@ export default defineWindow({
       title: 'Terminal Services licensing servers patched (no ticket)',
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: patched('ts-licensing', ['IC-TSLIC1']),
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'TS licensing servers accept connections again, alerting on' },
         'no-go': { say: 'fix the TS licensing servers named below' },
@@ -414,6 +439,7 @@ export default defineWindow({
         },
         MAILGUN_SECRET,
       ],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'K8s clusters are at the planned version with every node Ready (PLAT-1987)' },
         'no-go': { say: 'fix the K8s findings below before 08:00 (PLAT-1987)' },
@@ -426,6 +452,7 @@ export default defineWindow({
       title: 'Mailgun key rotated, mail routed, cron job secret updated',
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: [{ kind: 'mailgun', blocking: true }, MAILGUN_SECRET],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'the new Mailgun key works, mail is routed, the cron job reads the current key' },
         'no-go': { say: 'finish the Mailgun rotation: fix the findings below (a stale cron job secret: delete it so it is recreated)' },
@@ -439,6 +466,7 @@ export default defineWindow({
       tickets: ['ARC-135'],
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: [{ kind: 'jwt', blocking: true }],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'every web server signs with the new JWT certificate and my verifies it (ARC-135)' },
         'no-go': { say: 'redeploy MyIIS to the servers named below so they use JwtSigningCertificate1 (ARC-135)' },
@@ -465,6 +493,7 @@ export default defineWindow({
         { kind: 'k6', script: 'smoke-load', hosts: [...PAGE], blocking: true },
         { kind: 'e2e', suite: 'smoke', hosts: [...PAGE], blocking: true },
       ],
+      notify: [{ channel: '#dailyopsissues' }, { channel: '#engineering-maintenance' }, { channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'keep the site open: the maintenance page stays down' },
         'no-go': { say: 'the site is broken for users', do: { op: 'maintenance-page', turn: 'on', hosts: [...PAGE] } },
@@ -497,6 +526,7 @@ export default defineWindow({
         jobsRunning('engineering', 'Product Engineering'),
         { kind: 'mailgun', checks: ['routing'], blocking: true },
       ],
+      notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'jobs are running and mail is routed; notify the channels that maintenance is finished' },
         'no-go': { say: 'start the jobs named below (post-maintenance steps) or fix mail routing before notifying' },
@@ -514,6 +544,7 @@ export default defineWindow({
         { kind: 'k6', script: 'backend-sweep', hosts: [...ALL_HOSTS], blocking: true },
         { kind: 'e2e', suite: 'regression', hosts: [...ALL_HOSTS], blocking: true },
       ],
+      notify: [{ channel: '#dailyopsissues' }, { channel: '#engineering-maintenance' }, { channel: '#eng-monthlymaintenance' }],
       actions: {
         go: { say: 'post the results to the team channels; the window is closed' },
         'no-go': { say: 'open incidents for the failing regression checks and post them to the team channels' },

@@ -107,6 +107,8 @@ export const SlackChannelConfig = z.strictObject({
   /** Environment variable holding the incoming-webhook URL; the URL itself never lives in the repo. */
   webhookEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name such as SLACK_WEBHOOK_PLATFORM'),
   purpose: z.string().optional(),
+  /** operations: plain words, one line per cause (#dailyopsissues); engineering: ids, details, counts. */
+  audience: z.enum(['operations', 'engineering']).default('engineering'),
 });
 
 const EstateShape = z.strictObject({

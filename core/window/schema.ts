@@ -53,6 +53,13 @@ export const Refinement = z.strictObject({
 });
 export type Refinement = z.infer<typeof Refinement>;
 
+/** A Slack channel the step's result is posted to; on go, `say` (the runbook's notice) replaces the action. */
+export const Notice = z.strictObject({
+  channel: z.string().regex(/^#[a-z0-9][a-z0-9._-]{0,79}$/, 'a Slack channel such as #eng-monthlymaintenance'),
+  say: z.string().min(1).max(1_000).optional(),
+});
+export type Notice = z.infer<typeof Notice>;
+
 /** Failures with these codes are warnings at this step, with the reason: e.g. a resolver caching inside its TTL. */
 export const Tolerance = z.strictObject({ codes: z.array(z.string().min(1)).min(1), why: z.string().min(1).max(300) });
 export type Tolerance = z.infer<typeof Tolerance>;
@@ -91,6 +98,8 @@ export function stepSchema(kinds: readonly AnyKind[]) {
     actions: z.strictObject({ go: Action, 'no-go': Action, inconclusive: Action }),
     refine: z.array(Refinement).default([]),
     tolerate: z.array(Tolerance).default([]),
+    /** Who hears about this step in Slack, as the runbook routes it; `say` is the post when the step is go. */
+    notify: z.array(Notice).max(20).default([]),
   });
 }
 

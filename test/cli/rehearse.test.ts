@@ -42,9 +42,13 @@ test('faults stop the rehearsal where the runbook would stop', async () => {
     assert.equal(t.stoppedAt, row.stop, row.fault);
     const i = t.steps.findIndex((s) => s.step === row.stop);
     assert.equal(t.steps[i]!.verdict, 'no-go');
-    assert.ok(t.steps.slice(i + 1).every((s) => s.verdict === 'not run'), `${row.fault}: nothing after ${row.stop} ran`);
+    assert.ok(
+      t.steps.slice(i + 1).every((s) => s.verdict === 'not run'),
+      `${row.fault}: nothing after ${row.stop} ran`,
+    );
     assert.match(r.stdout, row.reason);
-    if (row.stop === 'patch-sftp1') assert.equal(t.steps.find((s) => s.step === 'patch-sftp2')?.verdict, 'not run', 'SFTP2 is not patched while SFTP1 is down');
+    if (row.stop === 'patch-sftp1')
+      assert.equal(t.steps.find((s) => s.step === 'patch-sftp2')?.verdict, 'not run', 'SFTP2 is not patched while SFTP1 is down');
   }
 });
 
@@ -58,4 +62,30 @@ test('rehearse: a fault without its step, or at a step the window lacks, is a us
     assert.equal(r.code, 64, r.stderr);
     assert.match(r.stderr, msg);
   }
+});
+
+test('a rehearsal posts each step where the runbook routes it; #dailyopsissues reads plain words', async () => {
+  const out = join(tempDir('rehearse-slack'), 'window');
+  const window = join(import.meta.dirname, 'fixtures', 'slack-window.ts');
+  const r = await runCli('rehearse.ts', [`--window=${window}`, '--fault=web-error:IC-Web3@post-window', `--out=${out}`]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const received = JSON.parse(readFileSync(join(out, 'slack-received.json'), 'utf8')) as { path: string; body: { text: string } }[];
+  const by = (channel: string) => received.filter((m) => m.path.endsWith(`/${channel}`)).map((m) => m.body.text);
+  assert.equal(by('eng-monthlymaintenance').length, 2, 'web1-5 and post-window');
+  assert.match(by('eng-monthlymaintenance')[0]!, /IC-Web1\.\.5 are patched: smoke testing can begin/);
+  assert.doesNotMatch(
+    by('eng-monthlymaintenance')[0]!,
+    /post in #eng-monthlymaintenance/,
+    'the post is the news, not an instruction to post it',
+  );
+  assert.deepEqual(by('platform-support').length, 1);
+  assert.match(by('platform-support')[0]!, /Today we are releasing changes: the maintenance page is up/);
+  assert.equal(by('engineering-maintenance').length, 2, 'the notice and the results');
+  const ops = by('dailyopsissues');
+  assert.equal(ops.length, 1, 'only the results');
+  assert.match(ops[0]!, /Maintenance window 2026-01-18, Maintenance page removed; the site checked: problems found/);
+  assert.match(ops[0]!, /IC-Web3 serves https:\/\/www\.invoicecloud\.test\/ directly: failed/);
+  assert.doesNotMatch(ops[0]!, /sanity:|expected|answered 500|\(|`|toBe|Received/, 'no ids, no assertion text');
+  for (const text of received.map((m) => m.body.text))
+    assert.doesNotMatch(text, /\/work\/|allure-report\/index\.html/, 'no path on the operator disk');
 });

@@ -88,6 +88,7 @@ export async function makeRunFolder(
     actions: step.actions,
     refine: step.refine,
     tolerate: step.tolerate,
+    notify: step.notify,
     planned: [
       ...checks.map(planned),
       ...(opts.extraPlanned ?? []).map((id) => ({

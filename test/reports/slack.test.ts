@@ -1,3 +1,4 @@
+import { juneStep } from '../support/window.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -40,21 +41,26 @@ function manyFailures(): CheckResult[] {
   }));
 }
 
-test('routing: per-phase results to #eng-monthlymaintenance; post-window and regression also to the wider channels', () => {
+test('routing: the window notify where plan.json has it; runs without it fall back to the per-step table', () => {
   const table: [string, string[]][] = [
     ['web1-5', ['#eng-monthlymaintenance']],
     ['dns-migration', ['#eng-monthlymaintenance']],
-    ['post-window', ['#eng-monthlymaintenance', '#engineering-maintenance', '#dailyopsissues']],
-    ['regression', ['#eng-monthlymaintenance', '#engineering-maintenance', '#dailyopsissues']],
+    ['post-window', ['#dailyopsissues', '#engineering-maintenance', '#eng-monthlymaintenance']],
+    ['regression', ['#dailyopsissues', '#engineering-maintenance', '#eng-monthlymaintenance']],
     ['unknown', ['#eng-monthlymaintenance']],
   ];
   for (const [phase, expected] of table)
     assert.deepEqual(
-      routeFor(phase, CHANNELS).map((c) => c.name),
+      routeFor({ phase }, CHANNELS).map((c) => c.name),
       expected,
       phase,
     );
-  assert.deepEqual(routeFor('web1-5', []), [{ name: '#eng-monthlymaintenance', configured: false }]);
+  assert.deepEqual(routeFor({ phase: 'web1-5' }, []), [{ name: '#eng-monthlymaintenance', configured: false }]);
+  const start = juneStep('maintenance-start');
+  assert.deepEqual(
+    routeFor({ phase: start.id, notify: start.notify }, CHANNELS).map((c) => c.name),
+    ['#platform-support', '#engineering-maintenance'],
+  );
 });
 
 test('200: posted to every routed channel with verdict, phase, window, env, action, capped reasons, counts, report', async () => {
@@ -70,8 +76,8 @@ test('200: posted to every routed channel with verdict, phase, window, env, acti
     });
     assert.equal(report.ok, true);
     assert.deepEqual(
-      report.channels.map((c) => [c.channel, c.outcome, c.attempts]),
-      CHANNELS.map((c) => [c.name, 'posted', 1]),
+      report.channels.map((c) => [c.channel, c.outcome, c.attempts]).sort(),
+      CHANNELS.map((c) => [c.name, 'posted', 1]).sort(),
     );
     assert.deepEqual(server.received.map((r) => r.path).sort(), [
       '/hooks/dailyopsissues',
@@ -85,7 +91,8 @@ test('200: posted to every routed channel with verdict, phase, window, env, acti
     assert.match(text, /… and 3 more in the report/);
     assert.match(text, /&lt;b&gt;&amp;&lt;\/b&gt;/, 'mrkdwn control characters escaped');
     assert.match(text, /passed 0 · failed 13 · broken 0 · skipped 0/);
-    assert.match(text, /\/runs\/x\/allure-report\/index\.html/);
+    assert.match(text, /Report: not published for this run/, 'a path on the operator disk is never the link');
+    assert.doesNotMatch(text, /\/runs\/x\/allure-report/);
     assert.ok(Array.isArray(server.received[0]!.body.blocks));
     SlackReport.parse(report);
   } finally {
@@ -102,9 +109,9 @@ test('a channel without URL is listed as not posted; the others still get the me
     assert.deepEqual(
       report.channels.map((c) => [c.outcome, c.detail]),
       [
-        ['posted', 'posted'],
-        ['not-set', 'not posted: SLACK_WEBHOOK_ENGINEERING_MAINTENANCE not set'],
         ['not-configured', 'not posted: #dailyopsissues is not in estate.slack.channels of the config'],
+        ['not-set', 'not posted: SLACK_WEBHOOK_ENGINEERING_MAINTENANCE not set'],
+        ['posted', 'posted'],
       ],
     );
     assert.equal(report.ok, true, 'something was posted and nothing failed');
@@ -122,7 +129,8 @@ test('Slack down: 500 is retried, then recorded as failed; refused and hanging h
   const refused = await closedPort();
   try {
     const { dir } = await makeRunFolder(TMP_ROOT);
-    const run = await readRunFolder(dir);
+    // Without the window's routing, so the one channel of the fallback table is posted to.
+    const { notify: _routing, ...run } = await readRunFolder(dir);
     const cases: { url: string; outcome: string; attempts: number; detail: RegExp }[] = [
       {
         url: server.url('/hooks/down'),
@@ -203,6 +211,26 @@ test('a webhook URL quoted by a result is neither posted nor stored', async () =
     assert.match(posted, /could not reach \[redacted\]/);
     assert.equal(posted.includes('LEAKED-TOKEN-4567'), false);
     assert.equal(JSON.stringify(report).includes('LEAKED-TOKEN-4567'), false);
+  } finally {
+    await server.close();
+  }
+});
+
+test('rate limited (429 with Retry-After): waits as told and posts; nothing is lost', async () => {
+  const server = await startWebhookServer((_path, n) => (n === 0 ? 429 : 200));
+  try {
+    const { dir } = await makeRunFolder(TMP_ROOT, { phase: 'web1-5' });
+    const t0 = Date.now();
+    const report = await postSlackSummary(await readRunFolder(dir), {
+      channels: CHANNELS,
+      env: { SLACK_WEBHOOK_ENG_MONTHLYMAINTENANCE: server.url('/hooks/eng') },
+      reportPath: '/x',
+      ...FAST,
+    });
+    const ch = report.channels.find((c) => c.channel === '#eng-monthlymaintenance')!;
+    assert.equal(ch.outcome, 'posted', ch.detail);
+    assert.equal(ch.attempts, 2);
+    assert.ok(Date.now() - t0 >= 900, 'waited for Retry-After');
   } finally {
     await server.close();
   }

@@ -30,7 +30,7 @@ export async function startWebhookServer(reply: (path: string, n: number) => Rep
       received.push({ path, body: JSON.parse(text) as Record<string, unknown> });
       const r = reply(path, n);
       if (r === 'hang') return;
-      res.writeHead(r, { 'content-type': 'text/plain' });
+      res.writeHead(r, { 'content-type': 'text/plain', ...(r === 429 ? { 'retry-after': '1' } : {}) });
       res.end(r === 200 ? 'ok' : `internal_error at ${path}`);
     });
   });
