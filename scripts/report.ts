@@ -1,4 +1,5 @@
 // CLI: npm run report -- --run=DIR [--run=DIR …] [--baseline=DIR] …  |  --window=DATE [--window-dir=DIR]: the reports.
+import { ciRunUrl } from '../reports/ci-url.ts';
 import { resolve } from 'node:path';
 import { runCommand } from '../core/cli.ts';
 import { loadConfig } from '../core/config/load.ts';
@@ -107,7 +108,7 @@ runCommand<Flags>({
       ...(values.baseline ? { baselineDir: values.baseline } : {}),
       html: !values['no-html'],
       historyPath: values.history,
-      reportUrl: values['report-url'],
+      reportUrl: values['report-url'] ?? ciRunUrl(process.env),
       slack,
       log: (line) => io.out.write(`${redact(line)}\n`),
       redact,
