@@ -14,8 +14,18 @@ test('--config=FILE: Playwright launches the browser that config names', async (
     file,
     `import base from ${JSON.stringify(join(ROOT, 'harness.config.ts'))};\nexport default { ...base, e2e: { ...(base as { e2e: object }).e2e, chromiumPath: '/nonexistent/chromium-from-config' } };\n`,
   );
-  const r = await runCli('smoke.ts', ['--phase=web1-5', '--window=2025-06-22', '--only=e2e', `--config=${file}`, `--out=${join(dir, 'out')}`, '--json']);
+  const r = await runCli('smoke.ts', [
+    '--phase=web1-5',
+    '--window=2025-06-22',
+    '--only=e2e',
+    `--config=${file}`,
+    `--out=${join(dir, 'out')}`,
+    '--json',
+  ]);
   assert.equal(r.code, 2, r.stderr);
   const s = Summary.parse(JSON.parse(r.stdout));
-  assert.ok(s.checks.some((c) => c.status === 'broken' && /chromium-from-config/.test(c.message ?? '')), JSON.stringify(s.reasons));
+  assert.ok(
+    s.checks.some((c) => c.status === 'broken' && /chromium-from-config/.test(c.message ?? '')),
+    JSON.stringify(s.reasons),
+  );
 });

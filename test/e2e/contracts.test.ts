@@ -150,7 +150,7 @@ describe('recorded before the window, compared after it (lab)', { concurrency: 1
     const ctx = { ...lab0, config: staging, estate: { ...lab0.estate, env: 'staging' } };
     const results = await runBatch(e2eBatch(ctx, 'smoke', ['www'], { grep: 'before the window' }), runDir);
     assert.equal(results.length, 1, JSON.stringify(results));
-    assert.equal(results[0]?.status, "broken", results[0]?.message);
+    assert.equal(results[0]?.status, 'broken', results[0]?.message);
     assert.equal(results[0]?.details?.['harnessCode'], 'NO_BASELINE');
     assert.match(results[0]?.message ?? '', /no baseline: no complete pre-maintenance run of this window for staging/);
   });

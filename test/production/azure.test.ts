@@ -79,7 +79,10 @@ test('the Azure SDK reads the stand-in: gateway backend health (202, then the Lo
   const denied = await readAzureHealth(viewOf(lab, 'application-gateway', 'wrong-token'), { signal: new AbortController().signal });
   assert.equal(denied.ok, false);
   assert.equal(!denied.ok && denied.code, 'AZURE_FORBIDDEN');
-  assert.match(!denied.ok ? denied.message : '', /grant the harness's identity the Reader role on the Application Gateway plus Microsoft\.Network\/applicationGateways\/backendhealth\/action/);
+  assert.match(
+    !denied.ok ? denied.message : '',
+    /grant the harness's identity the Reader role on the Application Gateway plus Microsoft\.Network\/applicationGateways\/backendhealth\/action/,
+  );
 });
 
 /** A balancer whose identity header names members in turn, and the same pool as Azure sees it. */
