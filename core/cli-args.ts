@@ -139,7 +139,7 @@ export function checkOutDir(out: string): void {
   const fail = (why: string) => {
     throw new UsageError(`--out=${out.length > 80 ? `${out.slice(0, 77)}...` : out}: ${why}`);
   };
-  if (out.trim() === '') fail('empty: name a folder, or leave --out out for runs/<window>/<step>/<time>/');
+  if (out.trim() === '') throw new UsageError('--out= is empty: name a folder, or leave --out out for runs/<window>/<step>/<time>/');
   if (out.includes('\0')) fail('contains a NUL character');
   const path = resolve(out);
   if (Buffer.byteLength(path) > 4_000) fail(`the path is ${Buffer.byteLength(path)} bytes long; at most 4,000`);

@@ -39,8 +39,8 @@ test('bad command lines exit 64 with the fix and leave no run folder', async () 
     { args: ['--out=/sys/harness-run'], says: /cannot create folders in \/sys \(EPERM\)/ },
     { args: [`--out=${join(dir, 'x'.repeat(5_000))}`], says: /the path is \d+ bytes long; at most 4,000/ },
     { args: [`--out=${join(dir, 'y'.repeat(300))}`], says: /a folder name is at most 255 bytes; "y+\.\.\." is 300/ },
-    { args: ['--out='], says: /--out=: empty: name a folder/ },
-    { args: ['--out=  '], says: /empty: name a folder/ },
+    { args: ['--out='], says: /--out= is empty: name a folder/ },
+    { args: ['--out=  '], says: /--out= is empty: name a folder/ },
   ];
   // A read-only folder stops only an unprivileged user (root writes anywhere): checked for real when not root.
   if (process.getuid?.() !== 0)
