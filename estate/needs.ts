@@ -23,7 +23,7 @@ function namesFor(spec: Spec, config: HarnessConfig, step: Step): { names?: stri
   const webs = e.webServers.map((s) => s.name);
   const inPools = step.after.inPools === 'all' ? webs : step.after.inPools;
   switch (spec.kind) {
-    case 'sanity':
+    case 'direct':
       return { names: listOr(spec['servers'], webs) };
     case 'pool':
       return { names: listOr(spec['balancers'], ['gateway', 'ilb']).map((b) => (b === 'gateway' ? e.gateway.name : e.ilb.name)) };

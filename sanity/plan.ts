@@ -47,7 +47,7 @@ const unknownServers = (names: string[]) =>
   `the window names ${names.join(', ')}, but the estate has no such web server (estate.webServers)`;
 
 export const directKind = defineKind({
-  id: 'sanity',
+  id: 'direct',
   family: 'sanity',
   summary: 'HTTPS straight to each web server with the host name as Host and TLS name: status, marker, latency, certificate',
   params: z.strictObject({ servers: Servers, hosts: Hosts }),
@@ -65,7 +65,7 @@ export const directKind = defineKind({
           {
             id: `sanity:${unknown.join('+')}`,
             family: 'sanity',
-            kind: 'sanity',
+            kind: 'direct',
             severity,
             title: `direct probes of ${unknown.join(', ')}`,
             target: {},
@@ -84,7 +84,7 @@ export const directKind = defineKind({
         tasks.push({
           ...base(ctx),
           id: `sanity:${server.name}:${host.key}:${host.path}`,
-          kind: 'sanity',
+          kind: 'direct',
           severity,
           timeoutMs: probeMs,
           title: `${server.name} serves https://${host.name}${host.path} directly`,

@@ -7,7 +7,7 @@ const PAGE = ['www', 'my', 'sso'] as const;
 
 const batch = (servers: string[]) =>
   [
-    { kind: 'sanity', servers, blocking: true },
+    { kind: 'direct', servers, blocking: true },
     { kind: 'pool', blocking: true },
     { kind: 'maintenance', blocking: true },
     { kind: 'tokens', issuers: servers, blocking: true },
@@ -61,7 +61,7 @@ export default defineWindow({
       title: 'Maintenance page removed; smoke on www, my, sso',
       before: { maintenanceOn: [...PAGE] },
       checks: [
-        { kind: 'sanity', blocking: true },
+        { kind: 'direct', blocking: true },
         { kind: 'maintenance', blocking: true },
         { kind: 'e2e', suite: 'smoke', hosts: [...PAGE], blocking: true },
       ],

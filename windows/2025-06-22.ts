@@ -135,7 +135,7 @@ export default defineWindow({
       title: 'Baseline before the window',
       after: { inPools: 'all', maintenanceOn: [], dnsProvider: 'old' },
       checks: [
-        { kind: 'sanity', blocking: true },
+        { kind: 'direct', blocking: true },
         { kind: 'pool', blocking: true },
         { kind: 'maintenance', blocking: true },
         { kind: 'tokens', blocking: true },
@@ -171,7 +171,7 @@ export default defineWindow({
       before: { inPools: webs(6, 10) },
       after: { inPools: 'all' },
       checks: [
-        { kind: 'sanity', servers: webs(1, 5), blocking: true },
+        { kind: 'direct', servers: webs(1, 5), blocking: true },
         { kind: 'pool', blocking: true },
         { kind: 'maintenance', blocking: true },
         // No all-ten token check here: PLAT-2374 rolls the new machineKey to IC-Web1..5 first, so IC-Web6..10 still
@@ -212,7 +212,7 @@ export default defineWindow({
       before: { inPools: webs(1, 5) },
       after: { inPools: 'all' },
       checks: [
-        { kind: 'sanity', servers: webs(6, 10), blocking: true },
+        { kind: 'direct', servers: webs(6, 10), blocking: true },
         { kind: 'pool', blocking: true },
         { kind: 'maintenance', blocking: true },
         { kind: 'tokens', issuers: webs(6, 10), blocking: true },
@@ -252,7 +252,7 @@ export default defineWindow({
       tickets: ['PLAT-2018'],
       after: { maintenanceOn: [...PAGE] },
       checks: [
-        { kind: 'sanity', hosts: ['www2'], blocking: true },
+        { kind: 'direct', hosts: ['www2'], blocking: true },
         // The runbook: "Run connection sanity checks on www2" after the routing change.
         { kind: 'k6', script: 'connection-sanity', hosts: ['www2'], blocking: true },
       ],
@@ -272,7 +272,7 @@ export default defineWindow({
       before: { maintenanceOn: [...PAGE], dnsProvider: 'old' },
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       checks: [
-        { kind: 'sanity', hosts: ['www2'], blocking: true },
+        { kind: 'direct', hosts: ['www2'], blocking: true },
         { kind: 'dns', checks: ['delegation', 'parity', 'resolvers', 'mail', 'dnssec'], blocking: true },
         { kind: 'k6', script: 'connection-sanity', hosts: ['www2'], blocking: true },
       ],
@@ -480,7 +480,7 @@ export default defineWindow({
       before: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
       after: { maintenanceOn: [], dnsProvider: 'new' },
       checks: [
-        { kind: 'sanity', blocking: true },
+        { kind: 'direct', blocking: true },
         { kind: 'pool', blocking: true },
         { kind: 'maintenance', blocking: true },
         { kind: 'tokens', blocking: true },

@@ -22,7 +22,7 @@ test('internal-network without k6: inconclusive (2), naming k6 as the blocking c
     s.reasons.join('\n'),
   );
   assert.ok(
-    s.checks.filter((c) => c.kind === 'sanity').every((c) => c.status === 'passed'),
+    s.checks.filter((c) => c.kind === 'direct').every((c) => c.status === 'passed'),
     'the www2 probes around it passed',
   );
 });
@@ -83,7 +83,7 @@ test('npm run plan against an environment without addresses lists every missing 
   );
   const r = await runCli('plan.ts', ['--window=2025-06-22', '--phase=web1-5', '--env=production', `--config=${file}`]);
   assert.equal(r.code, 78, r.stdout + r.stderr);
-  assert.match(r.stdout, /BLOCKS sanity: HTTPS straight to each web server/);
+  assert.match(r.stdout, /BLOCKS direct: HTTPS straight to each web server/);
   assert.match(r.stdout, /web1-5: environments\.production\.addresses\["IC-Web1"\]: address of IC-Web1 is not set/);
 });
 

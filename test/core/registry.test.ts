@@ -120,7 +120,7 @@ test('a window naming an unregistered kind or bad parameters is refused with eve
         ],
         actions,
       },
-      { id: 'a', at: { time: '01:00' }, title: 'dup', checks: [{ kind: 'sanity', servers: [] }], actions },
+      { id: 'a', at: { time: '01:00' }, title: 'dup', checks: [{ kind: 'direct', servers: [] }], actions },
     ],
   });
   assert.equal(r.success, false);

@@ -46,7 +46,7 @@ test('a bad window file is a configuration error naming every bad path', async (
     file,
     `import { defineWindow } from ${JSON.stringify(join(ROOT, 'kinds.ts'))};
 export default defineWindow({ date: '2026-03-08', title: 'x', steps: [
-  { id: 'web1-5', at: { time: '00:00' }, title: 'a', requires: ['later'], checks: [{ kind: 'sanity', hosts: ['ftp'] }], actions: { go: { say: 'g' }, 'no-go': { say: 'n' } } },
+  { id: 'web1-5', at: { time: '00:00' }, title: 'a', requires: ['later'], checks: [{ kind: 'direct', hosts: ['ftp'] }], actions: { go: { say: 'g' }, 'no-go': { say: 'n' } } },
   { id: 'web1-5', at: { time: '04:30' }, title: 'b', checks: [], actions: { go: { say: 'g' }, 'no-go': { say: 'n', do: { op: 'maintenance-page', turn: 'up', hosts: [] } }, inconclusive: { say: 'i' } } },
 ] } as never);\n`,
   );

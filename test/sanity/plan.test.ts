@@ -33,7 +33,7 @@ async function plan(id: string | Step, policy: Partial<HarnessConfig['policy']> 
   ) as CheckTask[];
 }
 
-test('web1-5: IC-Web1..5 × four hosts, both pools, four maintenance checks, tokens; no services', async () => {
+test('web1-5: IC-Web1..5 × four hosts, both pools, four maintenance checks; no all-ten tokens while PLAT-2374 rolls the key', async () => {
   const tasks = await plan('web1-5');
   const ids = tasks.map((t) => t.id);
   const direct = ids.filter((id) => /^sanity:IC-Web/.test(id));
@@ -47,11 +47,10 @@ test('web1-5: IC-Web1..5 × four hosts, both pools, four maintenance checks, tok
     'maintenance:www2',
     'pool:gateway',
     'pool:ilb',
-    'sanity:tokens',
   ]);
   const web3 = tasks.find((t) => t.id === 'sanity:IC-Web3:www:/')!;
   assert.deepEqual(web3.target, { server: 'IC-Web3', host: 'www.invoicecloud.test' });
-  assert.equal(web3.kind, 'sanity');
+  assert.equal(web3.kind, 'direct');
   assert.equal(web3.severity, 'critical');
   assert.equal(web3.timeoutMs, 5_000);
   assert.equal(web3.retries, 2);
@@ -134,7 +133,7 @@ test('servers are named; a name the estate does not have is a gap, never silentl
   assert.deepEqual(selectServers(estate, ['IC-Web2', 'IC-Web11']).unknown, ['IC-Web11']);
   const step: Step = {
     ...juneStep('web6-10'),
-    checks: [{ kind: 'sanity', servers: ['IC-Web6', 'IC-Web11'], hosts: 'all', blocking: true }],
+    checks: [{ kind: 'direct', servers: ['IC-Web6', 'IC-Web11'], hosts: 'all', blocking: true }],
   };
   const tasks = await plan(step);
   const gap = tasks.find((t) => t.gap)!;
