@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfig } from '../../core/config/load.ts';
 import { isLoopback } from '../../dns/cidr.ts';
+import { DEFAULT_QUERY_OPTIONS, dnsQuery } from '../../dns/query.ts';
 import base from '../../harness.config.ts';
 import { slackLink } from '../../reports/slack-message.ts';
 import { ROOT, runCli, tempDir } from '../cli/helpers.ts';
@@ -172,4 +173,23 @@ test('a run folder is never a source of actions: the gate replays, it does not a
   const r = await runCli('gate.ts', [`--run=${dir}`, '--apply']);
   assert.equal(r.code, 64, r.stderr);
   assert.match(r.stderr, /Unknown option '--apply'/);
+});
+
+test('a DoH server that redirects is answered as a failure; the redirect is never followed', async () => {
+  const elsewhere = await hook('127.0.0.2', () => ({ status: 200 }));
+  const doh = await hook('127.0.0.1', () => ({ status: 307, headers: { location: elsewhere.url('/dns-query') } }));
+  try {
+    const out = await dnsQuery(
+      { name: 'lab-doh', protocol: 'doh', url: doh.url('/dns-query') },
+      { name: 'www.invoicecloud.test', type: 'A' },
+      DEFAULT_QUERY_OPTIONS,
+      AbortSignal.timeout(5_000),
+    );
+    assert.equal(out.ok, false);
+    assert.equal(!out.ok && out.code, 'DOH_HTTP_STATUS', JSON.stringify(out));
+    assert.deepEqual(elsewhere.hits, [], 'the redirect target was never asked');
+  } finally {
+    await doh.close();
+    await elsewhere.close();
+  }
 });
