@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { connect, rootCertificates } from 'node:tls';
 import { X509Certificate, createHash } from 'node:crypto';
-import { chromium } from '@playwright/test';
+import { createRequire } from 'node:module';
 import type { LabManifest } from '../lab/manifest.ts';
 import { ENV, type E2eTarget } from './target.ts';
 
@@ -16,6 +16,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env, exists: (p: s
   for (const p of DEBIAN_CHROMIUM) if (exists(p)) return p;
   let bundled: string | undefined;
   try {
+    // Loaded only when no system Chromium is found: @playwright/test costs every command ~0.5 s to import.
+    const { chromium } = createRequire(import.meta.url)('@playwright/test') as typeof import('@playwright/test');
     bundled = chromium.executablePath();
   } catch {
     bundled = undefined; // Playwright has no registry entry for this platform: nothing bundled.
