@@ -165,7 +165,8 @@ export async function runOperatorCli(argv: string[], io: Io = { log: console.log
       io.error(e.message);
       return 78;
     }
+    // A crash is never a verdict-like 1: exit 2, one line, as every command of the harness (core/cli.ts).
     io.error(`k6:operator failed: ${(e as Error).message}`);
-    return 1;
+    return 2;
   }
 }
