@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
+import { DateTime } from 'luxon';
 import { UsageError } from './errors.ts';
 import { parseFlags } from './cli.ts';
 
@@ -90,6 +91,7 @@ export function checkSmokeArgs(values: RawSmoke): SmokeArgs {
   if (!phase) throw new UsageError('--phase is required: a step of the window (npm run plan lists them)');
   if (values.window !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.window) && !values.window.endsWith('.ts'))
     throw new UsageError(`--window must be a date as YYYY-MM-DD or a window file (.ts), got "${values.window}"`);
+  if (values.window !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(values.window)) checkWindowDate(values.window);
   let only: string[] | undefined;
   if (values.only !== undefined) {
     only = values.only
@@ -162,4 +164,12 @@ export function checkOutDir(out: string): void {
       `cannot create folders in ${existing} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): choose a writable place`,
     );
   }
+}
+
+/** A --window date is a real day of a plausible year: 2025-02-30 or 0000-01-01 names no window. */
+export function checkWindowDate(date: string): void {
+  const d = DateTime.fromISO(date, { zone: 'UTC' });
+  if (!d.isValid || d.toISODate() !== date)
+    throw new UsageError(`--window=${date}: not a day of the calendar; a window date is YYYY-MM-DD`);
+  if (d.year < 2000 || d.year > 2100) throw new UsageError(`--window=${date}: a window date between 2000 and 2100`);
 }

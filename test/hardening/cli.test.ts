@@ -40,6 +40,8 @@ test('bad command lines exit 64 with the fix and leave no run folder', async () 
     { args: [`--out=${join(dir, 'x'.repeat(5_000))}`], says: /the path is \d+ bytes long; at most 4,000/ },
     { args: [`--out=${join(dir, 'y'.repeat(300))}`], says: /a folder name is at most 255 bytes; "y+\.\.\." is 300/ },
     { args: ['--out='], says: /--out= is empty: name a folder/ },
+    { args: ['--window=2025-02-30'], says: /--window=2025-02-30: not a day of the calendar/ },
+    { args: ['--window=0000-01-01'], says: /--window=0000-01-01: a window date between 2000 and 2100/ },
     { args: ['--out=  '], says: /--out= is empty: name a folder/ },
   ];
   // A read-only folder stops only an unprivileged user (root writes anywhere): checked for real when not root.
