@@ -1,5 +1,6 @@
 // One step of a window run end to end: open the estate source, plan, run, ledger, gate, summary.
 // Pure orchestration: printing, exit codes and the choice of source belong to scripts/.
+import { existsSync, rmSync } from 'node:fs';
 import type { HarnessConfig } from './config/schema.ts';
 import { decide } from './gate.ts';
 import type { AnyKind } from './kind.ts';
@@ -61,9 +62,12 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
   assertOnly({ step }, opts.kinds, opts.only);
   assertInScope(opts.source.env, opts.only, opts.outOfScope);
   const leftOut = outOfScopeOf({ step }, opts.kinds, opts.outOfScope);
+  const existed = existsSync(opts.outDir);
   const ledger = new RunLedger(opts.outDir, redact);
   const open = await opts.source.open(step, opts.outDir).catch((err: unknown) => {
+    // The run never started (an environment without addresses, a lab that could not start): no folder is left.
     ledger.release();
+    if (!existed) rmSync(opts.outDir, { recursive: true, force: true });
     throw err;
   });
   try {

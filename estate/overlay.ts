@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, parseConfig } from '../core/config/load.ts';
+import { ConfigError, parseConfig, withExitGuard } from '../core/config/load.ts';
 import type { HarnessConfig, HarnessConfigInput } from '../core/config/schema.ts';
 
 /** The overlay's file name, next to the config file; listed in .gitignore so addresses never reach the repo. */
@@ -48,8 +48,10 @@ async function importDefault(file: string, label: string): Promise<unknown> {
   if (!existsSync(file)) throw new ConfigError(label, [`file not found: ${file}`]);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    // A config file that exits while it is loaded is refused (78), whichever command loads it.
+    mod = (await withExitGuard(label, () => import(pathToFileURL(file).href))) as { default?: unknown };
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(label, [`cannot be loaded: ${(err as Error).message}`]);
   }
   if (mod.default === undefined) throw new ConfigError(label, ['(root): the file must `export default` its config object']);

@@ -11,7 +11,7 @@ import { startControlServer } from './control/http.ts';
 import { RunbookState } from './control/state.ts';
 import { createSsoKeys } from './app/sso-keys.ts';
 import { startDnsLab } from './dns/index.ts';
-import { ActiveFaults, type Fault } from './faults.ts';
+import { ActiveFaults, type Fault, checkFaultTargets } from './faults.ts';
 import { addressingFrom, LAB_ADDRESSING_ENV, labBinds, type LabAddressing } from './addressing.ts';
 import type { LabManifest } from './manifest.ts';
 import { ARM_TLS_NAME, startArmLab, type ArmMember } from '../azure/lab-arm.ts';
@@ -91,6 +91,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     // Faults are checked before anything starts, so a typo fails fast with the known names.
     // Added before any part starts, so every part (the DNS lab included) sees them from its first answer.
     for (const f of (opts.faults ?? []).map((x) => normaliseFault(x, state))) faults.add(f);
+    checkFaultTargets(opts.faults ?? [], config);
     // Everything that starts is registered for stop as soon as it is up, even if a sibling fails.
     const started = <T extends { stop(): Promise<void> }>(p: Promise<T>) => p.then((x) => (stops.push(() => x.stop()), x));
     const making = createPki(dir, [...hosts.map((h) => h.fqdn), ...serviceTlsNames(e.serverGroups, domain)]);
@@ -143,6 +144,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       faults,
       webServers,
       slack,
+      checkTargets: (f) => checkFaultTargets([f], config),
       setDnsProvider: (p) => dns.setProvider(p),
     });
     await control.applyState(opts.state ?? DEFAULT_LAB_STATE);

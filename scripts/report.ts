@@ -2,10 +2,12 @@
 import { ciRunUrl } from '../reports/ci-url.ts';
 import { resolve } from 'node:path';
 import { runCommand } from '../core/cli.ts';
-import { loadConfig } from '../core/config/load.ts';
+import type { HarnessConfig } from '../core/config/schema.ts';
+import { loadHarnessConfig } from './lib/context.ts';
 import { UsageError } from '../core/errors.ts';
 import { makeRedactor, secretValues } from '../core/redact.ts';
 import { runReport } from '../reports/report.ts';
+import { checkReportUrl } from '../reports/slack.ts';
 
 const USAGE = `usage: npm run report -- --run=DIR [--run=DIR …] [--baseline=DIR] [--slack] [--config=FILE]
                          [--history=FILE] [--report-url=URL] [--no-html]
@@ -94,11 +96,13 @@ runCommand<Flags>({
       throw new UsageError(`${windowOnly.map((f) => `--${f}`).join(', ')} belong to the window report (--window=DATE)\n\n${USAGE}`);
     const [runDir, ...moreRunDirs] = values.run ?? [];
     if (!runDir) throw new UsageError(`--run=DIR (or --window=DATE) is required\n\n${USAGE}`);
+    // A bad --report-url is a usage error before anything is written.
+    const reportUrl = values['report-url'] !== undefined ? checkReportUrl(values['report-url']) : ciRunUrl(process.env);
     if (values.history === 'none')
       throw new UsageError('--history=none is for the window report; without --history a run report has no history');
-    let slack: { channels: Awaited<ReturnType<typeof loadConfig>>['estate']['slack']['channels']; env: NodeJS.ProcessEnv } | undefined;
+    let slack: { channels: HarnessConfig['estate']['slack']['channels']; env: NodeJS.ProcessEnv } | undefined;
     if (values.slack) {
-      const config = await loadConfig(values.config ?? 'harness.config.ts');
+      const config = await loadHarnessConfig(values.config ?? 'harness.config.ts');
       slack = { channels: config.estate.slack.channels, env: process.env };
     }
     const redact = makeRedactor(secretValues(process.env, slack?.channels.map((c) => c.webhookEnv) ?? []));
@@ -108,7 +112,7 @@ runCommand<Flags>({
       ...(values.baseline ? { baselineDir: values.baseline } : {}),
       html: !values['no-html'],
       historyPath: values.history,
-      reportUrl: values['report-url'] ?? ciRunUrl(process.env),
+      ...(reportUrl ? { reportUrl } : {}),
       slack,
       log: (line) => io.out.write(`${redact(line)}\n`),
       redact,

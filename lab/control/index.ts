@@ -44,6 +44,8 @@ export interface ControlParts {
   webServers: readonly { name: string; port: number; up: boolean; delayed: number; sync(): Promise<void> }[];
   setDnsProvider(provider: 'old' | 'new'): void;
   slack?: { messages(): SlackMessage[] };
+  /** Refuses a fault whose argument names nothing in this lab (a service, a server range …), as at start. */
+  checkTargets?: (fault: Fault) => void;
 }
 
 export function faultText(f: Fault): string {
@@ -102,7 +104,9 @@ export class LabControlImpl implements LabControl {
   }
 
   async addFault(fault: Fault | string): Promise<void> {
-    this.p.faults.add(this.normalise(fault));
+    const f = this.normalise(fault);
+    this.p.checkTargets?.(f);
+    this.p.faults.add(f);
     await this.sync();
   }
 

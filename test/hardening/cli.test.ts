@@ -66,9 +66,7 @@ test('bad command lines exit 64 with the fix and leave no run folder', async () 
   assert.equal(existsSync(join(dir, 'lab')), false, 'the lab never started');
 });
 
-test('a failed --env run leaves no empty folder under runs/', {
-  todo: 'core/run.ts creates the run folder (RunLedger) before source.open, which fails on missing addresses (see the issue-14 report)',
-}, async () => {
+test('a failed --env run leaves no empty folder under runs/', async () => {
   const blank = join(tempDir('hardening-env'), 'blank.config.ts');
   writeFileSync(
     blank,

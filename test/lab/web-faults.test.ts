@@ -118,6 +118,8 @@ test('faults with an unknown server or host are refused with the known names', a
   );
   await assert.rejects(lab.control.addFault('maintenance-stuck:ftp'), /unknown host "ftp" \(known: www, www2, my, sso\)/);
   await assert.rejects(lab.control.addFault('web-melted:IC-Web1'), /unknown fault "web-melted"/);
+  // An argument naming nothing in this lab is refused through the control API too, as at start.
+  await assert.rejects(lab.control.addFault('service-down:NOPE1'), /NOPE1/);
   await lab.control.addFault('web-down:ic-web1');
   assert.deepEqual(lab.control.status().faults, ['web-down:IC-Web1']);
 });
