@@ -132,7 +132,10 @@ export async function runPlaywright(o: PlaywrightRunOptions): Promise<Playwright
  * The tests a run will hold, from Playwright's own listing (`--list`), as result ids: each is planned, so a run
  * killed after some tests can never pass for all of them. A listing that fails says why.
  */
-export function listTests(o: Pick<PlaywrightRunOptions, 'suite' | 'hosts' | 'grep' | 'env'>, timeoutMs = 60_000): { ids: string[] } | { error: string } {
+export function listTests(
+  o: Pick<PlaywrightRunOptions, 'suite' | 'hosts' | 'grep' | 'env'>,
+  timeoutMs = 60_000,
+): { ids: string[] } | { error: string } {
   const r = spawnSync(process.execPath, [playwrightCli(), ...playwrightArgs(o), '--list', '--reporter=json'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...o.env, FORCE_COLOR: '0' },
@@ -145,8 +148,16 @@ export function listTests(o: Pick<PlaywrightRunOptions, 'suite' | 'hosts' | 'gre
   try {
     report = JSON.parse(r.stdout) as JSONReport;
   } catch {
-    return { error: `playwright --list exited ${r.status} without a JSON listing: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}` };
+    return {
+      error: `playwright --list exited ${r.status} without a JSON listing: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+    };
   }
-  if (report.errors?.length) return { error: `playwright --list: ${report.errors.map((e) => e.message ?? '').join(' | ').slice(0, 500)}` };
+  if (report.errors?.length)
+    return {
+      error: `playwright --list: ${report.errors
+        .map((e) => e.message ?? '')
+        .join(' | ')
+        .slice(0, 500)}`,
+    };
   return { ids: recordsFromReport(report).map((t) => e2eResultId(t.project, t.file, t.titlePath)) };
 }
