@@ -26,7 +26,11 @@ export async function performAction(
   const what = describeOperation(op);
   if (!operator) {
     const detail = `not automated for env ${env}: ${what} by hand, then re-run this step`;
-    return { ok: false, record: { operation: op, by: 'nobody (no operator for this environment)', ok: false, detail }, lines: [`--apply: ${detail}`] };
+    return {
+      ok: false,
+      record: { operation: op, by: 'nobody (no operator for this environment)', ok: false, detail },
+      lines: [`--apply: ${detail}`],
+    };
   }
   const res = await operator.perform(op, signal).catch((err: Error) => ({ ok: false, detail: err.message }));
   const record = { operation: op, by: operator.name, ok: res.ok, detail: res.detail };

@@ -25,7 +25,10 @@ export function findBaseline(runsRoot: string, window: string, env: string, flag
   if (flag !== undefined) {
     const dir = resolve(flag);
     const s = readSummary(dir);
-    if (!s) throw new UsageError(`--baseline=${flag}: ${dir} holds no readable summary.json (pass a finished pre-maintenance run folder, or --baseline=none)`);
+    if (!s)
+      throw new UsageError(
+        `--baseline=${flag}: ${dir} holds no readable summary.json (pass a finished pre-maintenance run folder, or --baseline=none)`,
+      );
     return { run: dir, checks: s.checks };
   }
   const root = join(runsRoot, window, BASELINE_STEP);

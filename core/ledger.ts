@@ -85,7 +85,8 @@ export class RunLedger {
     try {
       writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`, { flag: 'wx' });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RunFolderInUseError(`run folder ${dir} is being written by another run (${LOCK_FILE}); choose a new --out`);
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new RunFolderInUseError(`run folder ${dir} is being written by another run (${LOCK_FILE}); choose a new --out`);
       throw err;
     }
   }

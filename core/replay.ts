@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { UsageError } from './errors.ts';
 import { decide, storedStep } from './gate.ts';
 import { type PlannedCheck, readRun, runInProgress } from './ledger.ts';
-import { countStatuses, Summary } from './result.ts';
+import { Summary } from './result.ts';
+import { summarize } from './summary.ts';
 
 export class RunFolderError extends UsageError {
   override readonly name = 'RunFolderError';
@@ -16,7 +17,9 @@ export class RunFolderError extends UsageError {
 function plannedFromSummary(s: Summary | undefined): PlannedCheck[] {
   return (s?.planned ?? []).map((id) => {
     const c = s?.checks.find((x) => x.id === id);
-    return c ? { id, kind: c.kind, title: c.title, severity: c.severity, target: c.target } : { id, kind: 'unknown', title: id, severity: 'critical', target: {} };
+    return c
+      ? { id, kind: c.kind, title: c.title, severity: c.severity, target: c.target }
+      : { id, kind: 'unknown', title: id, severity: 'critical', target: {} };
   });
 }
 
@@ -49,25 +52,14 @@ export function replayGate(dir: string): { summary: Summary; warnings: string[] 
   const unreadable = run.warnings.filter((w) => !w.includes('summary.json'));
   decision.reasons.push(...run.warnings);
   const only = run.plan?.only ?? run.summary?.partial?.only;
-  const summary: Summary = {
-    window: meta.window,
-    phase: meta.phase,
-    env: meta.env,
-    startedAt: meta.startedAt,
-    finishedAt,
-    verdict: unreadable.length && decision.verdict === 'go' ? 'inconclusive' : decision.verdict,
-    action: decision.action,
-    ...(decision.operation ? { operation: decision.operation } : {}),
-    reasons: decision.reasons,
-    counts: countStatuses(decision.checks),
-    checks: decision.checks,
-    planned: planned.map((p) => p.id),
-    ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
+  const verdict = unreadable.length && decision.verdict === 'go' ? 'inconclusive' : decision.verdict;
+  const { window, phase, env, startedAt } = meta;
+  const summary: Summary = summarize({ window, phase, env, startedAt, finishedAt }, { ...decision, verdict }, planned, {
     ...(interrupted ? { interrupted } : {}),
     ...(only ? { partial: { only } } : {}),
     ...(baseline ? { baseline: baseline.run } : {}),
     // What --apply did stands only on the verdict it acted on: a replay that decides differently drops it.
     ...(run.summary?.applied && run.summary.verdict === decision.verdict ? { applied: run.summary.applied } : {}),
-  };
+  });
   return { summary, warnings: run.warnings };
 }

@@ -18,7 +18,10 @@ export function checkRequirements(phase: Pick<Step, 'requires'>, runsRoot: strin
     const found = runs
       .map((r) => join(dir, r, 'summary.json'))
       .filter((f) => existsSync(f))
-      .map((f) => ({ f, s: JSON.parse(readFileSync(f, 'utf8')) as { verdict: string; env: string; partial?: unknown; applied?: { verdict: string } } }))
+      .map((f) => ({
+        f,
+        s: JSON.parse(readFileSync(f, 'utf8')) as { verdict: string; env: string; partial?: unknown; applied?: { verdict: string } },
+      }))
       // A partial run (--only) checked only some families: it never satisfies a requirement.
       .find(({ s }) => s.env === env && !s.partial);
     if (found && (found.s.applied?.verdict ?? found.s.verdict) === 'go') lines.push(`${req}: passed (${found.f})`);

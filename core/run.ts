@@ -7,7 +7,8 @@ import type { AnyKind } from './kind.ts';
 import { RunLedger } from './ledger.ts';
 import { assertInScope, assertOnly, outOfScopeOf, planStep, plannedChecks } from './plan.ts';
 import { makeRedactor, redactValue, secretValues } from './redact.ts';
-import { countStatuses, type CheckResult, type Summary } from './result.ts';
+import type { CheckResult, Summary } from './result.ts';
+import { summarize } from './summary.ts';
 import { runTasks } from './runner.ts';
 import type { ResolvedOperation } from './action.ts';
 import { performAction, stateAfter } from './apply.ts';
@@ -121,25 +122,12 @@ export async function runStep(opts: RunStepOptions): Promise<Summary> {
       ...(opts.baseline ? { baseline: opts.baseline } : {}),
     });
     let summary: Summary = redactValue<Summary>(
-      {
-        window: opts.window,
-        phase: step.id,
-        env: opts.source.env,
-        startedAt,
-        finishedAt,
-        verdict: decision.verdict,
-        action: decision.action,
-        ...(decision.operation ? { operation: decision.operation } : {}),
-        reasons: decision.reasons,
-        counts: countStatuses(decision.checks),
-        checks: decision.checks,
-        planned: planned.map((p) => p.id),
-        ...(decision.warnings.length ? { warnings: decision.warnings } : {}),
+      summarize({ window: opts.window, phase: step.id, env: opts.source.env, startedAt, finishedAt }, decision, planned, {
         ...(opts.signal.aborted ? { interrupted: true } : {}),
         ...(opts.only ? { partial: { only: opts.only } } : {}),
         ...(leftOut.length ? { outOfScope: { env: opts.source.env, families: leftOut } } : {}),
         ...(opts.baseline ? { baseline: opts.baseline.run } : {}),
-      },
+      }),
       redact,
     );
     // Written before anything is acted on: a crash during --apply keeps the verdict.

@@ -93,6 +93,8 @@ test('the pull steps: no traffic may reach a pulled batch; a pull the gateway ig
   const out = tempDir('pull-ignored');
   const bad = await runCli('smoke.ts', ['--phase=pull-web1-5', '--window=2025-06-22', '--fault=pull-ignored:IC-Web3', `--out=${out}`]);
   assert.equal(bad.code, 1, bad.stdout + bad.stderr);
-  assert.deepEqual(summaryOf(out).reasons, ['pool:gateway failed: IC-Web3 answered through agw-pri-appgateway0-prd but should be out of its pool']);
+  assert.deepEqual(summaryOf(out).reasons, [
+    'pool:gateway failed: IC-Web3 answered through agw-pri-appgateway0-prd but should be out of its pool',
+  ]);
   assert.match(bad.stdout, /action: +do not patch yet: traffic still reaches the servers named below/);
 });
