@@ -1,15 +1,12 @@
-import { join } from 'node:path';
 // The accessibility check can fail: axe in the lab's Chromium finds the blocking violations of a bad page
 // and none on a page built with the lab app's layout (what the regression scan holds the lab to).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rmSync } from 'node:fs';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { blockingViolations } from '../../e2e/a11y.ts';
-import { baseArgs, findChromium } from '../../e2e/browser.ts';
-import { scratchDir } from '../../e2e/run.ts';
 import { field, page as layout } from '../../lab/app/layout.ts';
 
 const PAGES: Record<string, string> = {
@@ -23,7 +20,7 @@ const PAGES: Record<string, string> = {
 };
 let server: Server;
 let browser: Browser;
-const scratch = scratchDir();
+let launched: TestBrowser | undefined;
 
 before(async () => {
   server = createServer((req, res) => {
@@ -31,23 +28,13 @@ before(async () => {
     res.end(PAGES[req.url ?? ''] ?? '');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const executablePath = findChromium();
-  browser = await chromium.launch({
-    ...(executablePath ? { executablePath } : {}),
-    args: baseArgs(),
-    env: {
-      ...process.env,
-      TMPDIR: scratch,
-      XDG_CONFIG_HOME: join(scratch, 'config'),
-      XDG_CACHE_HOME: join(scratch, 'cache'),
-      XDG_DATA_HOME: join(scratch, 'data'),
-    },
-  });
+  launched = await launchTestBrowser();
+  if (!launched) throw new Error('no Chromium found: run npm run setup (or set CHROMIUM_PATH)');
+  browser = launched.browser;
 });
 after(async () => {
-  await browser?.close();
+  await launched?.close();
   await new Promise<void>((r) => server.close(() => r()));
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 const cases = [

@@ -1,12 +1,11 @@
 // The HTML report as a person opens it: real Chromium at 1400×1000, the verdict and action on the first screen.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { baseArgs, findChromium } from '../../e2e/browser.ts';
-import { scratchDir } from '../../e2e/run.ts';
+import type { Browser, Page } from '@playwright/test';
+import { findChromium } from '../../e2e/browser.ts';
 import { runReport } from '../../reports/report.ts';
 import { targetLabel } from '../../reports/checks.ts';
 import type { CheckResult } from '../../core/result.ts';
@@ -15,26 +14,15 @@ import { makeRunFolder, syntheticChecks, tmpRoot } from './fixture.ts';
 const TMP_ROOT = tmpRoot('browser');
 const VIEWPORT = { width: 1400, height: 1000 };
 const executablePath = findChromium();
-const scratch = scratchDir();
 let browser: Browser | undefined;
+let launched: TestBrowser | undefined;
 
 before(async () => {
-  if (!executablePath) return;
-  browser = await chromium.launch({
-    executablePath,
-    args: baseArgs(),
-    env: {
-      ...process.env,
-      TMPDIR: scratch,
-      XDG_CONFIG_HOME: join(scratch, 'config'),
-      XDG_CACHE_HOME: join(scratch, 'cache'),
-      XDG_DATA_HOME: join(scratch, 'data'),
-    },
-  });
+  launched = await launchTestBrowser();
+  browser = launched?.browser;
 });
 after(async () => {
-  await browser?.close();
-  rmSync(scratch, { recursive: true, force: true });
+  await launched?.close();
 });
 
 /** The case: a NO-GO with a few failed servers drowned in 51 broken, non-blocking k6 checks. */

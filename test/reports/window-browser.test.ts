@@ -3,40 +3,29 @@
 // its checks, and a check's history from the previous window.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { launchTestBrowser, type TestBrowser } from '../support/browser.ts';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import type { Summary } from '../../core/result.ts';
-import { baseArgs, findChromium } from '../../e2e/browser.ts';
-import { scratchDir } from '../../e2e/run.ts';
+import { findChromium } from '../../e2e/browser.ts';
 import { runCli } from '../cli/helpers.ts';
 import { JUNE } from '../support/window.ts';
 import { tmpRoot } from './fixture.ts';
 
 const ROOT = tmpRoot('window-browser');
 const executablePath = findChromium();
-const scratch = scratchDir();
 const skip = executablePath ? false : 'no Chromium (apt-get install -y chromium, or CHROMIUM_PATH)';
 let browser: Browser | undefined;
+let launched: TestBrowser | undefined;
 
 before(async () => {
-  if (!executablePath) return;
-  browser = await chromium.launch({
-    executablePath,
-    args: baseArgs(),
-    env: {
-      ...process.env,
-      TMPDIR: scratch,
-      XDG_CONFIG_HOME: join(scratch, 'config'),
-      XDG_CACHE_HOME: join(scratch, 'cache'),
-      XDG_DATA_HOME: join(scratch, 'data'),
-    },
-  });
+  launched = await launchTestBrowser();
+  browser = launched?.browser;
 });
 after(async () => {
-  await browser?.close();
-  rmSync(scratch, { recursive: true, force: true });
+  await launched?.close();
 });
 
 /** Quick real runs: sanity checks only, one healthy, one with a server down, one the harness repairs with --apply. */
