@@ -68,10 +68,14 @@ const udp = (s: { name: string; address: string; port: number }) => ({
 });
 // No address → the OS resolves the server's name when the socket connects (production only).
 const fromConfig = (s: NameServerConfig) => udp({ name: s.name, address: s.address ?? s.name, port: s.port });
-const resolverFrom = (r: ResolverConfig | z.infer<typeof Resolver>): DnsServer =>
-  r.protocol === 'doh'
-    ? { name: r.name, protocol: 'doh', url: r.url, ...('caFile' in r && r.caFile ? { ca: readCa(r.caFile, r.name) } : {}) }
-    : { name: r.name, protocol: r.protocol, address: r.address, port: r.port };
+/** A DoH resolver trusts its own caFile, else the environment's CA (estate.ca), on top of the system roots. */
+const resolverFrom =
+  (envCa?: string) =>
+  (r: ResolverConfig | z.infer<typeof Resolver>): DnsServer => {
+    if (r.protocol !== 'doh') return { name: r.name, protocol: r.protocol, address: r.address, port: r.port };
+    const ca = 'caFile' in r && r.caFile ? readCa(r.caFile, r.name) : envCa;
+    return { name: r.name, protocol: 'doh', url: r.url, ...(ca ? { ca } : {}) };
+  };
 
 function readCa(file: string, resolver: string): string {
   try {
@@ -125,7 +129,7 @@ export function dnsTargets(ctx: { config: HarnessConfig; estate: ResolvedEstate 
       zone: normName(m.zone),
       parent: { zone: normName(m.parent.zone), servers: m.parent.nameservers.map(udp) },
       providers: { old: provider(m.providers.old), new: provider(m.providers.new) },
-      resolvers: m.resolvers.map(resolverFrom),
+      resolvers: m.resolvers.map(resolverFrom()),
       // The lab's own zone file and records are the expectation; production's record list does not apply.
       records: mergeExpected(zoneRecords, m.records, [], m.zone),
       ...common,
@@ -144,7 +148,7 @@ export function dnsTargets(ctx: { config: HarnessConfig; estate: ResolvedEstate 
     zone,
     parent: { zone: normName(c.parent.zone), servers: c.parent.nameservers.map(fromConfig) },
     providers: { old: provider(c.providers.old), new: provider(c.providers.new) },
-    resolvers: c.resolvers.map(resolverFrom),
+    resolvers: c.resolvers.map(resolverFrom(ctx.estate.ca)),
     records: mergeExpected(zoneRecords, expectedFromConfig(c.records, zone), c.proxied, zone),
     ...common,
   };

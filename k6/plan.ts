@@ -74,7 +74,8 @@ export function makeK6Planner(opts: K6PlanOptions = {}) {
       .reduce((n, c) => n + k6RunsForPhase([K6Params.parse({ script: c.script, hosts: c.hosts })], step.after, config, estate).length, 0);
     const perRunMs = config.policy.timeouts.k6Ms;
     const batchMs = perRunMs * Math.ceil(Math.max(runs.length, stepRuns) / parallel) + 10_000;
-    const caFile = estate.lab?.caFile;
+    // Go adds SSL_CERT_FILE to the system roots on Linux: the lab CA, or the environment's caFile.
+    const caFile = estate.caFile ?? estate.lab?.caFile;
     // Known before running (npm run plan lists it); the batch still runs and reports each check broken.
     const located = locateK6(opts.env ?? process.env);
     const gap = located.ok ? undefined : `k6 not found (${located.reason}): ${config.k6.installHint}`;

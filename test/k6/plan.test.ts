@@ -206,10 +206,20 @@ test('outside the lab names go through real DNS (pinHosts lab) and no CA is forc
   const fake = fakeK6('pass');
   const estate = { ...labEstate(), env: 'production', domain: 'invoicecloud.com' };
   delete estate.lab;
+  delete estate.caFile;
   estate.hosts = estate.hosts.map((h) => ({ ...h, name: h.name.replace('.test', '.com') }));
   await collect(plan('internal-network', { env: { K6_BIN: fake.bin, PATH: process.env.PATH } }, config, estate)[0]!);
   const { env } = fake.record();
   assert.equal(env.SSL_CERT_FILE, undefined);
+  // With the environment's caFile (an internal CA), k6 trusts it on top of the system roots.
+  const withCa = fakeK6('pass');
+  await collect(
+    plan('internal-network', { env: { K6_BIN: withCa.bin, PATH: process.env.PATH } }, config, {
+      ...estate,
+      caFile: '/etc/harness/internal-ca.pem',
+    })[0]!,
+  );
+  assert.equal(withCa.record().env.SSL_CERT_FILE, '/etc/harness/internal-ca.pem');
   const p = parseRunPlan(env.HARNESS_K6, 'connection-sanity');
   assert.deepEqual(
     p.targets.map((t) => [t.name, t.address]),
