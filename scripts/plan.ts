@@ -42,7 +42,12 @@ runCommand<Flags>({
     const config = await loadHarnessConfig(flags.config);
     const chosen = await openWindow(flags.window, flags.env);
     const steps: Step[] = flags.phase ? [stepOf(chosen.window, flags.phase)] : chosen.window.steps;
+    const scope = outOfScopeFor(config, flags.env);
     io.out.write(`window ${chosen.date} (${chosen.why}): ${chosen.window.title}\nenv ${flags.env}\n`);
+    if (scope.length) io.out.write(`out of scope for ${flags.env}: ${scope.join(', ')} (not planned)\n`);
+    // Checks of a family or kind the environment leaves out are not listed, as they are not planned.
+    const inScope = <C extends { kind: string }>(checks: C[]) =>
+      checks.filter((c) => !scope.includes(c.kind) && !scope.includes(kindOf(c.kind).family));
     const gaps: string[] = [];
     // Lenient: a missing address, CA or secret is listed as a gap next to the tools and nameservers, all at once.
     const source = sourceFor(config, flags.env, flags.config, { lenient: true, ...(only ? { only } : {}) });
@@ -56,7 +61,7 @@ runCommand<Flags>({
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         // The estate cannot be resolved (addresses missing): list the window's checks and every missing value.
-        for (const spec of step.checks as { kind: string; blocking?: boolean }[])
+        for (const spec of inScope(step.checks as { kind: string; blocking?: boolean }[]))
           io.out.write(
             `  ${severityOf(spec, kindOf(spec.kind), config.policy.severity) === 'critical' ? 'BLOCKS' : 'warns '} ${spec.kind}: ${kindOf(spec.kind).summary}\n`,
           );
@@ -71,7 +76,7 @@ runCommand<Flags>({
         const estateGaps = open.estate.gaps ?? [];
         // Addresses missing: the checks by kind (their per-server lines would name servers with no address yet).
         if (estateGaps.length)
-          for (const spec of step.checks as { kind: string; blocking?: boolean }[]) {
+          for (const spec of inScope(step.checks as { kind: string; blocking?: boolean }[])) {
             if (only && !only.includes(kindOf(spec.kind).family)) continue;
             io.out.write(
               `  ${severityOf(spec, kindOf(spec.kind), config.policy.severity) === 'critical' ? 'BLOCKS' : 'warns '} ${spec.kind}: ${kindOf(spec.kind).summary}\n`,

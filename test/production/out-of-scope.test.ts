@@ -138,3 +138,15 @@ test('a family the registry does not know is a configuration error naming its pa
   assert.match(r.stderr, /environments\.production\.outOfScope\[1\]: no check family or kind "dnz" \(families: .*dns.*\)/);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('npm run plan says what is out of scope for the environment and plans none of it', async () => {
+  const dir = tempDir('scope-plan');
+  const overlay = join(dir, 'local.ts');
+  writeFileSync(overlay, `export default { environments: { production: { outOfScope: ['dns', 'k6'] } } };\n`);
+  const r = await runCli('plan.ts', ['--window=2025-06-22', '--env=production', '--phase=dns-migration'], {
+    HARNESS_LOCAL_CONFIG: overlay,
+  });
+  assert.match(r.stdout, /^out of scope for production: dns, k6 \(not planned\)$/m, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout, /BLOCKS (dns|k6)[: ]/);
+  rmSync(dir, { recursive: true, force: true });
+});
