@@ -90,7 +90,8 @@ const faults: { fault: string; id: string; check: string; arrange?: () => Promis
     arrange: async () => {
       await lab.control.setMaintenance('www', true);
       await lab.control.addFault('maintenance-stuck:www');
-      await lab.control.setMaintenance('www', false);
+      // The runbook's 08:00 step takes every page down at once; that is what the fault blocks.
+      await lab.control.applyState({ inPools: 'all', maintenanceOn: [], dnsProvider: lab.control.status().dnsProvider });
     },
     restore: async () => {
       await lab.control.removeFault('maintenance-stuck:www');

@@ -151,7 +151,7 @@ test('npm run plan -- --env=production lists addresses, nameservers, CA, secrets
   assert.equal(r.code, 78, r.stdout + r.stderr);
   const gaps = r.stdout.slice(r.stdout.indexOf('gap(s) would make checks broken'));
   for (const want of [
-    /addresses\["IC-Web7"\]: address of IC-Web7 is not set; fill it in harness\.local\.ts \(needed by sanity, tokens[^)]*\)/,
+    /addresses\["IC-Web7"\]: address of IC-Web7 is not set; fill it in harness\.local\.ts \(needed by direct, tokens[^)]*\)/,
     /addresses\["IC-LB-WebSVR-4AppSVR"\]/,
     /addresses\["SFTP2"\]/,
     /dns\.providers\.new\.nameservers/,
