@@ -14,6 +14,11 @@ export const STAGE_WAITING: Record<Stage, string> = {
 
 const STAGE_LAYER: Record<Stage, Layer> = { connect: 'tcp', tls: 'tls', headers: 'http', body: 'http' };
 
+/** The context of a plain connection to a named server (no Host or TLS name of its own): the services' probes. */
+export function connectContext(e: { name: string; address: string; port: number }): ErrorContext {
+  return { label: e.name, address: e.address, port: e.port, hostname: e.address, stage: 'connect' };
+}
+
 export interface ErrorContext {
   /** "IC-Web3", or "agw-pri-appgateway0-prd" for requests through a balancer. */
   label: string;

@@ -9,7 +9,7 @@ import { brokenTask, type CheckTask } from '../core/task.ts';
 import type { ResolvedEstate, ServiceEndpoint } from '../estate/model.ts';
 import { EnvName, secretFor } from '../api/endpoint.ts';
 import { LAB_SFTP_ACCOUNT } from '../lab/apis/credentials.ts';
-import { tcpProbe } from '../sanity/tcp-probe.ts';
+import { tcpProbe } from './tcp-probe.ts';
 import { createTrust } from '../sanity/trust.ts';
 import { healthProbe } from './http-probe.ts';
 import { smtpProbe } from './smtp-probe.ts';

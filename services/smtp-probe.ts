@@ -2,7 +2,7 @@
 import { connect } from 'node:net';
 import { failed, passed, type Probe } from '../core/probe.ts';
 import type { ServiceEndpoint } from '../estate/model.ts';
-import { failureFromError, timeoutFailure, type ErrorContext } from '../sanity/net-errors.ts';
+import { failureFromError, timeoutFailure, connectContext } from '../sanity/net-errors.ts';
 import { deadline } from '../sanity/limit.ts';
 
 export interface SmtpOptions {
@@ -34,13 +34,7 @@ function replies(socket: ReturnType<typeof connect>) {
 export const smtpProbe: Probe<ServiceEndpoint, SmtpOptions> = async (service, o, callerSignal) => {
   const limit = deadline(callerSignal, o.timeoutMs);
   const at = `${service.name} (${service.address}:${service.port})`;
-  const ctx: ErrorContext = {
-    label: service.name,
-    address: service.address,
-    port: service.port,
-    hostname: service.address,
-    stage: 'connect',
-  };
+  const ctx = connectContext(service);
   const socket = connect({ host: service.address, port: service.port });
   const next = replies(socket);
   const broke = new Promise<never>((_, reject) => {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
 import { failed, passed, type Probe, type ProbeResult } from '../core/probe.ts';
 import type { ServiceEndpoint } from '../estate/model.ts';
-import { failureFromError, timeoutFailure, type ErrorContext } from '../sanity/net-errors.ts';
+import { failureFromError, timeoutFailure, connectContext } from '../sanity/net-errors.ts';
 import { deadline } from '../sanity/limit.ts';
 
 export interface SshLoginOptions {
@@ -28,13 +28,7 @@ const SFTP_STATUS: Record<number, string> = { 2: 'no such directory', 3: 'permis
 export const sshLoginProbe: Probe<ServiceEndpoint, SshLoginOptions> = async (service, o, callerSignal) => {
   const limit = deadline(callerSignal, o.timeoutMs);
   const at = `${service.name} (${service.address}:${service.port})`;
-  const ctx: ErrorContext = {
-    label: service.name,
-    address: service.address,
-    port: service.port,
-    hostname: service.address,
-    stage: 'connect',
-  };
+  const ctx = connectContext(service);
   let seenKey: string | undefined;
   let stage: 'connect' | 'auth' | 'sftp' | 'list' = 'connect';
   const client = new ssh2.Client();

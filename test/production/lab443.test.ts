@@ -2,6 +2,7 @@
 // default-port path is what the probes take. web1-5 is go; each web fault is caught as on the random-port lab.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isLoopback } from '../../dns/cidr.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config/load.ts';
@@ -29,7 +30,7 @@ test('labBinds: ports mode is 127.0.0.1:0; loopback443 gives each server its own
   assert.equal(new Set(b.web.map((w) => w.address)).size, 10);
   for (const bind of [...b.web, b.gateway, b.ilb]) {
     assert.equal(bind.port, 443);
-    assert.match(bind.address, /^127\.\d+\.\d+\.\d+$/);
+    assert.ok(isLoopback(bind.address), `${bind.address} is a loopback address`);
   }
   assert.notEqual(labBinds('loopback443', 10, 4242).gateway.address, b.gateway.address, 'a second lab in the process gets another block');
   assert.throws(() => addressingFrom('443'), /use "ports" .* or "loopback443"/);

@@ -4,8 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { failed, passed, type Probe } from '../core/probe.ts';
 import type { ServiceEndpoint } from '../estate/model.ts';
-import { failureFromError, timeoutFailure, type ErrorContext } from './net-errors.ts';
-import { deadline } from './limit.ts';
+import { failureFromError, timeoutFailure, connectContext } from '../sanity/net-errors.ts';
+import { deadline } from '../sanity/limit.ts';
 
 export interface TcpOptions {
   timeoutMs: number;
@@ -44,13 +44,7 @@ export const tcpProbe: Probe<ServiceEndpoint, TcpOptions> = async (service, opti
   const limit = deadline(callerSignal, options.timeoutMs);
   const signal = limit.signal;
   const started = performance.now();
-  const ctx: ErrorContext = {
-    label: service.name,
-    address: service.address,
-    port: service.port,
-    hostname: service.address,
-    stage: 'connect',
-  };
+  const ctx = connectContext(service);
   let connectMs: number | undefined;
   const banner = service.banner ? new RegExp(service.banner) : undefined;
   const socket = connect({ host: service.address, port: service.port });

@@ -2,8 +2,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
-import { tcpProbe } from '../../sanity/tcp-probe.ts';
-import { closedPort, tcpServer, type Running } from './fixtures.ts';
+import { tcpProbe } from '../../services/tcp-probe.ts';
+import { closedPort, tcpServer, type Running } from '../sanity/fixtures.ts';
 
 const running: Running[] = [];
 after(() => Promise.all(running.map((r) => r.close())));
