@@ -1,7 +1,6 @@
 // Key Vault → Kubernetes secret sync (kind `secret-sync`): the Kubernetes secret a cron job reads holds Key Vault's
 // current version, compared by SHA-256 digest in memory (values never leave this module). The runbook records the
 // CSI provider leaving `biller-mailgun-message-status-job`'s secret on the old key until it was deleted.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { HarnessConfig } from '../core/config/schema.ts';
 import { defineKind, type PlanContext } from '../core/kind.ts';
@@ -11,6 +10,7 @@ import type { ResolvedEstate } from '../estate/model.ts';
 import { callApi, statusFailure, unreachable, type ApiReply } from '../api/client.ts';
 import { EnvName, authHeaders, endpointUrl } from '../api/endpoint.ts';
 import { createTrust, type Trust } from '../sanity/trust.ts';
+import { KeyVaultRef, digest, join, readCurrent, same, vaultFor, versionWithDigest, type Vault } from './keyvault.ts';
 
 type Ctx = PlanContext<HarnessConfig, ResolvedEstate>;
 
@@ -24,30 +24,18 @@ const Params = z.strictObject({
   key: z.string().min(1),
   /** The cron job that reads the secret: its spec must reference it. */
   cronJob: Name.optional(),
-  keyVault: z.strictObject({
-    endpoint: z.string().min(1).default('keyvault'),
-    secret: z.string().regex(/^[A-Za-z0-9-]{1,127}$/),
-    tokenEnv: EnvName.default('AZURE_KEYVAULT_TOKEN'),
-    apiVersion: z.string().default('7.4'),
-  }),
+  keyVault: KeyVaultRef,
   k8sTokenEnv: EnvName,
 });
 
 interface Target {
   cluster: { label: string; base: URL; headers: Record<string, string> };
-  vault: { base: URL; headers: Record<string, string>; secret: string; apiVersion: string };
+  vault: Vault;
   namespace: string;
   secret: string;
   key: string;
   cronJob?: string;
 }
-
-const digest = (v: string | Buffer) => createHash('sha256').update(v).digest();
-const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
-const join = (base: URL, path: string) => new URL(path.replace(/^\//, ''), base.href.endsWith('/') ? base : `${base.href}/`);
-const when = (unixSeconds: unknown) => (typeof unixSeconds === 'number' ? new Date(unixSeconds * 1000).toISOString() : 'unknown');
-
-type KvBundle = { value?: unknown; id?: unknown; attributes?: { created?: unknown } };
 
 /** Names every container/volume secret reference in a pod template. */
 function secretRefs(cron: unknown): string[] {
@@ -68,35 +56,19 @@ function secretRefs(cron: unknown): string[] {
 
 /** Codes: K8S_SECRET_STALE, K8S_SECRET_MISSING, K8S_SECRET_KEY_MISSING, KEYVAULT_SECRET_MISSING, CRONJOB_SECRET_NOT_REFERENCED, API_*. */
 export const secretSyncProbe: Probe<Target, { trust: Trust; requestMs: number }> = async (t, o, signal) => {
-  const kvLabel = 'Key Vault';
-  const get = (label: string, base: URL, headers: Record<string, string>, path: string, query: Record<string, string> = {}) => {
-    const url = join(base, path);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    return callApi({ label, url, headers, timeoutMs: o.requestMs, trust: o.trust }, signal);
-  };
-  const kvGet = (path: string) => get(kvLabel, t.vault.base, t.vault.headers, path, { 'api-version': t.vault.apiVersion });
+  const get = (label: string, base: URL, headers: Record<string, string>, path: string) =>
+    callApi({ label, url: join(base, path), headers, timeoutMs: o.requestMs, trust: o.trust }, signal);
   const fail = (f: ProbeFailure, details?: Record<string, unknown>) => failed(f, details);
   const where = `${t.namespace}/${t.secret} on ${t.cluster.label}`;
   const down = (r: ApiReply & { ok: false }) => unreachable(r.failure);
 
-  const current = await kvGet(`/secrets/${t.vault.secret}`);
-  if (!current.ok) return down(current);
-  if (current.status === 404)
-    return fail({ layer: 'assertion', code: 'KEYVAULT_SECRET_MISSING', message: `Key Vault has no secret ${t.vault.secret}` });
-  const kvBad = statusFailure(kvLabel, `secret ${t.vault.secret}`, current, [200], false);
-  if (kvBad) return fail(kvBad);
-  const bundle = current.json as KvBundle;
-  if (typeof bundle?.value !== 'string')
-    return fail({ layer: 'assertion', code: 'API_BODY_NOT_JSON', message: `Key Vault answered secret ${t.vault.secret} without a value` });
-  const version =
-    String(bundle.id ?? '')
-      .split('/')
-      .at(-1) ?? '';
-  const kvDigest = digest(bundle.value);
+  const kv = await readCurrent(t.vault, o.trust, o.requestMs, signal);
+  if (!kv.ok) return 'down' in kv ? unreachable(kv.down) : fail(kv.failure);
+  const { version, digest: kvDigest } = kv.current;
   const details: Record<string, unknown> = {
     keyVaultSecret: t.vault.secret,
     keyVaultVersion: version,
-    keyVaultVersionCreated: when(bundle.attributes?.created),
+    keyVaultVersionCreated: kv.current.created,
     comparedBy: 'sha256 digest (values never shown)',
   };
 
@@ -153,25 +125,9 @@ export const secretSyncProbe: Probe<Target, { trust: Trust; requestMs: number }>
     return passed(details, `secret ${where} (key ${t.key}) holds Key Vault ${t.vault.secret} version ${version} (compared by digest)`);
 
   // Which older version it still holds, if any (each compared by digest, none shown).
-  let holds = 'no version Key Vault lists';
-  const versions = await kvGet(`/secrets/${t.vault.secret}/versions`);
-  if (versions.ok && versions.status === 200) {
-    const ids = ((versions.json as { value?: { id?: string; attributes?: { created?: number } }[] })?.value ?? [])
-      .filter((v) => typeof v.id === 'string')
-      .sort((a, b) => (b.attributes?.created ?? 0) - (a.attributes?.created ?? 0))
-      .slice(0, 5);
-    for (const v of ids) {
-      const id = v.id!.split('/').at(-1)!;
-      if (id === version) continue;
-      const old = await kvGet(`/secrets/${t.vault.secret}/${id}`);
-      const value = old.ok && old.status === 200 ? (old.json as KvBundle)?.value : undefined;
-      if (typeof value === 'string' && same(digest(value), k8sDigest)) {
-        holds = `the older version ${id} (created ${when(v.attributes?.created)})`;
-        details.k8sHoldsVersion = id;
-        break;
-      }
-    }
-  }
+  const older = await versionWithDigest(t.vault, k8sDigest, version, o.trust, o.requestMs, signal);
+  const holds = older ? `the older version ${older.version} (created ${older.created})` : 'no version Key Vault lists';
+  if (older) details.k8sHoldsVersion = older.version;
   return fail(
     {
       layer: 'assertion',
@@ -201,14 +157,13 @@ export const secretSyncKind = defineKind({
       target: { server: label, record: `${p.namespace}/${p.secret}` },
     };
     const cluster = endpointUrl(config, estate, p.cluster);
-    const vault = endpointUrl(config, estate, p.keyVault.endpoint);
+    const vault = vaultFor(config, estate, p.keyVault);
     const k8sAuth = authHeaders(estate, { scheme: 'bearer', env: p.k8sTokenEnv });
-    const kvAuth = authHeaders(estate, { scheme: 'bearer', env: p.keyVault.tokenEnv });
-    for (const r of [cluster, vault, k8sAuth, kvAuth]) if (!r.ok) return [brokenTask(task, r.gap)];
-    if (!cluster.ok || !vault.ok || !k8sAuth.ok || !kvAuth.ok) return [];
+    for (const r of [cluster, vault, k8sAuth]) if (!r.ok) return [brokenTask(task, r.gap)];
+    if (!cluster.ok || !vault.ok || !k8sAuth.ok) return [];
     const t: Target = {
       cluster: { label, base: cluster.value, headers: k8sAuth.value },
-      vault: { base: vault.value, headers: kvAuth.value, secret: p.keyVault.secret, apiVersion: p.keyVault.apiVersion },
+      vault: vault.value,
       namespace: p.namespace,
       secret: p.secret,
       key: p.key,
