@@ -111,6 +111,12 @@ export const FAULTS: readonly FaultSpec[] = [
     does: 'a validating resolver answers SERVFAIL with EDE 6 (DNSSEC Bogus)',
     caughtBy: 'dns resolvers (cause named)',
   },
+  {
+    name: 'iis-not-recycled',
+    arg: 'server',
+    does: "the server's app pool was not recycled after the Mailgun key rotation: its app still runs Key Vault's previous version",
+    caughtBy: 'recycle',
+  },
   { name: 'jwt-cert-old', arg: 'server', does: "the server's sso still signs tokens with the old certificate", caughtBy: 'jwt (ARC-135)' },
   { name: 'service-down', arg: 'service', does: 'the non-web server refuses connections', caughtBy: 'service' },
   { name: 'service-unhealthy', arg: 'service', does: 'HTTPS /health answers 503; SMTP greets with 421', caughtBy: 'service (http, smtp)' },

@@ -18,6 +18,8 @@ import { ARM_TLS_NAME, startArmLab, type ArmMember } from '../azure/lab-arm.ts';
 import type { LabAzure } from '../estate/model.ts';
 import { serviceTlsNames, startServices } from './services/index.ts';
 import { startApiLab } from './apis/index.ts';
+import { LAB_KEYVAULT_SECRET } from './apis/keyvault.ts';
+import { loadedSecrets } from './app/secrets.ts';
 import { startSlackLab } from './slack/index.ts';
 import { createPki } from './tls/pki.ts';
 import { Balancer } from './web/balancer.ts';
@@ -118,6 +120,8 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
     // One sso signing key set per lab, shared by every server (sso signs, my verifies, on any server).
     const sso = createSsoKeys();
     const hostNames = Object.fromEntries(hosts.map((h) => [h.key, h.fqdn]));
+    // The Mailgun rotation's IIS recycle: each app loaded Key Vault's current version when the lab started.
+    const recycledAt = new Date();
     const user = process.env[e.tokens.userEnv] ?? LAB_DEFAULT_USER;
     const webServers = serverNames.map(
       (name, i) =>
@@ -136,6 +140,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
             cookieName: e.tokens.cookieName,
             sso,
             hostNames,
+            secrets: loadedSecrets(name, LAB_KEYVAULT_SECRET, apiLab.keyVault, faults, recycledAt),
           },
         }),
     );

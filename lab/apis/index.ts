@@ -3,7 +3,7 @@
 import type { ActiveFaults } from '../faults.ts';
 import type { ApiFake } from './http.ts';
 import { startJobs } from './jobs.ts';
-import { labKeyVaultVersions, startKeyVault } from './keyvault.ts';
+import { labKeyVaultVersions, startKeyVault, type KeyVaultVersion } from './keyvault.ts';
 import { LAB_K8S_CLUSTERS, startCluster } from './kubernetes.ts';
 import { startMailgun } from './mailgun.ts';
 import { startOpsgenie } from './opsgenie.ts';
@@ -11,6 +11,8 @@ import { startOpsgenie } from './opsgenie.ts';
 export interface ApiLab {
   /** Endpoint name → base URL: opsgenie, mailgun, keyvault, jobs, k8s:<cluster>. */
   apis: Record<string, string>;
+  /** The Key Vault fake's versions of the Mailgun key, oldest first (what the web servers' apps load). */
+  keyVault: readonly KeyVaultVersion[];
   stop(): Promise<void>;
 }
 
@@ -31,5 +33,5 @@ export async function startApiLab(opts: { faults: ActiveFaults; servers: readonl
     await stop();
     throw failed.reason;
   }
-  return { apis: Object.fromEntries(entries.map(([name], i) => [name, up[i]!.url])), stop };
+  return { apis: Object.fromEntries(entries.map(([name], i) => [name, up[i]!.url])), keyVault: versions, stop };
 }

@@ -1,6 +1,6 @@
 // The lab app every lab web server serves for www, www2, my and sso: www/www2 (biller search, pay-my-bill,
 // sign-in), my (payer portal signed in through sso), sso (sign-in form issuing RS256 tokens), plus the
-// API other checks use (POST /auth/login issuing the machineKey cookie, GET /auth/verify, /health).
+// API other checks use (POST /auth/login issuing the machineKey cookie, GET /auth/verify, /health, /health/secrets).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HostKey } from '../../core/config/estate.ts';
 import type { ActiveFaults } from '../faults.ts';
@@ -13,6 +13,7 @@ import { page } from './layout.ts';
 import { wwwRoutes } from './www.ts';
 import { myRoutes } from './my.ts';
 import { ssoRoutes } from './sso.ts';
+import { SECRETS_PATH, secretsRoute, type LoadedSecret } from './secrets.ts';
 
 export interface AppContext {
   /** IC-Web3 … */
@@ -28,6 +29,8 @@ export interface AppContext {
   sso?: SsoKeys;
   /** FQDN per host (www.invoicecloud.test …) for links between my and sso; derived from Host when absent. */
   hostNames?: Partial<Record<HostKey, string>>;
+  /** What the running app loaded from Key Vault (version ids, never values); absent: no /health/secrets (404). */
+  secrets?: () => Record<string, LoadedSecret>;
 }
 
 export type AppHandler = (req: IncomingMessage, res: ServerResponse, host: HostKey) => void;
@@ -70,6 +73,7 @@ export function createApp(ctx: AppContext): AppHandler {
     if (ctx.faults.has('web-error', ctx.serverName)) return send(res, 500, "<h1>Server Error in '/' Application.</h1>");
     if (url.pathname === '/auth/login' && req.method === 'POST') return apiLogin(ctx, req, res, host);
     if (url.pathname === '/auth/verify') return apiVerify(ctx, req, res);
+    if (url.pathname === SECRETS_PATH && ctx.secrets) return secretsRoute(res, ctx.serverName, ctx.secrets());
     const handled = ROUTERS[host](ctx, req, res, host, url);
     if (handled instanceof Promise) {
       handled.catch(() => {
