@@ -10,6 +10,7 @@ import { mailgunKind } from './rotations/mailgun.ts';
 import { secretSyncKind } from './rotations/secret-sync.ts';
 import { jwtKind } from './rotations/jwt.ts';
 import { machineKeyKind } from './rotations/machinekey.ts';
+import { recycleKind } from './rotations/recycle.ts';
 import { apiKind } from './api/plan.ts';
 
 export const KINDS = [
@@ -25,6 +26,7 @@ export const KINDS = [
   secretSyncKind,
   jwtKind,
   machineKeyKind,
+  recycleKind,
   apiKind,
 ] as const;
 
