@@ -449,13 +449,20 @@ export default defineWindow({
     {
       id: 'mailgun-rotation',
       at: { time: '05:00' },
-      title: 'Mailgun key rotated, mail routed, cron job secret updated',
+      title: 'Mailgun key rotated, IIS recycled on IC-Web1..10, mail routed, cron job secret updated',
       after: { maintenanceOn: [...PAGE], dnsProvider: 'new' },
-      checks: [{ kind: 'mailgun', blocking: true }, MAILGUN_SECRET],
+      checks: [
+        { kind: 'mailgun', blocking: true },
+        // The IIS recycle: every web server's running app loaded the new key (one not recycled sends with the revoked one).
+        { kind: 'recycle', keyVault: { secret: 'mailgun-api-key' }, blocking: true },
+        MAILGUN_SECRET,
+      ],
       notify: [{ channel: '#eng-monthlymaintenance' }],
       actions: {
-        go: { say: 'the new Mailgun key works, mail is routed, the cron job reads the current key' },
-        'no-go': { say: 'finish the Mailgun rotation: fix the findings below (a stale cron job secret: delete it so it is recreated)' },
+        go: { say: 'the new Mailgun key works, every web server runs it, mail is routed, the cron job reads the current key' },
+        'no-go': {
+          say: 'finish the Mailgun rotation: fix the findings below (a server on the old key: recycle its IIS app pool; a stale cron job secret: delete it so it is recreated)',
+        },
         inconclusive: { say: 're-run mailgun-rotation; its checks could not all run' },
       },
     },

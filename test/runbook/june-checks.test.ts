@@ -10,7 +10,7 @@ import { KINDS } from '../../kinds.ts';
 import { LAB_API_TOKEN, LAB_MAILGUN_KEY, LAB_MAILGUN_OLD_KEY, LAB_SFTP_ACCOUNT } from '../../lab/apis/credentials.ts';
 import { parseFault } from '../../lab/faults.ts';
 import { labSource } from '../../lab/source.ts';
-import { tempDir } from '../cli/helpers.ts';
+import { runCli, tempDir } from '../cli/helpers.ts';
 import { juneStep } from '../support/window.ts';
 
 const config = parseConfig(harness);
@@ -119,6 +119,16 @@ const CASES: Case[] = [
         /is not Key Vault mailgun-api-key's current version 9a8b.*: it holds the older version 3f1c.*delete the secret \(kubectl -n biller delete secret biller-mailgun\)/,
     },
   },
+  // The IIS recycle after the rotation: a server whose app pool was not recycled still sends with the old key.
+  {
+    step: 'mailgun-rotation',
+    faults: ['iis-not-recycled:IC-Web3'],
+    fails: {
+      'recycle:IC-Web3':
+        /^IC-Web3's app runs Key Vault mailgun-api-key version 3f1c0d9e8b7a4c2e9d1f0a6b5c4d3e2f \(loaded [^)]+\), not the current version 9a8b7c6d5e4f40312a1b2c3d4e5f6a7b \(created [^)]+\): recycle the IIS app pool on IC-Web3 so it loads the new key/,
+    },
+    action: /a server on the old key: recycle its IIS app pool/,
+  },
   // machineKey (PLAT-2374): web1-5 validated on IC-Web3, then all ten; alerting on after each batch.
   { step: 'web1-5', only: ['rotations', 'api'] },
   {
@@ -221,10 +231,74 @@ test('every lab fault issue 11 added fails a June step above', () => {
     'k8s-version-old',
     'jobs-stopped',
     'jwt-cert-old',
+    'iis-not-recycled',
   ];
   const used = new Set(CASES.flatMap((c) => (c.fails ? (c.faults ?? []) : [])).map((f) => f.split(':')[0]));
   assert.deepEqual(
     added.filter((f) => !used.has(f)),
     [],
   );
+});
+
+test('mailgun-rotation asks every web server which Mailgun key its app loaded: all ten pass on a healthy lab', async () => {
+  const out = tempDir('june-recycle');
+  try {
+    const s = await runStep({
+      config,
+      kinds: KINDS,
+      source: labSource(config),
+      step: juneStep('mailgun-rotation'),
+      window: '2025-06-22',
+      outDir: out,
+      signal: new AbortController().signal,
+    });
+    const recycle = s.checks.filter((r) => r.id.startsWith('recycle:'));
+    assert.deepEqual(
+      recycle.map((r) => r.id),
+      config.estate.webServers.map((w) => `recycle:${w.name}`),
+    );
+    assert.equal(recycle.length, 10);
+    for (const r of recycle) {
+      assert.equal(r.status, 'passed', `${r.id}: ${r.message}`);
+      assert.match(
+        r.message ?? '',
+        /^IC-Web\d+'s app runs Key Vault mailgun-api-key version 9a8b7c6d5e4f40312a1b2c3d4e5f6a7b, the current one$/,
+      );
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('npm run plan lists the IIS recycle check per web server; npm run smoke with iis-not-recycled:IC-Web3 is no-go (1)', async () => {
+  const plan = await runCli('plan.ts', ['--window=2025-06-22', '--phase=mailgun-rotation']);
+  assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+  assert.match(
+    plan.stdout,
+    /mailgun-rotation {2}05:00 {2}Mailgun key rotated, IIS recycled on IC-Web1\.\.10, mail routed, cron job secret updated/,
+  );
+  for (let i = 1; i <= 10; i++)
+    assert.match(
+      plan.stdout,
+      new RegExp(`BLOCKS recycle:IC-Web${i} +IC-Web${i}'s app was recycled and runs Key Vault mailgun-api-key's current version`),
+    );
+  const out = tempDir('june-recycle-cli');
+  try {
+    const r = await runCli('smoke.ts', [
+      '--window=2025-06-22',
+      '--phase=mailgun-rotation',
+      '--fault=iis-not-recycled:IC-Web3',
+      `--out=${out}`,
+    ]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /verdict: NO-GO/);
+    assert.match(
+      r.stdout,
+      /- recycle:IC-Web3 failed: IC-Web3's app runs Key Vault mailgun-api-key version 3f1c\w+ .*not the current version 9a8b\w+/,
+    );
+    assert.doesNotMatch(r.stdout, /recycle:IC-Web(?!3\b)\d+ failed/);
+    for (const secret of SECRETS) assert.ok(!(r.stdout + r.stderr).includes(secret), 'a secret value reached the output');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
