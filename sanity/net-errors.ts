@@ -75,6 +75,11 @@ const RULES: Record<string, Rule> = {
     code: 'TCP_CONNECTION_CLOSED',
     says: (c) => `${at(c)} closed the connection while we waited for it to ${STAGE_WAITING[c.stage]}`,
   },
+  PEER_CLOSED: {
+    layer: 'tcp',
+    code: 'TCP_CONNECTION_CLOSED',
+    says: (c) => `${at(c)} closed the connection while we waited for it to ${STAGE_WAITING[c.stage]}`,
+  },
   UND_ERR_CLOSED: {
     layer: 'tcp',
     code: 'TCP_CONNECTION_CLOSED',
