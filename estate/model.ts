@@ -9,6 +9,7 @@ import type { LabManifest } from '../lab/manifest.ts';
 import type { EstateSource } from '../core/source.ts';
 import { needs, needsEverything, needsOf, type Needs } from './needs.ts';
 import { LOCAL_CONFIG } from './overlay.ts';
+import { type Lookup, type LookupMemo, resolveAddresses, unresolvedProblem } from './resolve.ts';
 
 export interface Endpoint {
   name: string;
@@ -18,6 +19,8 @@ export interface Endpoint {
   scheme?: 'https' | 'http';
   /** What the server sends in the identity header when it is not its name. */
   identity?: string;
+  /** The IP `address` resolved to when the environment was opened (only when `address` is a DNS name): what k6 is pinned to. */
+  ip?: string;
 }
 
 /** A balancer: its identity header, and the header value → server name map when servers send other names. */
@@ -200,12 +203,45 @@ export function estateFromEnvironment(
   file = 'harness.config.ts',
   opts: EnvironmentOptions = {},
 ): ResolvedEstate {
+  const { estate, problems } = buildEnvironment(config, env, file, opts.needs ?? needsEverything);
+  return settle(estate, problems, file, opts.lenient);
+}
+
+/** Problems stop the run (78, every one named); lenient (`npm run plan`) lists them as gaps before the others. */
+function settle(estate: ResolvedEstate, problems: string[], file: string, lenient?: boolean): ResolvedEstate {
+  if (lenient) return { ...estate, gaps: [...problems, ...(estate.gaps ?? [])] };
+  if (problems.length) throw new ConfigError(file, problems);
+  return estate;
+}
+
+export interface OpenEnvironmentOptions extends EnvironmentOptions {
+  /** Resolves addresses given as DNS names (default: the system resolver). */
+  lookup?: Lookup;
+  memo?: LookupMemo;
+}
+
+/**
+ * The environment with every DNS-name address the checks need looked up once (k6 is pinned to the answer); a missing
+ * address and a name that does not resolve are both configuration errors, named together, before any check runs.
+ */
+export async function openEnvironment(
+  config: HarnessConfig,
+  env: string,
+  file = 'harness.config.ts',
+  opts: OpenEnvironmentOptions = {},
+): Promise<ResolvedEstate> {
+  const need = opts.needs ?? needsEverything;
+  const built = buildEnvironment(config, env, file, need);
+  const { estate, unresolved } = await resolveAddresses(config, built.estate, need, opts.lookup, opts.memo);
+  return settle(estate, [...built.problems, ...unresolved.map((u) => unresolvedProblem(u, need))], file, opts.lenient);
+}
+
+function buildEnvironment(config: HarnessConfig, env: string, file: string, need: Needs): { estate: ResolvedEstate; problems: string[] } {
   const envConfig = Object.hasOwn(config.environments, env) ? config.environments[env] : undefined;
   if (!envConfig) {
     const known = ['lab', ...Object.keys(config.environments)].join(', ');
     throw new ConfigError(file, [`environments.${env}: no such environment (known: ${known}); add it under environments in the config`]);
   }
-  const need = opts.needs ?? needsEverything;
   const e = config.estate;
   const problems: string[] = [];
   const gaps: string[] = [];
@@ -278,9 +314,7 @@ export function estateFromEnvironment(
     gaps,
     account: { user: process.env[e.tokens.userEnv], password: process.env[e.tokens.passwordEnv] },
   };
-  if (opts.lenient) estate.gaps = [...problems, ...gaps];
-  else if (problems.length) throw new ConfigError(file, problems);
-  return estate;
+  return { estate, problems };
 }
 
 /** The environment's CA: a PEM file read now, 'system' for the system roots alone, '' an operator's to-do. */
@@ -307,6 +341,8 @@ export interface EnvironmentSourceOptions {
   kinds?: readonly AnyKind[];
   only?: readonly string[];
   lenient?: boolean;
+  /** Resolves addresses given as DNS names (default: the system resolver); tests inject a stub. */
+  lookup?: Lookup;
 }
 
 /** A named environment of the config as an estate source; nothing there is automated, so no operator. */
@@ -316,11 +352,18 @@ export function environmentSource(
   file: string,
   opts: EnvironmentSourceOptions = {},
 ): EstateSource<ResolvedEstate> {
+  // Each name is looked up once for the source, however many steps it opens.
+  const memo: LookupMemo = new Map();
   return {
     env,
     open: async (step) => {
       const need = opts.kinds ? needsOf(config, step, opts.kinds, opts.only) : needsEverything;
-      const estate = estateFromEnvironment(config, env, file, { needs: need, ...(opts.lenient ? { lenient: true } : {}) });
+      const estate = await openEnvironment(config, env, file, {
+        needs: need,
+        memo,
+        ...(opts.lenient ? { lenient: true } : {}),
+        ...(opts.lookup ? { lookup: opts.lookup } : {}),
+      });
       return { estate, close: async () => undefined };
     },
   };

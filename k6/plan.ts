@@ -137,6 +137,8 @@ export function makeK6Planner(opts: K6PlanOptions = {}) {
           } catch (e) {
             return brokenAll(ctx, `the k6 bundle of ${run.script} could not be built: ${(e as Error).message}`, startedAt, t0);
           }
+          // An environment's names were looked up when it was opened (estate/resolve.ts, 78 when one does not resolve):
+          // this only guards an estate made any other way, and hands k6 nothing but addresses.
           const pins = await resolvePins(run.plan, opts.lookup);
           if (!pins.ok) return brokenAll(ctx, unresolvedMessage(pins.unresolved), startedAt, t0);
           const outDir = join(ctx.runDir, 'k6', run.slug);

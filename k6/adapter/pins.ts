@@ -1,10 +1,11 @@
 // k6 never looks up a name given as a `hosts` value (it dials 0.0.0.0:port and says nothing, see
-// test/k6/fixtures/hosts-dns-name), so the harness resolves every pinned name before k6 and refuses what does not resolve.
-import { lookup as dnsLookup } from 'node:dns/promises';
+// test/k6/fixtures/hosts-dns-name). An environment's names are resolved when it is opened (estate/resolve.ts, a
+// configuration error when one does not resolve); this is the last guard before k6, for plans made any other way.
 import { isIP } from 'node:net';
+import { type Lookup, systemLookup } from '../../estate/resolve.ts';
 import type { K6RunPlan, K6Target } from '../contract.ts';
 
-export type Lookup = (name: string) => Promise<{ address: string; family: number }>;
+export { type Lookup, systemLookup };
 
 export interface UnresolvedPin {
   target: string;
@@ -26,8 +27,6 @@ export function splitHostPort(hp: string): { host: string; port: string } {
 }
 
 const joinHostPort = (host: string, port: string) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
-
-export const systemLookup: Lookup = (name) => dnsLookup(name, { verbatim: true });
 
 /** Every pinned target with an IP address: names are looked up (once each) with the system resolver. */
 export async function resolvePins(plan: K6RunPlan, lookup: Lookup = systemLookup): Promise<PinResolution> {

@@ -19,9 +19,10 @@ export interface K6RunDef {
   plan: K6RunPlan;
 }
 
-/** host:port for k6's `hosts` option (IPv6 in brackets). */
-export function hostPort(e: Pick<Endpoint, 'address' | 'port'>): string {
-  return `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`;
+/** host:port for k6's `hosts` option (IPv6 in brackets): the IP a DNS-name address resolved to when the environment was opened. */
+export function hostPort(e: Pick<Endpoint, 'address' | 'port' | 'ip'>): string {
+  const a = e.ip ?? e.address;
+  return `${a.includes(':') ? `[${a}]` : a}:${e.port}`;
 }
 
 export function thresholdsFor(script: ScriptName, targets: readonly K6Target[], k6: K6Config): Record<string, string[]> {

@@ -4,7 +4,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../../core/config/load.ts';
 import { estateFromEnvironment } from '../../estate/model.ts';
-import type { ResolvedHost } from '../../estate/model.ts';
+import type { Endpoint, ResolvedEstate, ResolvedHost } from '../../estate/model.ts';
+import { resolveAddresses, unresolvedProblem } from '../../estate/resolve.ts';
 import { HostKey } from '../../core/config/estate.ts';
 import { SCRIPT_NAMES, isScriptName } from '../contract.ts';
 import type { K6Target, ScriptName } from '../contract.ts';
@@ -99,7 +100,20 @@ async function main(argv: string[], out: Io): Promise<number> {
     if (!HostKey.safeParse(k).success) throw new Usage(`--hosts: unknown host ${k} (known: ${HostKey.options.join(', ')})`);
   if (script === 'connection-sanity' && keys.length !== 1) throw new Usage('connection-sanity checks one host: pass --hosts=<one host>');
 
-  const estate = values.env ? estateFromEnvironment(config, values.env, values.config ?? 'harness.config.ts') : undefined;
+  const configFile = values.config ?? 'harness.config.ts';
+  const estate = values.env ? estateFromEnvironment(config, values.env, configFile) : undefined;
+  // The address a runner is pinned to, a DNS name looked up here as for a run: one that does not resolve is named (78).
+  const pinOf = async (e: ResolvedEstate, which: (x: ResolvedEstate) => Endpoint): Promise<string> => {
+    const name = which(e).name;
+    const need = { names: new Set([name]), account: false, by: new Map([[name, new Set(['k6'])]]) };
+    const r = await resolveAddresses(config, e, need);
+    if (r.unresolved.length)
+      throw new ConfigError(
+        configFile,
+        r.unresolved.map((u) => unresolvedProblem(u, need)),
+      );
+    return hostPort(which(r.estate));
+  };
   const hosts: ResolvedHost[] =
     estate?.hosts ??
     config.estate.hosts.map((h) => ({
@@ -119,14 +133,15 @@ async function main(argv: string[], out: Io): Promise<number> {
     if (!s)
       throw new Usage(`--server=${values.server}: not a web server of the estate (${estate.webServers.map((w) => w.name).join(', ')})`);
     server = s.name;
-    targets = chosen.map((h) => targetFor(h, { ...base, maintenanceOn: [], pinTo: hostPort(s) }));
+    const pinTo = await pinOf(estate, (x) => x.webServers.find((w) => w.name === s.name)!);
+    targets = chosen.map((h) => targetFor(h, { ...base, maintenanceOn: [], pinTo }));
   } else {
-    const pin = estate && k6.pinHosts === 'always' ? { pinTo: hostPort(estate.gateway) } : {};
+    const pin = estate && k6.pinHosts === 'always' ? { pinTo: await pinOf(estate, (x) => x.gateway) } : {};
     targets = chosen.map((h) => targetFor(h, { ...base, maintenanceOn: [], ...pin }));
   }
-  // k6 never resolves a hosts value: the runners get the addresses the names resolve to here, or nothing is written.
+  // k6 never resolves a hosts value: the runners get the addresses the names resolved to above, or nothing is written.
   const pinned = await resolvePins(runPlanFor(script, targets, k6, config.estate.gateway.identityHeader, server));
-  if (!pinned.ok) throw new ConfigError(values.config ?? 'harness.config.ts', [unresolvedMessage(pinned.unresolved)]);
+  if (!pinned.ok) throw new ConfigError(configFile, [unresolvedMessage(pinned.unresolved)]);
   const plan = pinned.plan;
   const built = await bundleScript(script);
   const name = values.name ?? `harness-${script}`;
