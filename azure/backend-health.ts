@@ -26,6 +26,17 @@ export interface ReadOptions {
   credential?: TokenCredential;
 }
 
+/**
+ * The Azure RBAC actions each read needs, as Azure's Microsoft.Network operations list names them (both reads are
+ * POSTs, which the built-in Reader role's read-only actions do not cover), then the reads of the long-running result
+ * the SDK polls. docs/production.md §6 gives the custom role with exactly these; a test keeps the two in step.
+ */
+export const AZURE_PERMISSIONS = {
+  'application-gateway': 'Microsoft.Network/applicationGateways/backendhealth/action',
+  'load-balancer': 'Microsoft.Network/loadBalancers/loadBalancingRules/health/action',
+  poll: ['Microsoft.Network/locations/operationResults/read', 'Microsoft.Network/locations/operations/read'],
+} as const;
+
 /** The lab's stand-in accepts this token only; a real endpoint never sees it (the lab's view carries it). */
 function staticCredential(token: string): TokenCredential {
   return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
@@ -46,7 +57,7 @@ function failureOf(err: unknown, view: AzureView): { code: string; message: stri
   if (e.statusCode === 401 || e.statusCode === 403 || e.code === 'AuthorizationFailed')
     return {
       code: 'AZURE_FORBIDDEN',
-      message: `Azure refused to show the ${what} (${e.statusCode ?? e.code}): grant the harness's identity the Reader role on the ${view.kind === 'application-gateway' ? 'Application Gateway plus Microsoft.Network/applicationGateways/backendhealth/action' : 'load balancer plus Microsoft.Network/loadBalancers/loadBalancingRules/health/action'} (docs/production.md)`,
+      message: `Azure refused to show the ${what} (${e.statusCode ?? e.code}): Reader is not enough (the read is a POST); grant the harness's identity ${AZURE_PERMISSIONS[view.kind]} and ${AZURE_PERMISSIONS.poll.join(', ')} (the custom role in docs/production.md §6)`,
     };
   if (e.name === 'CredentialUnavailableError' || e.name === 'AuthenticationRequiredError' || e.name === 'AggregateAuthenticationError')
     return {

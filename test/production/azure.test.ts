@@ -2,9 +2,9 @@
 // backend-health API on loopback; both views must agree, a pulled server must be drained, a refusal is named.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { byServer, readAzureHealth } from '../../azure/backend-health.ts';
+import { AZURE_PERMISSIONS, byServer, readAzureHealth } from '../../azure/backend-health.ts';
 import { ARM_TLS_NAME, startArmLab, type ArmLab, type ArmMember } from '../../azure/lab-arm.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import { runTasks } from '../../core/runner.ts';
@@ -76,13 +76,44 @@ test('the Azure SDK reads the stand-in: gateway backend health (202, then the Lo
   assert.deepEqual(g.ok && g.backends.map((b) => [b.address, b.health]), [['127.0.1.1', 'Up']]);
   const l = await readAzureHealth(viewOf(lab, 'load-balancer'), { signal: new AbortController().signal });
   assert.deepEqual(l.ok && l.backends.map((b) => [b.health, b.why]), [['Down', 'probe timed out']]);
-  const denied = await readAzureHealth(viewOf(lab, 'application-gateway', 'wrong-token'), { signal: new AbortController().signal });
-  assert.equal(denied.ok, false);
-  assert.equal(!denied.ok && denied.code, 'AZURE_FORBIDDEN');
-  assert.match(
-    !denied.ok ? denied.message : '',
-    /grant the harness's identity the Reader role on the Application Gateway plus Microsoft\.Network\/applicationGateways\/backendhealth\/action/,
-  );
+});
+
+const refusals: { kind: AzureView['kind']; action: RegExp }[] = [
+  {
+    kind: 'application-gateway',
+    action: /grant the harness's identity Microsoft\.Network\/applicationGateways\/backendhealth\/action and /,
+  },
+  {
+    kind: 'load-balancer',
+    action: /grant the harness's identity Microsoft\.Network\/loadBalancers\/loadBalancingRules\/health\/action and /,
+  },
+];
+for (const c of refusals)
+  test(`a refusal of the ${c.kind} read names the exact permission, not Reader`, async () => {
+    const lab = await arm({
+      gateway: [{ name: 'web-a', address: '127.0.1.1', health: 'Up' }],
+      ilb: [{ name: 'web-a', address: '127.0.1.1', health: 'Up' }],
+    });
+    const denied = await readAzureHealth(viewOf(lab, c.kind, 'wrong-token'), { signal: new AbortController().signal });
+    assert.equal(!denied.ok && denied.code, 'AZURE_FORBIDDEN');
+    const message = !denied.ok ? denied.message : '';
+    assert.match(message, c.action);
+    assert.match(message, /Microsoft\.Network\/locations\/operationResults\/read.*docs\/production\.md §6/);
+  });
+
+test('docs/production.md gives a custom role with exactly the actions the code names; README names them too', () => {
+  const docs = readFileSync(join(ROOT, 'docs', 'production.md'), 'utf8');
+  const role = JSON.parse(/```json\n(\{\n {2}"Name": "Maintenance harness[\s\S]*?\n\})\n```/.exec(docs)?.[1] ?? '{}') as {
+    Actions?: string[];
+  };
+  const want = [AZURE_PERMISSIONS['application-gateway'], AZURE_PERMISSIONS['load-balancer'], ...AZURE_PERMISSIONS.poll];
+  assert.deepEqual(role.Actions, want);
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  for (const a of [AZURE_PERMISSIONS['application-gateway'], AZURE_PERMISSIONS['load-balancer']])
+    assert.ok(readme.includes(a), `README names ${a}`);
+  // Where the names come from, cited.
+  assert.match(docs, /https:\/\/learn\.microsoft\.com\/en-us\/azure\/role-based-access-control\/permissions\/networking/);
+  assert.doesNotMatch(docs, /needs \*\*Reader\*\* on the Application Gateway/);
 });
 
 /** A balancer whose identity header names members in turn, and the same pool as Azure sees it. */
