@@ -1,14 +1,24 @@
 // Issue 10, through the CLI: a DNS-name address that does not resolve stops the run with 78 (path, name, lookup code) and
 // no run folder; npm run plan lists it; a name this machine resolves (localhost, /etc/hosts) reaches k6 as its address.
 // Each command runs in a network namespace with only loopback (unshare -n): getaddrinfo fails with no packet leaving.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import harness from '../../harness.config.ts';
 import { type CliResult, ROOT, tempDir } from '../cli/helpers.ts';
 import { fakeK6 } from '../k6/helpers.ts';
+
+const made: string[] = [];
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+const scratch = (prefix: string) => {
+  const d = tempDir(prefix);
+  made.push(d);
+  return d;
+};
 
 /** Why this machine cannot run the test, or undefined when it can. */
 function cannot(): string | undefined {
@@ -56,7 +66,7 @@ const UNRESOLVED = new RegExp(
 test('a run whose k6 address does not resolve exits 78 naming the path, the name and the code, and leaves no run folder', async (t) => {
   const reason = cannot();
   if (reason) return t.skip(reason);
-  const dir = tempDir('resolve-cli');
+  const dir = scratch('resolve-cli');
   const out = join(dir, 'run');
   const k6 = fakeK6('pass');
   const r = await isolated(
@@ -77,7 +87,7 @@ test('a run whose k6 address does not resolve exits 78 naming the path, the name
 test('npm run plan lists a name that does not resolve among the gaps (78)', async (t) => {
   const reason = cannot();
   if (reason) return t.skip(reason);
-  const dir = tempDir('resolve-plan');
+  const dir = scratch('resolve-plan');
   const r = await isolated('plan.ts', ['--phase=regression', '--window=2025-06-22', '--env=production', '--only=k6'], {
     HARNESS_LOCAL_CONFIG: overlay(dir, sweepAddresses),
     K6_BIN: fakeK6('pass').bin,
@@ -90,7 +100,7 @@ test('npm run plan lists a name that does not resolve among the gaps (78)', asyn
 test('k6:operator refuses to write manifests pinned to a name that does not resolve (78, the path named)', async (t) => {
   const reason = cannot();
   if (reason) return t.skip(reason);
-  const dir = tempDir('resolve-operator');
+  const dir = scratch('resolve-operator');
   const cfg = join(dir, 'named.config.ts');
   writeFileSync(
     cfg,
@@ -111,7 +121,7 @@ export default { ...base, environments: { named: { domain: 'invoicecloud.com', c
 test('a name in /etc/hosts (localhost) is looked up before k6 and k6 is pinned to its address', async (t) => {
   const reason = cannot();
   if (reason) return t.skip(reason);
-  const dir = tempDir('resolve-pin');
+  const dir = scratch('resolve-pin');
   const k6 = fakeK6('pass');
   const r = await isolated(
     'smoke.ts',
