@@ -2,10 +2,10 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../../core/config/load.ts';
-import { estateFromEnvironment } from '../../estate/model.ts';
-import type { Endpoint, ResolvedEstate, ResolvedHost } from '../../estate/model.ts';
-import { resolveAddresses, unresolvedProblem } from '../../estate/resolve.ts';
+import { ConfigError } from '../../core/config/load.ts';
+import { loadLayeredConfig } from '../../estate/overlay.ts';
+import { openEnvironment, type ResolvedHost } from '../../estate/model.ts';
+import type { Needs } from '../../estate/needs.ts';
 import { HostKey } from '../../core/config/estate.ts';
 import { SCRIPT_NAMES, isScriptName } from '../contract.ts';
 import type { K6Target, ScriptName } from '../contract.ts';
@@ -75,7 +75,8 @@ async function main(argv: string[], out: Io): Promise<number> {
   if (!script || !isScriptName(script)) throw new Usage(`--script is required: one of ${SCRIPT_NAMES.join(', ')}`);
   const parallelism = positiveInt(values.parallelism, 'parallelism');
   if (parallelism === undefined) throw new Usage('--parallelism=<n> is required');
-  const config = await loadConfig(values.config ?? 'harness.config.ts');
+  // The tracked config and the untracked overlay (harness.local.ts), as every run loads them: production's addresses live there.
+  const { config, files } = await loadLayeredConfig(values.config ?? 'harness.config.ts');
   const k6 = structuredClone(config.k6);
   const vus = positiveInt(values.vus, 'vus');
   if (vus) k6.scripts[script].vus = vus;
@@ -100,20 +101,16 @@ async function main(argv: string[], out: Io): Promise<number> {
     if (!HostKey.safeParse(k).success) throw new Usage(`--hosts: unknown host ${k} (known: ${HostKey.options.join(', ')})`);
   if (script === 'connection-sanity' && keys.length !== 1) throw new Usage('connection-sanity checks one host: pass --hosts=<one host>');
 
-  const configFile = values.config ?? 'harness.config.ts';
-  const estate = values.env ? estateFromEnvironment(config, values.env, configFile) : undefined;
-  // The address a runner is pinned to, a DNS name looked up here as for a run: one that does not resolve is named (78).
-  const pinOf = async (e: ResolvedEstate, which: (x: ResolvedEstate) => Endpoint): Promise<string> => {
-    const name = which(e).name;
-    const need = { names: new Set([name]), account: false, by: new Map([[name, new Set(['k6'])]]) };
-    const r = await resolveAddresses(config, e, need);
-    if (r.unresolved.length)
-      throw new ConfigError(
-        configFile,
-        r.unresolved.map((u) => unresolvedProblem(u, need)),
-      );
-    return hostPort(which(r.estate));
+  const configFile = files.join(' + ');
+  // The one address a runner is pinned to (the swept server, or the gateway when k6 pins always) is all the environment
+  // is asked for; a DNS name is looked up here as for a run, and one that does not resolve is named (78).
+  const pinnedName = script === 'backend-sweep' ? values.server : k6.pinHosts === 'always' ? config.estate.gateway.name : undefined;
+  const need: Needs = {
+    names: new Set(pinnedName ? [pinnedName] : []),
+    account: false,
+    by: new Map(pinnedName ? [[pinnedName, new Set(['k6'])]] : []),
   };
+  const estate = values.env ? await openEnvironment(config, values.env, configFile, { needs: need }) : undefined;
   const hosts: ResolvedHost[] =
     estate?.hosts ??
     config.estate.hosts.map((h) => ({
@@ -133,10 +130,10 @@ async function main(argv: string[], out: Io): Promise<number> {
     if (!s)
       throw new Usage(`--server=${values.server}: not a web server of the estate (${estate.webServers.map((w) => w.name).join(', ')})`);
     server = s.name;
-    const pinTo = await pinOf(estate, (x) => x.webServers.find((w) => w.name === s.name)!);
+    const pinTo = hostPort(s);
     targets = chosen.map((h) => targetFor(h, { ...base, maintenanceOn: [], pinTo }));
   } else {
-    const pin = estate && k6.pinHosts === 'always' ? { pinTo: await pinOf(estate, (x) => x.gateway) } : {};
+    const pin = estate && k6.pinHosts === 'always' ? { pinTo: hostPort(estate.gateway) } : {};
     targets = chosen.map((h) => targetFor(h, { ...base, maintenanceOn: [], ...pin }));
   }
   // k6 never resolves a hosts value: the runners get the addresses the names resolved to above, or nothing is written.

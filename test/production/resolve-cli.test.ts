@@ -135,3 +135,19 @@ test('a name in /etc/hosts (localhost) is looked up before k6 and k6 is pinned t
     [['www2.invoicecloud.com', '127.0.0.1:443']],
   );
 });
+
+test('k6:operator reads production from the overlay (harness.local.ts) as runs do: its unresolvable name is named there', async (t) => {
+  const reason = cannot();
+  if (reason) return t.skip(reason);
+  const dir = scratch('resolve-operator-overlay');
+  const addresses = { ...Object.fromEntries(WEBS.map((n) => [n, 'localhost'])), 'IC-Web3': GONE };
+  const r = await isolated(
+    'k6/operator/cli.ts',
+    ['--script=backend-sweep', '--parallelism=1', '--env=production', '--server=IC-Web3', `--out=${dir}`],
+    { HARNESS_LOCAL_CONFIG: overlay(dir, addresses) },
+  );
+  assert.equal(r.code, 78, `exit ${r.code}\n${r.stderr}`);
+  assert.match(r.stderr, UNRESOLVED);
+  assert.match(r.stderr, /harness\.local\.ts/, 'the overlay is named among the files read');
+  assert.equal(existsSync(join(dir, 'harness-backend-sweep.yaml')), false, 'no manifest written');
+});
