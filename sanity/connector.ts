@@ -33,13 +33,14 @@ export function describeCert(socket: TLSSocket, now = Date.now()): PeerCert | un
 
 function certFacts(c: PeerCertificate | undefined, now = Date.now()): PeerCert | undefined {
   if (!c?.valid_to) return undefined;
+  const validTo = Date.parse(c.valid_to);
   return {
     subject: String(c.subject?.CN ?? ''),
     issuer: String(c.issuer?.CN ?? ''),
     subjectAltName: c.subjectaltname,
     ...(c.valid_from ? { validFrom: new Date(Date.parse(c.valid_from)).toISOString() } : {}),
-    validTo: new Date(Date.parse(c.valid_to)).toISOString(),
-    daysLeft: Math.floor((Date.parse(c.valid_to) - now) / 86_400_000),
+    validTo: new Date(validTo).toISOString(),
+    daysLeft: Math.floor((validTo - now) / 86_400_000),
     fingerprint256: c.fingerprint256,
   };
 }
@@ -60,7 +61,7 @@ export function connectPort(opts: { protocol?: string; port?: string | number })
 
 /**
  * A connector (undici's `connect` option, or the one-shot request's connection) that verifies against `trust`, records connect / TLS times and the peer cert in `watch`,
- * and gives up after `limitMs` (undici does not abort a request that is still waiting for its connection).
+ * and gives up after `limitMs` when it is not 0 (undici does not abort a request still waiting for its connection).
  *
  * TLS settings, chosen on purpose: no `session` is ever passed and none is kept, so every connection does its own
  * full handshake with the server it reaches (a resumed session would skip the server's certificate and hide a
@@ -100,16 +101,18 @@ export function watchingConnector(trust: Trust, servername: string, limitMs: num
       if (chainError(socket) !== null) seen = describeCert(socket);
     });
     socket.setNoDelay(true);
-    const limit = setTimeout(() => {
-      const stage = socket.connecting ? 'connect' : 'TLS handshake';
-      socket.destroy(
-        Object.assign(new Error(`${stage} did not finish within ${limitMs} ms`), {
-          code: socket.connecting ? 'UND_ERR_CONNECT_TIMEOUT' : 'TLS_HANDSHAKE_TIMEOUT',
-        }),
-      );
-    }, limitMs);
-    limit.unref();
-    socket.once('close', () => clearTimeout(limit));
+    // 0: the caller's deadline destroys the socket (the one-shot request); undici's pool needs this timer.
+    const limit = limitMs
+      ? setTimeout(() => {
+          const stage = socket.connecting ? 'connect' : 'TLS handshake';
+          socket.destroy(
+            Object.assign(new Error(`${stage} did not finish within ${limitMs} ms`), {
+              code: socket.connecting ? 'UND_ERR_CONNECT_TIMEOUT' : 'TLS_HANDSHAKE_TIMEOUT',
+            }),
+          );
+        }, limitMs).unref()
+      : undefined;
+    if (limit) socket.once('close', () => clearTimeout(limit));
     if (watch) socket.once('end', () => void (watch.peerEnded = true));
     socket.once('connect', () => {
       if (!watch) return;
@@ -151,12 +154,14 @@ export function plainConnector(limitMs: number, watch?: ConnWatch) {
     let done = false;
     const socket = netConnect({ host: opts.hostname, port: connectPort(opts) });
     socket.setNoDelay(true);
-    const limit = setTimeout(
-      () => socket.destroy(Object.assign(new Error(`connect did not finish within ${limitMs} ms`), { code: 'UND_ERR_CONNECT_TIMEOUT' })),
-      limitMs,
-    );
-    limit.unref();
-    socket.once('close', () => clearTimeout(limit));
+    const limit = limitMs
+      ? setTimeout(
+          () =>
+            socket.destroy(Object.assign(new Error(`connect did not finish within ${limitMs} ms`), { code: 'UND_ERR_CONNECT_TIMEOUT' })),
+          limitMs,
+        ).unref()
+      : undefined;
+    if (limit) socket.once('close', () => clearTimeout(limit));
     if (watch) socket.once('end', () => void (watch.peerEnded = true));
     socket.once('connect', () => {
       clearTimeout(limit);

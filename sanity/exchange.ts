@@ -8,6 +8,7 @@ import type { Trust } from './trust.ts';
 import { type ConnWatch, type PeerCert, originOf, plainConnector, watchingConnector } from './connector.ts';
 import { failureFromError, timeoutFailure, type ErrorContext } from './net-errors.ts';
 import { deadline } from './limit.ts';
+import { timerMs } from '../core/deadline.ts';
 
 export { connectPort, originOf, watchingConnector, type PeerCert } from './connector.ts';
 
@@ -81,13 +82,7 @@ const requestHeaders = (spec: ExchangeSpec): Record<string, string> => ({
  * read by events up to `cap`. Node's native HTTP parser and no async iterator cost about a third less CPU a probe
  * than a one-shot undici Client (npm run bench:sanity).
  */
-function oneShot(
-  spec: ExchangeSpec,
-  connect: Connector,
-  signal: AbortSignal,
-  watch: ConnWatch,
-  held: { req?: ClientRequest },
-): Promise<Got> {
+function oneShot(spec: ExchangeSpec, connect: Connector, callerSignal: AbortSignal, watch: ConnWatch, held: Held): Promise<Got> {
   const cap = spec.maxBodyBytes ?? DEFAULT_MAX_BODY;
   return new Promise<Got>((resolve, reject) => {
     const req = httpRequest(
@@ -132,12 +127,20 @@ function oneShot(
     );
     held.req = req;
     req.once('error', reject);
-    const onAbort = () => {
-      reject(signal.reason);
-      req.destroy();
+    // The deadline: one timer and the caller's signal, no controller of its own (this runs for every probe).
+    const stop = (timedOut: boolean) => {
+      held.timedOut ||= timedOut;
+      reject(new Error('deadline'));
+      req.destroy(); // before http has taken the socket too: it is destroyed as soon as http sees the request is
     };
-    signal.addEventListener('abort', onAbort, { once: true });
-    req.once('close', () => signal.removeEventListener('abort', onAbort));
+    const onAbort = () => stop(false);
+    const timer = spec.timeoutMs ? setTimeout(stop, timerMs(spec.timeoutMs), true) : undefined;
+    callerSignal.addEventListener('abort', onAbort, { once: true });
+    req.once('close', () => {
+      clearTimeout(timer);
+      callerSignal.removeEventListener('abort', onAbort);
+    });
+    if (callerSignal.aborted) onAbort();
     req.end(spec.body);
   });
 }
@@ -174,6 +177,11 @@ async function pooled(spec: ExchangeSpec, dispatcher: Dispatcher, origin: string
 }
 
 type Connector = ReturnType<typeof plainConnector>;
+/** The one-shot request, for closing it whatever happened; timedOut once its own deadline fired. */
+interface Held {
+  req?: ClientRequest;
+  timedOut?: boolean;
+}
 
 /**
  * Sends one request. With `dispatcher` (a keep-alive undici pool a probe holds for many requests) connection timings
@@ -187,11 +195,12 @@ export async function exchange(
   dispatcher?: Dispatcher,
 ): Promise<ExchangeOutcome> {
   const started = performance.now();
-  const limit = spec.timeoutMs ? deadline(callerSignal, spec.timeoutMs) : undefined;
+  // A pooled request needs a signal for undici; the one-shot request keeps its own timer (see oneShot).
+  const limit = dispatcher && spec.timeoutMs ? deadline(callerSignal, spec.timeoutMs) : undefined;
   const signal = limit?.signal ?? callerSignal;
   const watch: ConnWatch = { stage: dispatcher ? 'headers' : 'connect', startedAt: started };
   const ctx: ErrorContext = { label: spec.label, address: spec.address, port: spec.port, hostname: spec.hostname, stage: watch.stage };
-  const held: { req?: ClientRequest } = {};
+  const held: Held = {};
   let headersAt: number | undefined;
   const timing = (): Timing => {
     const end = performance.now();
@@ -209,12 +218,10 @@ export async function exchange(
     let got: Got;
     if (dispatcher) got = await pooled(spec, dispatcher, originOf(spec.address, spec.port, spec.scheme), signal, watch);
     else {
-      const limitMs = spec.timeoutMs ?? 30_000;
+      // No connection timer of its own: the request's deadline destroys the connection it waits for.
       const connect: Connector =
-        spec.scheme === 'http'
-          ? plainConnector(limitMs, watch)
-          : (watchingConnector(trust, spec.hostname, limitMs, watch) as unknown as Connector);
-      got = await oneShot(spec, connect, signal, watch, held);
+        spec.scheme === 'http' ? plainConnector(0, watch) : (watchingConnector(trust, spec.hostname, 0, watch) as unknown as Connector);
+      got = await oneShot(spec, connect, callerSignal, watch, held);
     }
     headersAt = got.headersAt;
     return {
@@ -230,7 +237,8 @@ export async function exchange(
     };
   } catch (err) {
     ctx.stage = watch.stage;
-    if (signal.aborted) return { ok: false, failure: timeoutFailure(ctx, spec.timeoutMs ?? performance.now() - started), timing: timing() };
+    if (signal.aborted || held.timedOut)
+      return { ok: false, failure: timeoutFailure(ctx, spec.timeoutMs ?? performance.now() - started), timing: timing() };
     // node:http says ECONNRESET ("socket hang up", "aborted") also when the server merely closed (FIN): say which.
     const cause = watch.peerEnded && (err as NodeJS.ErrnoException)?.code === 'ECONNRESET' ? { code: 'PEER_CLOSED' } : err;
     const failure = failureFromError(cause, ctx);
