@@ -45,10 +45,25 @@ export function unresolvedProblem(u: Unresolved, need: Needs): string {
   return `${u.path}: the address of ${u.server}, ${u.name}, does not resolve on this machine (${u.code}); set an IP address, or a name this machine resolves, in ${LOCAL_CONFIG}${kinds.length ? ` (needed by ${kinds.join(', ')})` : ''}`;
 }
 
-type Answer = { address: string } | { code: string };
+export type Answer = { address: string } | { code: string };
 
 /** A per-source memo: each name is looked up once however many steps open the environment. */
 export type LookupMemo = Map<string, Promise<Answer>>;
+
+/** `lookup` asked once per name (the memo keeps the answer or the lookup's err.code), never throwing. */
+export function memoized(lookup: Lookup, memo: LookupMemo = new Map()): (name: string) => Promise<Answer> {
+  return (name) => {
+    let p = memo.get(name);
+    if (!p) {
+      p = lookup(name).then(
+        (r) => ({ address: r.address }),
+        (err: NodeJS.ErrnoException) => ({ code: err.code ?? 'ERROR' }),
+      );
+      memo.set(name, p);
+    }
+    return p;
+  };
+}
 
 /**
  * Every needed endpoint whose address is a DNS name gets `ip` (what k6 is pinned to); names that do not resolve are
@@ -61,17 +76,7 @@ export async function resolveAddresses(
   lookup: Lookup = systemLookup,
   memo: LookupMemo = new Map(),
 ): Promise<{ estate: ResolvedEstate; unresolved: Unresolved[] }> {
-  const look = (name: string): Promise<Answer> => {
-    let p = memo.get(name);
-    if (!p) {
-      p = lookup(name).then(
-        (r) => ({ address: r.address }),
-        (err: NodeJS.ErrnoException) => ({ code: err.code ?? 'ERROR' }),
-      );
-      memo.set(name, p);
-    }
-    return p;
-  };
+  const look = memoized(lookup, memo);
   const unresolved: (Unresolved & { order: number })[] = [];
   let next = 0;
   const pin = async <E extends Endpoint>(e: E): Promise<E> => {

@@ -2,8 +2,8 @@
 // test/k6/fixtures/hosts-dns-name). An environment's names are resolved when it is opened (estate/resolve.ts, a
 // configuration error when one does not resolve); this is the last guard before k6, for plans made any other way.
 import { isIP } from 'node:net';
-import { type Lookup, systemLookup } from '../../estate/resolve.ts';
 import type { K6RunPlan, K6Target } from '../contract.ts';
+import { memoized, systemLookup, type Lookup } from '../../estate/resolve.ts';
 
 export { type Lookup, systemLookup };
 
@@ -30,18 +30,7 @@ const joinHostPort = (host: string, port: string) => (host.includes(':') ? `[${h
 
 /** Every pinned target with an IP address: names are looked up (once each) with the system resolver. */
 export async function resolvePins(plan: K6RunPlan, lookup: Lookup = systemLookup): Promise<PinResolution> {
-  const names = new Map<string, Promise<{ address: string } | { code: string }>>();
-  const look = (n: string) => {
-    let p = names.get(n);
-    if (!p) {
-      p = lookup(n).then(
-        (r) => ({ address: r.address }),
-        (e: NodeJS.ErrnoException) => ({ code: e.code ?? 'ERROR' }),
-      );
-      names.set(n, p);
-    }
-    return p;
-  };
+  const look = memoized(lookup);
   const unresolved: UnresolvedPin[] = [];
   const resolved: { target: string; name: string; address: string }[] = [];
   const targets: K6Target[] = await Promise.all(
