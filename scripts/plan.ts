@@ -3,7 +3,8 @@
 import { runCommand } from '../core/cli.ts';
 import { ConfigError } from '../core/config/load.ts';
 import type { AnyKind } from '../core/kind.ts';
-import { planGaps, planStep, severityOf } from '../core/plan.ts';
+import { UsageError } from '../core/errors.ts';
+import { planGaps, planStep, severityOf, stepFamilies } from '../core/plan.ts';
 import { stepOf } from '../core/window/load.ts';
 import type { Step } from '../core/window/schema.ts';
 import { KINDS } from '../kinds.ts';
@@ -41,7 +42,11 @@ runCommand<Flags>({
     checkOnly(only);
     const config = await loadHarnessConfig(flags.config);
     const chosen = await openWindow(flags.window, flags.env);
-    const steps: Step[] = flags.phase ? [stepOf(chosen.window, flags.phase)] : chosen.window.steps;
+    // The whole window with --only: each step is planned for the families it has; a step with none is left out.
+    const onlyFor = (step: Step) => (flags.phase || !only ? only : only.filter((f) => stepFamilies({ step }, KINDS).includes(f)));
+    const steps: Step[] = flags.phase ? [stepOf(chosen.window, flags.phase)] : chosen.window.steps.filter((s) => onlyFor(s)?.length !== 0);
+    if (!steps.length)
+      throw new UsageError(`--only=${only!.join(',')}: no step of the window ${chosen.date} has ${only!.join(' or ')} checks`);
     const scope = outOfScopeFor(config, flags.env);
     io.out.write(`window ${chosen.date} (${chosen.why}): ${chosen.window.title}\nenv ${flags.env}\n`);
     if (scope.length) io.out.write(`out of scope for ${flags.env}: ${scope.join(', ')} (not planned)\n`);
@@ -52,6 +57,7 @@ runCommand<Flags>({
     // Lenient: a missing address, CA or secret is listed as a gap next to the tools and nameservers, all at once.
     const source = sourceFor(config, flags.env, flags.config, { lenient: true, ...(only ? { only } : {}) });
     for (const step of steps) {
+      const stepOnly = onlyFor(step);
       io.out.write(
         `\n${step.id}  ${step.at.time}${step.at.day ? ` (day ${step.at.day})` : ''}  ${step.title}${step.tickets.length ? ` [${step.tickets.join(', ')}]` : ''}\n`,
       );
@@ -61,23 +67,30 @@ runCommand<Flags>({
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         // The estate cannot be resolved (addresses missing): list the window's checks and every missing value.
-        for (const spec of inScope(step.checks as { kind: string; blocking?: boolean }[]))
+        for (const spec of inScope(step.checks as { kind: string; blocking?: boolean }[])) {
+          if (stepOnly && !stepOnly.includes(kindOf(spec.kind).family)) continue;
           io.out.write(
             `  ${severityOf(spec, kindOf(spec.kind), config.policy.severity) === 'critical' ? 'BLOCKS' : 'warns '} ${spec.kind}: ${kindOf(spec.kind).summary}\n`,
           );
+        }
         gaps.push(...err.problems.map((p) => `${step.id}: ${p}`));
         continue;
       }
       try {
         const tasks = planStep(
           { step, config, estate: open.estate, runDir: `.tmp/plan-${process.pid}` },
-          { kinds: KINDS, policySeverity: config.policy.severity, ...(only ? { only } : {}), outOfScope: outOfScopeFor(config, flags.env) },
+          {
+            kinds: KINDS,
+            policySeverity: config.policy.severity,
+            ...(stepOnly ? { only: stepOnly } : {}),
+            outOfScope: outOfScopeFor(config, flags.env),
+          },
         );
         const estateGaps = open.estate.gaps ?? [];
         // Addresses missing: the checks by kind (their per-server lines would name servers with no address yet).
         if (estateGaps.length)
           for (const spec of inScope(step.checks as { kind: string; blocking?: boolean }[])) {
-            if (only && !only.includes(kindOf(spec.kind).family)) continue;
+            if (stepOnly && !stepOnly.includes(kindOf(spec.kind).family)) continue;
             io.out.write(
               `  ${severityOf(spec, kindOf(spec.kind), config.policy.severity) === 'critical' ? 'BLOCKS' : 'warns '} ${spec.kind}: ${kindOf(spec.kind).summary}\n`,
             );
