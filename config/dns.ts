@@ -45,9 +45,11 @@ export const dnsConfig: DnsConfigInput = {
     ],
   },
   providers: {
-    // Operators: fill the two GoDaddy nameserver names from the current NS records (e.g. ns51/ns52.domaincontrol.com).
+    // Operators: the two GoDaddy nameserver names from the current NS records (e.g. ns51/ns52.domaincontrol.com) go in
+    // harness.local.ts (dns.providers.old.nameservers), the untracked overlay, not here.
     old: { name: 'GoDaddy', nsPattern: '*.domaincontrol.com', nameservers: [] },
-    // Operators: fill the two names Cloudflare assigned to the zone (shown in the dashboard, e.g. ada/bob.ns.cloudflare.com).
+    // Operators: the two names Cloudflare assigned to the zone (shown in the dashboard, e.g. ada/bob.ns.cloudflare.com)
+    // go in harness.local.ts (dns.providers.new.nameservers).
     new: { name: 'Cloudflare', nsPattern: '*.ns.cloudflare.com', nameservers: [], proxyRanges: [...CLOUDFLARE_IPV4, ...CLOUDFLARE_IPV6] },
   },
   resolvers: [

@@ -24,6 +24,9 @@ export type DnsCheckName = z.infer<typeof DnsCheckName>;
 
 type Make = (id: string, title: string, target: Target, run: (signal: AbortSignal) => Promise<ProbeResult>) => CheckTask;
 
+/** Where an operator writes the estate's nameservers: the untracked overlay (README "Pointing it at a real estate"). */
+const OVERLAY_HINT = '; set it in harness.local.ts, the overlay beside the config file (docs/production.md §1)';
+
 /** What each configured check needs before it can ask anything; a gap is a broken check naming the config key. */
 function missing(t: DnsTargets, check: DnsCheckName): string | undefined {
   const where = t.source === 'lab' ? 'the lab manifest' : 'config.dns';
@@ -146,7 +149,7 @@ export const dnsKind = defineKind({
         return [
           brokenTask(
             { ...base, id: `dns:${check}`, title: `dns ${check} checks`, target: {} },
-            `the dns ${check} checks cannot run: ${gap}; fill it in (config/dns.ts)`,
+            `the dns ${check} checks cannot run: ${gap}${targets.source === 'lab' ? '' : OVERLAY_HINT}`,
           ),
         ];
       return dnsTasksFor(check, targets, step.after.dnsProvider, make);

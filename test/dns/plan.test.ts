@@ -57,7 +57,8 @@ test('config without provider nameservers: the checks that need them are broken 
     );
     assert.match(
       results.get('dns:parity')?.message ?? '',
-      /config\.dns lists no nameservers for the new provider \(dns.providers.new.nameservers\); fill it in \(config\/dns.ts\)/,
+      // The operator's values go in the untracked overlay, never the tracked config/dns.ts.
+      /config\.dns lists no nameservers for the new provider \(dns.providers.new.nameservers\); set it in harness\.local\.ts, the overlay/,
     );
     assert.equal(udp.received(), 0, 'no query was sent');
   } finally {
