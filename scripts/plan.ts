@@ -41,7 +41,7 @@ runCommand<Flags>({
       .filter(Boolean);
     checkOnly(only);
     const config = await loadHarnessConfig(flags.config);
-    const chosen = await openWindow(flags.window, flags.env);
+    const chosen = await openWindow(flags.window, flags.env, new Date(), true);
     // The whole window with --only: each step is planned for the families it has; a step with none is left out.
     const onlyFor = (step: Step) => (flags.phase || !only ? only : only.filter((f) => stepFamilies({ step }, KINDS).includes(f)));
     const steps: Step[] = flags.phase ? [stepOf(chosen.window, flags.phase)] : chosen.window.steps.filter((s) => onlyFor(s)?.length !== 0);

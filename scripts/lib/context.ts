@@ -48,12 +48,17 @@ export interface ChosenWindow extends WindowChoice {
   window: WindowDef;
 }
 
-/** --window=DATE or FILE, else by date; a real environment never runs a window chosen only because it is the latest. */
-export async function openWindow(flag: string | undefined, env: string, now = new Date()): Promise<ChosenWindow> {
+/**
+ * --window=DATE or FILE, else by date; a real environment never runs a window chosen only because it is the latest.
+ * `dryRun` (npm run plan, which sends nothing) may plan that latest window, saying a run would need --window.
+ */
+export async function openWindow(flag: string | undefined, env: string, now = new Date(), dryRun = false): Promise<ChosenWindow> {
   let choice: WindowChoice;
   if (flag?.endsWith('.ts')) choice = { file: resolve(flag), date: '', why: 'given by --window', stale: false };
   else choice = chooseWindow(WINDOWS_DIR, flag, todayIn('America/New_York', now));
-  if (choice.stale && env !== 'lab') {
+  if (choice.stale && env !== 'lab' && dryRun)
+    choice = { ...choice, why: `${choice.why}; a run with --env=${env} needs --window=DATE or next month's window file` };
+  else if (choice.stale && env !== 'lab') {
     throw new UsageError(
       `no window file is dated today or later, and --env=${env} never runs an old window by default: pass --window=DATE (window files in ${WINDOWS_DIR}) or write next month's window`,
     );

@@ -140,27 +140,32 @@ test("caFile '' is an operator's to-do named when the run reaches servers; an un
   assert.throws(() => estateFromEnvironment(broken, 'x'), /environments\.x\.caFile: cannot read \/nonexistent\/ca\.pem \(ENOENT\)/);
 });
 
-test('npm run plan -- --env=production lists addresses, nameservers, CA, secrets and tools at once, exit 78', async () => {
-  const r = await runCli('plan.ts', ['--window=2025-06-22', '--env=production'], {
-    ...NO_OVERLAY,
-    HARNESS_TEST_USER: '',
-    HARNESS_TEST_PASSWORD: '',
-    K6_BIN: '',
-    PATH: '/usr/bin:/bin',
+// Exactly as an operator types it on a fresh clone, and with the window named. Without --window, today is past the last
+// window file: the dry run plans that latest one and says a run would need --window (a run itself refuses, 64).
+for (const args of [['--env=production'], ['--window=2025-06-22', '--env=production']])
+  test(`npm run plan -- ${args.join(' ')} lists addresses, nameservers, CA, secrets and tools at once, exit 78`, async () => {
+    const r = await runCli('plan.ts', args, {
+      ...NO_OVERLAY,
+      HARNESS_TEST_USER: '',
+      HARNESS_TEST_PASSWORD: '',
+      K6_BIN: '',
+      PATH: '/usr/bin:/bin',
+    });
+    assert.equal(r.code, 78, r.stdout + r.stderr);
+    const gaps = r.stdout.slice(r.stdout.indexOf('gap(s) would make checks broken'));
+    for (const want of [
+      /addresses\["IC-Web7"\]: address of IC-Web7 is not set; fill it in harness\.local\.ts \(needed by direct, tokens[^)]*\)/,
+      /addresses\["IC-LB-WebSVR-4AppSVR"\]/,
+      /addresses\["SFTP2"\]/,
+      /dns\.providers\.new\.nameservers/,
+      /dns\.providers\.old\.nameservers/,
+      /environments\.production\.caFile: the CA bundle/,
+      /the test account is not set: export HARNESS_TEST_USER and HARNESS_TEST_PASSWORD/,
+      /k6 not found/,
+    ])
+      assert.match(gaps, want);
+    // Each gap once, naming its steps: IC-Web7 is one line, not one per step.
+    assert.equal(gaps.match(/address of IC-Web7 is not set/g)?.length, 1);
+    if (!args.some((a) => a.startsWith('--window')))
+      assert.match(r.stdout, /^window 2025-06-22 \(the latest window file; .*a run with --env=production needs --window=DATE/m);
   });
-  assert.equal(r.code, 78, r.stdout + r.stderr);
-  const gaps = r.stdout.slice(r.stdout.indexOf('gap(s) would make checks broken'));
-  for (const want of [
-    /addresses\["IC-Web7"\]: address of IC-Web7 is not set; fill it in harness\.local\.ts \(needed by direct, tokens[^)]*\)/,
-    /addresses\["IC-LB-WebSVR-4AppSVR"\]/,
-    /addresses\["SFTP2"\]/,
-    /dns\.providers\.new\.nameservers/,
-    /dns\.providers\.old\.nameservers/,
-    /environments\.production\.caFile: the CA bundle/,
-    /the test account is not set: export HARNESS_TEST_USER and HARNESS_TEST_PASSWORD/,
-    /k6 not found/,
-  ])
-    assert.match(gaps, want);
-  // Each gap once, naming its steps: IC-Web7 is one line, not one per step.
-  assert.equal(gaps.match(/address of IC-Web7 is not set/g)?.length, 1);
-});
