@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { standInK6 } from '../k6/helpers.ts';
+import { JUNE } from '../support/window.ts';
 import { runCli, tempDir } from './helpers.ts';
 
 interface Timeline {
@@ -27,6 +28,25 @@ test('a healthy June rehearsal is go at every step, one window folder with a tim
   assert.equal(web15.et, 'Sun 2025-06-22 00:00 EDT');
   assert.equal(web15.ist, 'Sun 2025-06-22 09:30 GMT+5:30');
   assert.match(readFileSync(join(out, 'timeline.txt'), 'utf8'), /^web1-5 +Sun 2025-06-22 00:00 EDT +Sun 2025-06-22 09:30 GMT\+5:30 +GO$/m);
+  // The lab's Slack receiver got each step where the June runbook routes it, as Block Kit.
+  const received = JSON.parse(readFileSync(join(out, 'slack-received.json'), 'utf8')) as {
+    path: string;
+    body: { text: string; blocks?: { type: string }[] };
+  }[];
+  const stepOf = (text: string) =>
+    JUNE.steps.find((s) => text.includes(`: ${s.id} · window`) || text.includes(`, ${s.title}: `))?.id ?? `?? ${text.split('\n')[0]}`;
+  const heard = (channel: string) => received.filter((m) => m.path.endsWith(`/${channel}`)).map((m) => stepOf(m.body.text));
+  const results = ['post-window', 'regression'];
+  assert.deepEqual(heard('platform-support'), ['maintenance-start'], 'the maintenance-start notice');
+  assert.deepEqual(heard('engineering-maintenance'), ['maintenance-start', ...results], 'the notice and the results');
+  assert.deepEqual(heard('dailyopsissues'), results, 'only the results');
+  assert.deepEqual(
+    heard('eng-monthlymaintenance'),
+    JUNE.steps.map((s) => s.id).filter((id) => id !== 'maintenance-start'),
+    'every batch and the results',
+  );
+  for (const m of received) assert.ok(m.body.blocks?.length && m.body.blocks[0]!.type === 'section', `${m.path}: Block Kit`);
+  assert.match(received.find((m) => m.path.endsWith('/platform-support'))!.body.text, /Today we are releasing changes for 2025-06-22/);
 });
 
 test('faults stop the rehearsal where the runbook would stop', async () => {

@@ -61,6 +61,26 @@ const CASES: Case[] = [
   },
   { step: 'patch-ts-licensing' },
   { step: 'patch-ts-licensing', faults: ['service-down:IC-TSLIC1'], fails: { 'service:IC-TSLIC1': /refused the connection/ } },
+  // Alerting on again after every batch the runbook turned it off for (the groups not covered above).
+  {
+    step: 'patch-gateway',
+    faults: ['alerting-off:IC-GW2'],
+    fails: { 'api:alerting:gateway': /IC-GW2\]\.enabled is false, expected true — turn alerting back on for IC-GW2/ },
+  },
+  { step: 'patch-management', faults: ['alerting-off:IC-MGMT1'], fails: { 'api:alerting:management': /IC-MGMT1\]\.enabled is false/ } },
+  { step: 'patch-pdfextract', faults: ['alerting-off:IC-PDF2'], fails: { 'api:alerting:pdfextract': /IC-PDF2\]\.enabled is false/ } },
+  {
+    step: 'patch-ts-licensing',
+    faults: ['alerting-off:IC-TSLIC1'],
+    fails: { 'api:alerting:ts-licensing': /IC-TSLIC1\]\.enabled is false/ },
+  },
+  {
+    step: 'patch-sftp1',
+    faults: ['alerting-off:SFTP1'],
+    fails: { 'api:alerting:sftp': /SFTP1\]\.enabled is false/ },
+    action: /do not patch SFTP2 while SFTP1 is down/,
+  },
+  { step: 'patch-sftp2', faults: ['alerting-off:SFTP2'], fails: { 'api:alerting:sftp2': /SFTP2\]\.enabled is false/ } },
   // SFTP1 then SFTP2 (JEDI-180): SFTP2 is not patched while SFTP1 is down.
   { step: 'patch-sftp1' },
   {
