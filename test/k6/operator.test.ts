@@ -118,7 +118,10 @@ test('bad usage is refused with the fix and exit 64', async () => {
   }
   const env = await cli('--script=backend-sweep', '--parallelism=1', '--env=production', '--server=IC-Web3');
   assert.equal(env.status, 78, 'production addresses are not filled in the repo: a configuration error naming them');
-  assert.match(env.stderr, /environments\.production\.addresses\["IC-Web3"\]: address of IC-Web3 is not set; fill it in harness\.local\.ts \(needed by k6\)/);
+  assert.match(
+    env.stderr,
+    /environments\.production\.addresses\["IC-Web3"\]: address of IC-Web3 is not set; fill it in harness\.local\.ts \(needed by k6\)/,
+  );
   // Only the address the runners are pinned to is asked for, as a run asks only for what its checks need.
   assert.doesNotMatch(env.stderr, /"IC-Web1"|agw-pri-appgateway0-prd|SFTP1/);
 });
