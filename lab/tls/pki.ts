@@ -1,6 +1,7 @@
 // The lab's PKI, made fresh at each start: a CA, one leaf per lab host, and an expired leaf for web-cert-expired.
 // ECDSA P-256 keys via the openssl CLI: fast (~10 ms per certificate), no extra npm dependency.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { openssl } from './openssl.ts';
 
@@ -25,7 +26,7 @@ const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 const REQ_CNF = `[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = lab\n`;
 const CA_CNF = `[ca]\ndefault_ca = lab\n[lab]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = pol\nunique_subject = no\nx509_extensions = leaf\n[pol]\ncommonName = supplied\n[leaf]\nbasicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = serverAuth\nsubjectAltName = $ENV::LAB_SAN\n`;
 
-function leafExt(names: string[]): string[] {
+function leafExt(names: readonly string[]): string[] {
   return [
     '-addext',
     'basicConstraints=critical,CA:FALSE',
@@ -38,8 +39,9 @@ function leafExt(names: string[]): string[] {
   ];
 }
 
-function san(names: string[]): string {
-  return names.map((n) => `DNS:${n}`).join(',');
+/** Subject names: an IP address as IP:, anything else as DNS:. */
+function san(names: readonly string[]): string {
+  return names.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
 }
 
 /** openssl ca's date format. */
@@ -87,11 +89,13 @@ async function expiredLeaf(dir: string, names: string[]): Promise<KeyPair> {
   return readPair(dir, 'expired');
 }
 
-/** Makes the CA and leaves in a scratch `dir/pki` (removed after), writes the CA's PEM to `caFile`. */
-export async function createPki(dir: string, hostNames: string[], caFile = join(dir, 'ca.pem')): Promise<LabPki> {
-  const pkiDir = join(dir, 'pki');
-  await mkdir(pkiDir, { recursive: true });
-  await writeFile(join(pkiDir, 'req.cnf'), REQ_CNF);
+/**
+ * A CA in `dir` (ca.key, ca.pem), with a req config of our own there: `subject` as openssl's -subj, valid `days`.
+ * Shared by the lab's PKI and the second test site's (lab/site2/pki.ts).
+ */
+export async function makeCa(dir: string, subject: string, days: number): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'req.cnf'), REQ_CNF);
   await openssl(
     [
       'req',
@@ -104,42 +108,51 @@ export async function createPki(dir: string, hostNames: string[], caFile = join(
       '-out',
       'ca.pem',
       '-days',
-      '90',
+      String(days),
       '-subj',
-      `/CN=Maintenance harness lab CA ${new Date().toISOString()}`,
+      subject,
       '-addext',
       'basicConstraints=critical,CA:TRUE,pathlen:0',
       '-addext',
       'keyUsage=critical,keyCertSign,cRLSign',
     ],
-    pkiDir,
+    dir,
   );
-  const leaves = hostNames.map(async (name, i) => {
-    await openssl(
-      [
-        'req',
-        '-config',
-        'req.cnf',
-        '-x509',
-        '-CA',
-        'ca.pem',
-        '-CAkey',
-        'ca.key',
-        ...EC,
-        '-keyout',
-        `host${i}.key`,
-        '-out',
-        `host${i}.pem`,
-        '-days',
-        '90',
-        '-subj',
-        `/CN=${name}`,
-        ...leafExt([name]),
-      ],
-      pkiDir,
-    );
-    return [name, await readPair(pkiDir, `host${i}`)] as const;
-  });
+}
+
+/** A server leaf signed by the CA `makeCa` left in `dir`, valid 90 days for `names` (DNS names or IP addresses). */
+export async function makeLeaf(dir: string, base: string, subject: string, names: readonly string[]): Promise<KeyPair> {
+  await openssl(
+    [
+      'req',
+      '-config',
+      'req.cnf',
+      '-x509',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      ...EC,
+      '-keyout',
+      `${base}.key`,
+      '-out',
+      `${base}.pem`,
+      '-days',
+      '90',
+      '-subj',
+      subject,
+      ...leafExt(names),
+    ],
+    dir,
+  );
+  return readPair(dir, base);
+}
+
+/** Makes the CA and leaves in a scratch `dir/pki` (removed after), writes the CA's PEM to `caFile`. */
+export async function createPki(dir: string, hostNames: string[], caFile = join(dir, 'ca.pem')): Promise<LabPki> {
+  const pkiDir = join(dir, 'pki');
+  await makeCa(pkiDir, `/CN=Maintenance harness lab CA ${new Date().toISOString()}`, 90);
+  const leaves = hostNames.map(async (name, i) => [name, await makeLeaf(pkiDir, `host${i}`, `/CN=${name}`, [name])] as const);
   const [hosts, expired, caPem] = await Promise.all([
     Promise.all(leaves),
     expiredLeaf(pkiDir, hostNames),
