@@ -148,6 +148,7 @@ export async function startLab(opts: StartLabOptions): Promise<Lab> {
       state,
       faults,
       webServers,
+      services,
       slack,
       checkTargets: (f) => checkFaultTargets([f], config),
       setDnsProvider: (p) => dns.setProvider(p),

@@ -42,6 +42,8 @@ export interface ControlParts {
   state: RunbookState;
   faults: ActiveFaults;
   webServers: readonly { name: string; port: number; up: boolean; delayed: number; sync(): Promise<void> }[];
+  /** The non-web listeners (service-down), synced with the web servers. */
+  services?: { sync(): Promise<unknown> };
   setDnsProvider(provider: 'old' | 'new'): void;
   slack?: { messages(): SlackMessage[] };
   /** Refuses a fault whose argument names nothing in this lab (a service, a server range …), as at start. */
@@ -138,7 +140,7 @@ export class LabControlImpl implements LabControl {
 
   /** Applies fault changes that need action (listeners, default certificates, pages). */
   async sync(): Promise<void> {
-    await Promise.all(this.p.webServers.map((w) => w.sync()));
+    await Promise.all([...this.p.webServers.map((w) => w.sync()), this.p.services?.sync()]);
     this.p.state.reconcile();
     this.syncError = undefined;
   }

@@ -16,6 +16,8 @@ export type ServiceEndpoint = LabManifest['services'][number];
 
 export interface ServicesLab {
   endpoints: ServiceEndpoint[];
+  /** Brings every listener in line with the faults now (the control API awaits it, so a fault holds on return). */
+  sync(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -78,7 +80,7 @@ export async function startServices(groups: readonly ServerGroupConfig[], opts: 
     await Promise.all(listeners.map((l) => l.listener.set(false)));
   };
   const sync = () => Promise.all(listeners.map((l) => l.listener.set(!faults.has('service-down', l.name))));
-  // Faults change at run time (control API); the listeners follow within 100 ms.
+  // The control API syncs at once; faults set on lab.faults directly reach the listeners within 100 ms.
   const ticker = setInterval(() => void sync().catch(() => undefined), 100);
   ticker.unref();
   try {
@@ -95,7 +97,7 @@ export async function startServices(groups: readonly ServerGroupConfig[], opts: 
         }),
       ),
     );
-    return { endpoints, stop: stopAll };
+    return { endpoints, sync, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

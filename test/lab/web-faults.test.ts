@@ -111,6 +111,20 @@ test('web-stale-key: cookies issued by the farm fail on that server, and its coo
   assert.equal(await verify('IC-Web9', staleCookie), 200);
 });
 
+// A rehearsal injects a fault and runs its step at once: the control API returns only once the fault holds (it once
+// waited for a 100 ms poll, and a loaded machine let patch-sftp1 pass with SFTP1 'down').
+test('service-down through the control API holds when addFault returns, and clears when removeFault returns', async () => {
+  const sftp = lab.manifest.services.find((s) => s.name === 'SFTP1')!;
+  const other = lab.manifest.services.find((s) => s.name === 'SFTP2')!;
+  for (let i = 0; i < 5; i++) {
+    await lab.control.addFault('service-down:SFTP1');
+    assert.equal(await tcpConnect(sftp.port), 'ECONNREFUSED', `round ${i}: down as soon as addFault returned`);
+    assert.equal(await tcpConnect(other.port), undefined, 'SFTP2 unaffected');
+    await lab.control.removeFault('service-down:SFTP1');
+    assert.equal(await tcpConnect(sftp.port), undefined, `round ${i}: up as soon as removeFault returned`);
+  }
+});
+
 test('faults with an unknown server or host are refused with the known names', async () => {
   await assert.rejects(
     lab.control.addFault('web-down:IC-Web12'),
