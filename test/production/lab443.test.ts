@@ -6,16 +6,13 @@ import { isLoopback } from '../../dns/cidr.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config/load.ts';
-import { decide } from '../../core/gate.ts';
-import type { CheckResult } from '../../core/result.ts';
-import { runTasks } from '../../core/runner.ts';
-import { estateFromLab } from '../../estate/model.ts';
 import { addressingFrom, labBinds } from '../../lab/addressing.ts';
 import { parseFault } from '../../lab/faults.ts';
-import { startLab, type Lab } from '../../lab/index.ts';
+import { startLab } from '../../lab/index.ts';
 import type { LabManifest } from '../../lab/manifest.ts';
 import { runCli, tempDir } from '../cli/helpers.ts';
-import { juneStep, planJune } from '../support/window.ts';
+import { juneStep } from '../support/window.ts';
+import { decideSanity, show, untilBalancersDrop } from '../support/sanity-run.ts';
 
 const root = process.getuid?.() === 0;
 const skip = root ? false : 'binding port 443 needs root (or CAP_NET_BIND_SERVICE)';
@@ -49,36 +46,13 @@ async function runSanity(faults: string[] = [], stepId = 'web1-5') {
     addressing: 'loopback443',
   });
   try {
-    await untilDropped(lab, faults);
-    const tasks = planJune(config, estateFromLab(config, lab.manifest), stepId, '.tmp', ['sanity']);
-    const checks = await runTasks(tasks, {
-      concurrency: config.policy.concurrency,
-      backoffMs: 50,
-      runDir: '.tmp',
-      signal: new AbortController().signal,
-      onResult: () => undefined,
-    });
-    const planned = tasks.map((t) => ({ id: t.id, kind: t.kind, title: t.title, severity: t.severity, target: t.target }));
-    const decision = decide({ step, checks, planned });
-    return { manifest: lab.manifest, decision, byId: new Map(decision.checks.map((c) => [c.id, c])) };
+    await untilBalancersDrop(lab, faults);
+    const { decision, byId } = await decideSanity(config, lab, step);
+    return { manifest: lab.manifest, decision, byId };
   } finally {
     await lab.stop();
   }
 }
-
-async function untilDropped(lab: Lab, faults: string[]): Promise<void> {
-  const servers = faults
-    .map(parseFault)
-    .filter((f) => ['web-down', 'web-slow', 'web-cert-expired'].includes(f.name))
-    .map((f) => f.arg!);
-  const end = Date.now() + 15_000;
-  while (!Object.values(lab.control.status().pools).every((p) => p.members.every((m) => !servers.includes(m.name) || !m.routable))) {
-    assert.ok(Date.now() < end, `the balancers never dropped ${servers.join(', ')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const show = (checks: CheckResult[]) => checks.map((c) => `${c.id} ${c.status}: ${c.message ?? ''}`).join('\n');
 
 test('healthy lab on 443: every server on its own address, web1-5 sanity is go', { skip }, async () => {
   const run = await runSanity();

@@ -4,14 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../core/config/load.ts';
 import type { HarnessConfig } from '../../core/config/schema.ts';
-import { estateFromLab } from '../../estate/model.ts';
-import { decide } from '../../core/gate.ts';
 import type { EstateState as PhaseState } from '../../core/window/schema.ts';
-import { juneStep, planJune } from '../support/window.ts';
+import { juneStep } from '../support/window.ts';
+import { decideSanity, show, untilBalancersDrop } from '../support/sanity-run.ts';
 import type { CheckResult } from '../../core/result.ts';
-import { runTasks } from '../../core/runner.ts';
 import { parseFault } from '../../lab/faults.ts';
-import { startLab, type Lab } from '../../lab/index.ts';
+import { startLab } from '../../lab/index.ts';
 
 // The repo's policy as is (probe deadline 5 s: room for a loaded 2-core CI machine); web-slow answers after 10 s.
 const SLOW_MS = 10_000;
@@ -44,41 +42,12 @@ async function runSanity(phaseId: string, faults: string[] = [], before?: PhaseS
   try {
     if (before) await lab.control.applyState(phase.after);
     await untilBalancersDrop(lab, faults);
-    const tasks = planJune(config, estateFromLab(config, lab.manifest), phaseId, '.tmp', ['sanity']);
-    const checks = await runTasks(tasks, {
-      concurrency: config.policy.concurrency,
-      backoffMs: 50,
-      runDir: '.tmp',
-      signal: new AbortController().signal,
-      onResult: () => undefined,
-    });
-    const planned = tasks.map((t) => ({ id: t.id, kind: t.kind, title: t.title, severity: t.severity, target: t.target }));
-    const decision = decide({ step: phase, checks, planned });
-    return { checks: decision.checks, verdict: decision.verdict, byId: new Map(decision.checks.map((c) => [c.id, c])) };
+    const { decision, byId } = await decideSanity(config, lab, phase);
+    return { checks: decision.checks, verdict: decision.verdict, byId };
   } finally {
     await lab.stop();
   }
 }
-
-/**
- * A server whose health probe fails (down, slow, bad certificate) stays routable until its first probe times out;
- * the runbook checks a phase long after that, so the run starts once both balancers have dropped it.
- */
-async function untilBalancersDrop(lab: Lab, faults: string[]): Promise<void> {
-  const servers = faults
-    .map(parseFault)
-    .filter((f) => ['web-down', 'web-slow', 'web-cert-expired'].includes(f.name))
-    .map((f) => f.arg!);
-  const dropped = () =>
-    Object.values(lab.control.status().pools).every((p) => p.members.every((m) => !servers.includes(m.name) || !m.routable));
-  const end = Date.now() + 15_000;
-  while (!dropped()) {
-    assert.ok(Date.now() < end, `the balancers never dropped ${servers.join(', ')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const show = (checks: CheckResult[]) => checks.map((c) => `${c.id} ${c.status}: ${c.message ?? ''}`).join('\n');
 
 for (const phaseId of ['web1-5', 'maintenance-start', 'post-window'] as const) {
   test(`healthy lab, ${phaseId}: every sanity check passes and the verdict is go`, async () => {
