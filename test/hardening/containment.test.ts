@@ -35,26 +35,34 @@ export interface Socket {
 const INET = /sa_family=AF_INET, sin_port=htons\((\d+)\), sin_addr=inet_addr\("([^"]+)"\)/;
 const INET6 = /sa_family=AF_INET6, sin6_port=htons\((\d+)\),.*?inet_pton\(AF_INET6, "([^"]+)"/;
 
-/** Every connect/send with an IP destination in an `strace -f -Y` log, with the program (execve) of its process. */
+/**
+ * Every connect/send with an IP destination in an `strace -f -Y` log, with the program (execve) of its process. The
+ * programs are resolved after the whole log is read: with -f a child's execve may be logged before its parent's clone
+ * returns, so who ran whom is known only at the end.
+ */
 export function socketsIn(log: string): Socket[] {
-  const exe = new Map<number, string>();
+  const exec = new Map<number, string>();
   const parent = new Map<number, number>();
-  const exeOf = (pid: number, depth = 0): string | undefined =>
-    exe.get(pid) ?? (parent.has(pid) && depth < 64 ? exeOf(parent.get(pid)!, depth + 1) : undefined);
-  const out: Socket[] = [];
+  const found: Omit<Socket, 'exe'>[] = [];
   for (const line of log.split('\n')) {
     const pid = Number(/^(\d+)</.exec(line)?.[1]);
     if (!pid) continue;
-    const exec = /> execve\("([^"]+)"/.exec(line);
-    // Chromium starts its zygote and helpers as /proc/self/exe: the program of the process that ran it.
-    if (exec?.[1]) exe.set(pid, exec[1] === '/proc/self/exe' ? (exeOf(pid) ?? exec[1]) : exec[1]);
+    const program = /> execve\("([^"]+)"/.exec(line)?.[1];
+    if (program) exec.set(pid, program);
     const child = /> (?:<\.\.\. )?(?:clone3?|v?fork)\b.*= (\d+)(?:<[^>]*>)?$/.exec(line);
     if (child?.[1]) parent.set(Number(child[1]), pid);
     const call = /> (connect|sendto|sendmsg|sendmmsg)\(/.exec(line)?.[1];
     const dest = INET.exec(line) ?? INET6.exec(line);
-    if (call && dest) out.push({ pid, exe: exeOf(pid), call, address: dest[2]!, port: Number(dest[1]), line });
+    if (call && dest) found.push({ pid, call, address: dest[2]!, port: Number(dest[1]), line });
   }
-  return out;
+  // Chromium starts its zygote and helpers as /proc/self/exe: the program of the process that ran it.
+  const exeOf = (pid: number, depth = 0): string | undefined => {
+    const own = exec.get(pid);
+    if (own && own !== '/proc/self/exe') return own;
+    const up = parent.get(pid);
+    return up !== undefined && depth < 64 ? (exeOf(up, depth + 1) ?? own) : own;
+  };
+  return found.map((f) => ({ ...f, exe: exeOf(f.pid) }));
 }
 
 /** On this machine: 127.0.0.0/8, ::1, or an IPv4-mapped loopback (::ffff:127.x.y.z). */
@@ -138,8 +146,9 @@ test('the socket reader finds off-machine destinations and who opened them', () 
     '100<node> execve("/usr/bin/node", ["node"], 0x0) = 0',
     '100<node> clone3({flags=CLONE_VM} => {parent_tid=[101<node>]}, 88) = 101<node>',
     '101<chromium> execve("/usr/lib/chromium/chromium", ["chromium"], 0x0) = 0',
-    '101<chromium> clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID) = 103<chromium>',
+    // -f logs the zygote's execve before the clone that made it returns in its parent (seen in CI).
     '103<chromium> execve("/proc/self/exe", ["chromium", "--type=zygote"], 0x0) = 0',
+    '101<chromium> clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID) = 103<chromium>',
     '103<chromium> clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID) = 102',
     '102<Chrome_ChildIOT> connect(19, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "2001:4860:4860::8888", &sin6_addr), sin6_scope_id=0}, 28) = -1 ENETUNREACH',
     '100<node> connect(5, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
