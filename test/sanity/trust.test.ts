@@ -43,8 +43,10 @@ test('every direct exchange does its own full handshake and reads the peer certi
   // Every read counts, Node's own (the detailed one for its identity check, ~0.2 ms) included.
   const original = TLSSocket.prototype.getPeerCertificate;
   let reads = 0;
+  let chains = 0;
   TLSSocket.prototype.getPeerCertificate = function (this: TLSSocket, detailed?: boolean) {
     reads += 1;
+    if (detailed) chains += 1;
     return original.call(this, detailed as true);
   } as typeof original;
   try {
@@ -63,4 +65,31 @@ test('every direct exchange does its own full handshake and reads the peer certi
   }
   assert.deepEqual(resumed, [false, false, false], 'no TLS session was resumed: each probe saw the server handshake');
   assert.equal(reads, 3, "one certificate read per connection (Node's, shared with the probe)");
+  assert.equal(chains, 0, "the leaf alone: Node's identity check reads no chain (~0.3 ms a probe)");
+});
+
+// The identity check reads the leaf only (connector.ts leafOnly): a name the leaf does not cover still fails, and
+// an untrusted chain still fails, each with its own code.
+test('with the leaf-only read, a wrong name and an untrusted chain still fail', async () => {
+  const { trust } = await testPki();
+  const server = await httpsServer((_req: IncomingMessage, res: ServerResponse) => page(res, 200, '<h1>InvoiceCloud</h1>'));
+  running.push(server);
+  const ask = (hostname: string, t = trust) =>
+    exchange(
+      { label: 'IC-Web1', address: '127.0.0.1', port: server.port, hostname, path: '/', timeoutMs: 3_000 },
+      t,
+      new AbortController().signal,
+    );
+  const wrong = await ask('intruder.example.test');
+  assert.equal(wrong.ok, false);
+  assert.ok(!wrong.ok);
+  assert.equal(wrong.failure.layer, 'tls');
+  assert.equal(wrong.failure.code, 'TLS_CERT_NAME_MISMATCH');
+  assert.match(wrong.failure.message, /does not cover intruder\.example\.test \(it covers DNS:www\.invoicecloud\.test/);
+  const untrusted = await ask('www.invoicecloud.test', createTrust());
+  assert.ok(!untrusted.ok);
+  assert.equal(untrusted.failure.layer, 'tls');
+  assert.equal(untrusted.failure.code, 'TLS_CERT_UNTRUSTED');
+  const right = await ask('www.invoicecloud.test');
+  assert.ok(right.ok, right.ok ? '' : right.failure.message);
 });
