@@ -9,7 +9,7 @@ import { dnsQuery, DEFAULT_QUERY_OPTIONS, type DnsServer } from '../../dns/query
 import { checkDnssec } from '../../dns/checks/dnssec.ts';
 import type { DsData } from '../../dns/dnssec.ts';
 import { binary, freePort, startReal, tempDir } from './real-servers.ts';
-import { show, startDirectLab, type DirectLab } from './lab-direct.ts';
+import { labParentDs, show, startDirectLab, type DirectLab } from './lab-direct.ts';
 
 const NAMED = binary('named');
 
@@ -67,14 +67,7 @@ for (const [name, faults, verdict, dnssec] of cases) {
     const dir = tempDir('named');
     let server: Awaited<ReturnType<typeof startReal>> | undefined;
     try {
-      const parent: DnsServer = {
-        name: 'a.nic.test',
-        protocol: 'udp',
-        address: '127.0.0.1',
-        port: lab.lab.servers['a.nic.test']?.port ?? 0,
-      };
-      const ds = await dnsQuery(parent, { name: 'invoicecloud.test', type: 'DS' }, DEFAULT_QUERY_OPTIONS, AbortSignal.timeout(3000));
-      assert.ok(ds.ok);
+      const ds = await labParentDs(lab);
       const port = await freePort();
       writeFileSync(join(dir, 'root.db'), ROOT_DB);
       writeFileSync(
@@ -83,7 +76,7 @@ for (const [name, faults, verdict, dnssec] of cases) {
           dir,
           port,
           lab,
-          ds.message.answers.filter((r) => r.type === 'DS').map((r) => r.data as DsData),
+          ds.map((r) => r.data as DsData),
         ),
       );
       server = await startReal(

@@ -10,7 +10,7 @@ import { ask } from '../../dns/answer.ts';
 import { checkDnssec } from '../../dns/checks/dnssec.ts';
 import { canonicalFromPacket } from '../../dns/rdata.ts';
 import { binary, freePort, startReal, tempDir } from './real-servers.ts';
-import { show, startDirectLab, type DirectLab } from './lab-direct.ts';
+import { labParentDs, show, startDirectLab, type DirectLab } from './lab-direct.ts';
 import { makeTestCa } from './test-ca.ts';
 
 const UNBOUND = binary('unbound');
@@ -107,17 +107,7 @@ for (const [name, c] of Object.entries(cases)) {
     const dir = tempDir('unbound');
     let server: Awaited<ReturnType<typeof startReal>> | undefined;
     try {
-      const parent: DnsServer = {
-        name: 'a.nic.test',
-        protocol: 'udp',
-        address: '127.0.0.1',
-        port: lab.lab.servers['a.nic.test']?.port ?? 0,
-      };
-      const ds = await dnsQuery(parent, { name: 'invoicecloud.test', type: 'DS' }, DEFAULT_QUERY_OPTIONS, AbortSignal.timeout(3000));
-      assert.ok(ds.ok && ds.message.answers.length, 'the lab parent publishes a DS');
-      const anchors = ds.message.answers
-        .filter((r) => r.type === 'DS')
-        .map((r) => `invoicecloud.test. DS ${canonicalFromPacket('DS', r.data)}`);
+      const anchors = (await labParentDs(lab)).map((r) => `invoicecloud.test. DS ${canonicalFromPacket('DS', r.data)}`);
       const port = await freePort();
       writeFileSync(join(dir, 'unbound.conf'), unboundConf(dir, port, lab, anchors));
       // Ready when it answers at all: for the bogus cases SERVFAIL is the answer.

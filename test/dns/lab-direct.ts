@@ -6,6 +6,8 @@ import { startDnsLab, type DnsLab } from '../../lab/dns/index.ts';
 import { DnsConfig } from '../../dns/config.ts';
 import { dnsTargets, type DnsTargets } from '../../dns/targets.ts';
 import type { ProbeResult } from '../../core/probe.ts';
+import { dnsQuery, DEFAULT_QUERY_OPTIONS, type DnsServer } from '../../dns/query.ts';
+import type { DnsRecord } from '../../dns/wire.ts';
 
 export interface DirectLab {
   lab: DnsLab;
@@ -41,3 +43,13 @@ export async function startDirectLab(faultTexts: string[] = [], provider: 'old' 
 export const within = <T>(run: (signal: AbortSignal) => Promise<T>, ms = 8_000): Promise<T> => run(AbortSignal.timeout(ms));
 
 export const show = (r: ProbeResult) => `${r.status}: ${r.failure?.code ?? ''} ${r.message ?? ''}`;
+
+/** The DS records the lab's parent (a.nic.test) publishes for the zone: the trust anchor a real validator is given. */
+export async function labParentDs(lab: DirectLab): Promise<DnsRecord[]> {
+  const parent: DnsServer = { name: 'a.nic.test', protocol: 'udp', address: '127.0.0.1', port: lab.lab.servers['a.nic.test']?.port ?? 0 };
+  const ds = await dnsQuery(parent, { name: 'invoicecloud.test', type: 'DS' }, DEFAULT_QUERY_OPTIONS, AbortSignal.timeout(3000));
+  if (!ds.ok) throw new Error(`the lab parent did not answer the DS query: ${ds.code} ${ds.reason}`);
+  const answers = ds.message.answers.filter((r) => r.type === 'DS');
+  if (!answers.length) throw new Error('the lab parent publishes no DS for invoicecloud.test');
+  return answers;
+}
