@@ -53,16 +53,16 @@ export const K6Config = z.strictObject({
   pinHosts: z.enum(['lab', 'always', 'never']).default('lab'),
   /** k6 processes running at once in a phase (one run's load must not skew another's latency). */
   concurrency: z.number().int().min(1).max(16).default(2),
-  /** Against the lab (a simulation: its latency means nothing) every run is short, whatever the scripts say. */
+  /** Against the lab (a simulation: its latency means nothing) every run is short: these cap what the scripts say. */
   lab: z
     .strictObject({
-      duration: Duration.default('5s'),
+      duration: Duration.default('3s'),
       maxVus: z.number().int().min(1).default(2),
       concurrency: z.number().int().min(1).max(16).default(4),
-      /** The lab's cap stays a cap: 5 s + this, not 5 s + k6's 30 s default graceful stop. */
+      /** The lab's cap stays a cap: 3 s + this, not 3 s + k6's 30 s default graceful stop. */
       gracefulStop: Duration.default('1s'),
     })
-    .default({ duration: '5s', maxVus: 2, concurrency: 4, gracefulStop: '1s' }),
+    .default({ duration: '3s', maxVus: 2, concurrency: 4, gracefulStop: '1s' }),
   installHint: z.string().min(1).default(DEFAULT_INSTALL_HINT),
   operator: z
     .strictObject({

@@ -8,6 +8,7 @@ import type { Target } from '../../core/result.ts';
 import { allCheckNames, checkNamesFor } from '../contract.ts';
 import type { K6RunPlan, K6Target, ScriptName } from '../contract.ts';
 import type { K6Config } from '../config.ts';
+import { durationMs } from '../../core/config/limits.ts';
 import type { K6RunSpec } from './interpret.ts';
 
 export interface K6RunDef {
@@ -67,14 +68,17 @@ export function runPlanFor(
   lab = false,
 ): K6RunPlan {
   const configured = k6.scripts[script];
-  const s = lab ? { ...configured, vus: Math.min(configured.vus, k6.lab.maxVus), duration: k6.lab.duration } : configured;
+  // The lab's duration is a cap, as its VUs are: a script configured shorter keeps its own length.
+  const duration =
+    lab && (durationMs(configured.duration) ?? 0) > (durationMs(k6.lab.duration) ?? 0) ? k6.lab.duration : configured.duration;
+  const s = lab ? { ...configured, vus: Math.min(configured.vus, k6.lab.maxVus), duration } : configured;
   return {
     script,
     targets,
     ...(server ? { server } : {}),
     identityHeader,
     thresholds: thresholdsFor(script, targets, k6),
-    // Set deliberately, never k6's 30 s default: against the lab the cap stays a cap (5 s + 1 s).
+    // Set deliberately, never k6's 30 s default: against the lab the cap stays a cap (3 s + 1 s).
     load: {
       vus: s.vus,
       duration: s.duration,

@@ -20,7 +20,8 @@ import type { LabManifest } from '../../lab/manifest.ts';
 import { K6Params, k6Kind, makeK6Planner } from '../../k6/plan.ts';
 import { parseRunPlan } from '../../k6/contract.ts';
 import type { K6RunPlan } from '../../k6/contract.ts';
-import { DEFAULT_INSTALL_HINT } from '../../k6/config.ts';
+import { DEFAULT_INSTALL_HINT, K6Config } from '../../k6/config.ts';
+import { runPlanFor } from '../../k6/adapter/run-plan.ts';
 import { fakeK6, tmpDir } from './helpers.ts';
 
 const config: HarnessConfig = parseConfig(rawConfig);
@@ -195,8 +196,8 @@ test('the k6 process gets the bundle, the lab CA in SSL_CERT_FILE and host names
   });
   assert.deepEqual(
     p.load,
-    { vus: 2, duration: '5s', pauseMs: 1_000, requestTimeout: '10s', gracefulStop: '1s' },
-    "production vus, capped to the lab duration; the cap is 5 s + 1 s, not + k6's 30 s",
+    { vus: 2, duration: '3s', pauseMs: 1_000, requestTimeout: '10s', gracefulStop: '1s' },
+    "production vus, capped to the lab duration; the cap is 3 s + 1 s, not + k6's 30 s",
   );
   for (const f of ['stdout.txt', 'stderr.txt', 'summary.json', 'invocation.json'])
     assert.ok(existsSync(join(runDir, 'k6', 'connection-sanity-www2', f)), f);
@@ -336,5 +337,21 @@ test('a pinned name that does not resolve: k6 is not started, every check of the
       r.message!,
       /^the address k6 would pin www2\.invoicecloud\.test to does not resolve: agw\.internal\.example \(ENOTFOUND\)/,
     );
+  }
+});
+
+// The lab's duration and VUs are caps: a longer script is cut to them, a shorter one keeps its own; outside the lab
+// the script's own load is used as configured.
+test('lab caps: duration and VUs never raised, only lowered', () => {
+  const cases: [string, { vus: number; duration: string }, boolean, { vus: number; duration: string }][] = [
+    ['production length, in the lab', { vus: 5, duration: '2m' }, true, { vus: 2, duration: '3s' }],
+    ['shorter than the cap, in the lab', { vus: 1, duration: '1500ms' }, true, { vus: 1, duration: '1500ms' }],
+    ['equal to the cap, in the lab', { vus: 2, duration: '3s' }, true, { vus: 2, duration: '3s' }],
+    ['production length, outside the lab', { vus: 5, duration: '2m' }, false, { vus: 5, duration: '2m' }],
+  ];
+  for (const [name, load, lab, want] of cases) {
+    const k6 = K6Config.parse({ scripts: { 'connection-sanity': load, 'smoke-load': load, 'backend-sweep': load } });
+    const p = runPlanFor('connection-sanity', [], k6, 'x-served-by', undefined, lab);
+    assert.deepEqual({ vus: p.load.vus, duration: p.load.duration }, want, name);
   }
 });
