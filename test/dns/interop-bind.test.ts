@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dnsQuery, DEFAULT_QUERY_OPTIONS, type DnsServer } from '../../dns/query.ts';
+import { dnsQuery, DEFAULT_QUERY_OPTIONS } from '../../dns/query.ts';
 import { checkDnssec } from '../../dns/checks/dnssec.ts';
 import type { DsData } from '../../dns/dnssec.ts';
 import { binary, freePort, startReal, tempDir } from './real-servers.ts';
