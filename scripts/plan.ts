@@ -8,6 +8,7 @@ import { planGaps, planStep, severityOf, stepFamilies } from '../core/plan.ts';
 import { stepOf } from '../core/window/load.ts';
 import type { Step } from '../core/window/schema.ts';
 import { KINDS } from '../kinds.ts';
+import { steppedLabSource } from '../lab/rehearsal.ts';
 import { checkOnly, loadHarnessConfig, openWindow, outOfScopeFor, sourceFor } from './lib/context.ts';
 
 const USAGE = `Usage: npm run plan -- [--window=YYYY-MM-DD|FILE] [--phase=<step>] [--env=lab|<name>] [--only=...] [--config=FILE]
@@ -55,56 +56,64 @@ runCommand<Flags>({
       checks.filter((c) => !scope.includes(c.kind) && !scope.includes(kindOf(c.kind).family));
     const gaps: string[] = [];
     // Lenient: a missing address, CA or secret is listed as a gap next to the tools and nameservers, all at once.
-    const source = sourceFor(config, flags.env, flags.config, { lenient: true, ...(only ? { only } : {}) });
-    for (const step of steps) {
-      const stepOnly = onlyFor(step);
-      io.out.write(
-        `\n${step.id}  ${step.at.time}${step.at.day ? ` (day ${step.at.day})` : ''}  ${step.title}${step.tickets.length ? ` [${step.tickets.join(', ')}]` : ''}\n`,
-      );
-      let open: Awaited<ReturnType<typeof source.open>>;
-      try {
-        open = await source.open(step, `.tmp/plan-${process.pid}`);
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        // The estate cannot be resolved (addresses missing): list the window's checks and every missing value.
-        for (const spec of inScope(step.checks as { kind: string; blocking?: boolean }[])) {
-          if (stepOnly && !stepOnly.includes(kindOf(spec.kind).family)) continue;
-          io.out.write(
-            `  ${severityOf(spec, kindOf(spec.kind), config.policy.severity) === 'critical' ? 'BLOCKS' : 'warns '} ${spec.kind}: ${kindOf(spec.kind).summary}\n`,
-          );
-        }
-        gaps.push(...err.problems.map((p) => `${step.id}: ${p}`));
-        continue;
-      }
-      try {
-        const tasks = planStep(
-          { step, config, estate: open.estate, runDir: `.tmp/plan-${process.pid}` },
-          {
-            kinds: KINDS,
-            policySeverity: config.policy.severity,
-            ...(stepOnly ? { only: stepOnly } : {}),
-            outOfScope: outOfScopeFor(config, flags.env),
-          },
+    const checked = sourceFor(config, flags.env, flags.config, { lenient: true, ...(only ? { only } : {}) });
+    // In the lab one lab serves every step, carried in runbook order as a rehearsal carries it: a plan needs only its
+    // addresses, and starting a lab per step cost about a second each (25 s for the June window).
+    const stepped = flags.env === 'lab' && steps.length > 1 ? steppedLabSource(config, `.tmp/plan-${process.pid}`, new Map()) : undefined;
+    const source = stepped ?? checked;
+    try {
+      for (const step of steps) {
+        const stepOnly = onlyFor(step);
+        io.out.write(
+          `\n${step.id}  ${step.at.time}${step.at.day ? ` (day ${step.at.day})` : ''}  ${step.title}${step.tickets.length ? ` [${step.tickets.join(', ')}]` : ''}\n`,
         );
-        const estateGaps = open.estate.gaps ?? [];
-        // Addresses missing: the checks by kind (their per-server lines would name servers with no address yet).
-        if (estateGaps.length)
+        let open: Awaited<ReturnType<typeof source.open>>;
+        try {
+          open = await source.open(step, `.tmp/plan-${process.pid}`);
+        } catch (err) {
+          if (!(err instanceof ConfigError)) throw err;
+          // The estate cannot be resolved (addresses missing): list the window's checks and every missing value.
           for (const spec of inScope(step.checks as { kind: string; blocking?: boolean }[])) {
             if (stepOnly && !stepOnly.includes(kindOf(spec.kind).family)) continue;
             io.out.write(
               `  ${severityOf(spec, kindOf(spec.kind), config.policy.severity) === 'critical' ? 'BLOCKS' : 'warns '} ${spec.kind}: ${kindOf(spec.kind).summary}\n`,
             );
           }
-        else
-          for (const t of tasks)
-            io.out.write(
-              `  ${t.severity === 'critical' ? 'BLOCKS' : 'warns '} ${t.id}  ${t.title}${t.gap ? `\n         GAP: ${t.gap}` : ''}\n`,
-            );
-        gaps.push(...planGaps(tasks).map((g) => `${step.id}: ${g.gap} (check ${g.id})`));
-        gaps.push(...estateGaps.map((g) => `${step.id}: ${g}`));
-      } finally {
-        await open.close();
+          gaps.push(...err.problems.map((p) => `${step.id}: ${p}`));
+          continue;
+        }
+        try {
+          const tasks = planStep(
+            { step, config, estate: open.estate, runDir: `.tmp/plan-${process.pid}` },
+            {
+              kinds: KINDS,
+              policySeverity: config.policy.severity,
+              ...(stepOnly ? { only: stepOnly } : {}),
+              outOfScope: outOfScopeFor(config, flags.env),
+            },
+          );
+          const estateGaps = open.estate.gaps ?? [];
+          // Addresses missing: the checks by kind (their per-server lines would name servers with no address yet).
+          if (estateGaps.length)
+            for (const spec of inScope(step.checks as { kind: string; blocking?: boolean }[])) {
+              if (stepOnly && !stepOnly.includes(kindOf(spec.kind).family)) continue;
+              io.out.write(
+                `  ${severityOf(spec, kindOf(spec.kind), config.policy.severity) === 'critical' ? 'BLOCKS' : 'warns '} ${spec.kind}: ${kindOf(spec.kind).summary}\n`,
+              );
+            }
+          else
+            for (const t of tasks)
+              io.out.write(
+                `  ${t.severity === 'critical' ? 'BLOCKS' : 'warns '} ${t.id}  ${t.title}${t.gap ? `\n         GAP: ${t.gap}` : ''}\n`,
+              );
+          gaps.push(...planGaps(tasks).map((g) => `${step.id}: ${g.gap} (check ${g.id})`));
+          gaps.push(...estateGaps.map((g) => `${step.id}: ${g}`));
+        } finally {
+          await open.close();
+        }
       }
+    } finally {
+      await stepped?.stop();
     }
     // The same gap in several steps is listed once, naming the steps (and every kind that needs it).
     const grouped = new Map<string, { steps: string[]; by: Set<string>; checks: Set<string> }>();
