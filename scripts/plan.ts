@@ -56,10 +56,12 @@ runCommand<Flags>({
       checks.filter((c) => !scope.includes(c.kind) && !scope.includes(kindOf(c.kind).family));
     const gaps: string[] = [];
     // Lenient: a missing address, CA or secret is listed as a gap next to the tools and nameservers, all at once.
+    // Scratch space for the lab and the planners; nothing is run, so nothing in it is evidence.
+    const scratch = `.tmp/plan-${process.pid}`;
     const checked = sourceFor(config, flags.env, flags.config, { lenient: true, ...(only ? { only } : {}) });
     // In the lab one lab serves every step, carried in runbook order as a rehearsal carries it: a plan needs only its
     // addresses, and starting a lab per step cost about a second each (25 s for the June window).
-    const stepped = flags.env === 'lab' && steps.length > 1 ? steppedLabSource(config, `.tmp/plan-${process.pid}`, new Map()) : undefined;
+    const stepped = flags.env === 'lab' && steps.length > 1 ? steppedLabSource(config, scratch, new Map()) : undefined;
     const source = stepped ?? checked;
     try {
       for (const step of steps) {
@@ -69,7 +71,7 @@ runCommand<Flags>({
         );
         let open: Awaited<ReturnType<typeof source.open>>;
         try {
-          open = await source.open(step, `.tmp/plan-${process.pid}`);
+          open = await source.open(step, scratch);
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;
           // The estate cannot be resolved (addresses missing): list the window's checks and every missing value.
@@ -84,7 +86,7 @@ runCommand<Flags>({
         }
         try {
           const tasks = planStep(
-            { step, config, estate: open.estate, runDir: `.tmp/plan-${process.pid}` },
+            { step, config, estate: open.estate, runDir: scratch },
             {
               kinds: KINDS,
               policySeverity: config.policy.severity,
